@@ -1,0 +1,89 @@
+//! The command line: verbs and flags (clap). Parsing only; `main.rs` runs them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "stepwise", version, about = "Guided, illustrated, bilingual help tutorials -> a fast static help center")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub(crate) struct RootArg {
+    /// The site folder (the one holding site.toml).
+    #[arg(long, default_value = ".", global = true)]
+    pub(crate) root: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Build the site into the output folder (default: public/).
+    Build {
+        #[command(flatten)]
+        root: RootArg,
+        /// Where to write the site.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Check everything a build would, writing nothing.
+    Check {
+        #[command(flatten)]
+        root: RootArg,
+        /// Fail on warnings too (missing translations, missing alt text...).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
+    Serve {
+        #[command(flatten)]
+        root: RootArg,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Write a tutorial skeleton: `stepwise new cross-border-ec/amazon/view-sales`.
+    New {
+        #[command(flatten)]
+        root: RootArg,
+        /// CATEGORY/SLUG: the category folder path and the file name, without `.yaml`.
+        id: String,
+    },
+    /// Create a new site in DIR: site.toml, an example tutorial and the default theme.
+    Init {
+        #[command(flatten)]
+        root: RootArg,
+        dir: PathBuf,
+    },
+    /// Translation status and records.
+    I18n {
+        #[command(subcommand)]
+        command: I18nCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum I18nCommand {
+    /// Missing and outdated translations, by file and field.
+    Status {
+        #[command(flatten)]
+        root: RootArg,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Record that the translations in these files match the current source text.
+    Confirm {
+        #[command(flatten)]
+        root: RootArg,
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}

@@ -1,0 +1,172 @@
+//! Screenshots: find them, check them, measure them.
+//!
+//! A screenshot is checked before anything is written: it must be a PNG, JPEG or WebP
+//! (recognised by its bytes, not its name), within the size and pixel limits of
+//! site.toml, and decode completely (a truncated file is caught here, not by a reader's
+//! browser). Dimensions are read from the header first, so a decompression bomb (a tiny
+//! file that declares huge dimensions) is refused before any pixel is allocated.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{ImageReader, Limits};
+
+use crate::config::ImageSettings;
+use crate::model::types::{ImageFormat, ImageInfo};
+
+/// Why a screenshot was refused; the model turns it into a diagnostic naming the step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageProblem {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+fn problem(message: impl Into<String>, hint: Option<&str>) -> ImageProblem {
+    ImageProblem {
+        message: message.into(),
+        hint: hint.map(str::to_owned),
+    }
+}
+
+/// Checks that `path` (inside `content_dir`) is a usable screenshot and measures it.
+pub fn probe(content_dir: &Path, key: &str, settings: &ImageSettings) -> Result<ImageInfo, ImageProblem> {
+    let path = content_dir.join(key);
+    let meta = std::fs::symlink_metadata(&path).map_err(|_| problem("the image does not exist", Some("check the file name and that the path is relative to the YAML file")))?;
+    // A symlink may point anywhere; only follow it if it stays inside content/.
+    let real = std::fs::canonicalize(&path).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let content_real = std::fs::canonicalize(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
+    if !real.starts_with(&content_real) {
+        return Err(problem("the image is a link that leads outside the content folder", Some("copy the screenshot into `content/` instead of linking to it")));
+    }
+    if meta.is_dir() || real.is_dir() {
+        return Err(problem("the image path is a folder", None));
+    }
+    let bytes_len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
+    if bytes_len > settings.max_file_bytes {
+        return Err(problem(
+            format!("the image is {:.1} MB, over the limit of {} MB", bytes_len as f64 / 1_048_576.0, settings.max_file_bytes / 1_048_576),
+            Some("shrink the screenshot, or raise `max_file_mb` under [images] in site.toml"),
+        ));
+    }
+    let bytes = std::fs::read(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let format = sniff(&bytes)?;
+    let (width, height) = dimensions(&bytes, format)?;
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > settings.max_pixels {
+        return Err(problem(
+            format!("the image is {width}x{height} pixels ({:.1} megapixels), over the limit of {} megapixels", pixels as f64 / 1e6, settings.max_pixels / 1_000_000),
+            Some("screenshots rarely need more than 2000 px on a side; raise `max_megapixels` under [images] in site.toml if yours do"),
+        ));
+    }
+    verify_decodes(&bytes, format, pixels)?;
+    Ok(ImageInfo {
+        key: key.to_string(),
+        source: PathBuf::from(&real),
+        width,
+        height,
+        format,
+        bytes: bytes_len,
+    })
+}
+
+/// Recognises the format from the first bytes.
+fn sniff(bytes: &[u8]) -> Result<ImageFormat, ImageProblem> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(ImageFormat::Png);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(ImageFormat::Jpeg);
+    }
+    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Ok(ImageFormat::WebP);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
+    let what = if head.contains("<svg") || head.starts_with("<?xml") {
+        "an SVG image"
+    } else if bytes.starts_with(b"GIF8") {
+        "a GIF image"
+    } else if bytes.starts_with(b"BM") {
+        "a BMP image"
+    } else if bytes.is_empty() {
+        "an empty file"
+    } else {
+        "not an image this tool recognises"
+    };
+    Err(problem(format!("the file is {what}; screenshots must be PNG, JPEG or WebP"), Some("convert it to PNG (for screenshots) or JPEG (for photos)")))
+}
+
+fn reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+    let fmt = match format {
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::WebP => image::ImageFormat::WebP,
+    };
+    let mut r = ImageReader::new(Cursor::new(bytes));
+    r.set_format(fmt);
+    r
+}
+
+fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageProblem> {
+    reader(bytes, format)
+        .into_dimensions()
+        .map_err(|e| problem(format!("the image is corrupt or truncated: {e}"), Some("export the screenshot again")))
+        .and_then(|(w, h)| if w == 0 || h == 0 { Err(problem("the image has no pixels", None)) } else { Ok((w, h)) })
+}
+
+/// Decodes every pixel (within a memory limit derived from the checked dimensions), so
+/// a truncated or corrupt file fails here.
+fn verify_decodes(bytes: &[u8], format: ImageFormat, pixels: u64) -> Result<(), ImageProblem> {
+    let mut r = reader(bytes, format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(64 << 20));
+    r.limits(limits);
+    r.decode()
+        .map(|_| ())
+        .map_err(|e| problem(format!("the image is corrupt or truncated: {e}"), Some("export the screenshot again")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ImageSettings {
+        ImageSettings {
+            widths: vec![480],
+            max_file_bytes: 20 << 20,
+            max_pixels: 40_000_000,
+        }
+    }
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn measures_a_png_and_refuses_broken_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = png(30, 60);
+        std::fs::write(dir.path().join("ok.png"), &data).unwrap();
+        std::fs::write(dir.path().join("cut.png"), &data[..data.len() / 2]).unwrap();
+        std::fs::write(dir.path().join("x.svg.png"), "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+        let info = probe(dir.path(), "ok.png", &settings()).unwrap();
+        assert_eq!((info.width, info.height, info.format), (30, 60, ImageFormat::Png));
+        assert!(probe(dir.path(), "cut.png", &settings()).unwrap_err().message.contains("corrupt"));
+        assert!(probe(dir.path(), "x.svg.png", &settings()).unwrap_err().message.contains("SVG"));
+        assert!(probe(dir.path(), "none.png", &settings()).unwrap_err().message.contains("does not exist"));
+    }
+
+    #[test]
+    fn refuses_a_decompression_bomb_before_decoding() {
+        // A valid PNG header declaring 100000 x 100000 pixels, with almost no data.
+        let mut data = png(1, 1);
+        data[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        data[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bomb.png"), &data).unwrap();
+        let err = probe(dir.path(), "bomb.png", &settings()).unwrap_err();
+        assert!(err.message.contains("over the limit of 40 megapixels") || err.message.contains("corrupt"), "{err:?}");
+    }
+}

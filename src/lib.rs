@@ -1,0 +1,190 @@
+//! stepwise: guided, illustrated, bilingual help tutorials -> a static help center.
+//!
+//! The pipeline, one module per stage:
+//! `config` + `load` (disk -> raw files) -> `model` (validated, immutable `Site`) ->
+//! `render` (pure: `&Site` + page key -> HTML) -> `output` (atomic write).
+//! This file wires the stages together and does nothing else. The library never prints:
+//! it returns reports and diagnostics for the binary to show.
+
+pub mod config;
+pub mod diagnostics;
+pub mod images;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod theme;
+pub mod tokenize;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use diagnostics::{Diagnostic, Diagnostics};
+use model::Site;
+use render::{PageKey, Renderer};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The folder holding `site.toml`.
+    pub root: PathBuf,
+    /// Where to write; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub images: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    /// Warnings (a successful build has no errors).
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a run failed. Content problems exit with 1, usage and I/O problems with 2.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    Content,
+    Io,
+}
+
+impl Failure {
+    fn content(diagnostics: Diagnostics) -> Self {
+        Failure { kind: FailureKind::Content, diagnostics }
+    }
+
+    fn io(path: &Path, message: impl Into<String>) -> Self {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(Diagnostic::error(path, None, message));
+        Failure { kind: FailureKind::Io, diagnostics }
+    }
+}
+
+/// Everything a build checks, without writing: the loaded site and the renderer.
+pub struct Loaded {
+    pub site: Site,
+    pub renderer: Renderer,
+    pub theme: theme::Theme,
+    pub diagnostics: Diagnostics,
+}
+
+/// Stages 1 and 2 plus template compilation: all the validation a build does.
+pub fn load(root: &Path) -> Result<Loaded, Failure> {
+    let config = config::load(root).map_err(Failure::content)?;
+    let (raw, mut diags) = load::load_content(root);
+    let theme = theme::load(root, &config.theme);
+    let (site, model_diags) = model::build_site(root, config, raw);
+    diags.extend(model_diags);
+    let theme = match theme {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    let renderer = match (&site, &theme) {
+        (Some(site), Some(theme)) => match Renderer::new(theme, &site.config.languages) {
+            Ok(r) => Some(r),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        },
+        _ => None,
+    };
+    let diags = diags.sorted();
+    match (site, renderer, theme) {
+        (Some(site), Some(renderer), Some(theme)) if !diags.has_errors() => Ok(Loaded {
+            site,
+            renderer,
+            theme,
+            diagnostics: diags,
+        }),
+        _ => Err(Failure::content(diags)),
+    }
+}
+
+/// `stepwise check`: validates everything a build would and renders every page in
+/// memory (so template errors show up too), writing nothing.
+pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
+    let loaded = load(root)?;
+    let pages = render::all_pages(&loaded.site);
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|key| loaded.renderer.render(&loaded.site, key).err().map(|e| render_diagnostic(&loaded.site, key, e)))
+        .collect();
+    if errors.is_empty() {
+        Ok(loaded.diagnostics)
+    } else {
+        let mut d = loaded.diagnostics;
+        errors.into_iter().take(20).for_each(|e| d.push(e));
+        Err(Failure::content(d.sorted()))
+    }
+}
+
+fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diagnostic {
+    let file = site.root.join("templates").join(&e.template);
+    Diagnostic::error(file, None, format!("rendering {}: {}", key.output_path(), e.message))
+}
+
+/// `stepwise build`: validates, renders every page in parallel and swaps the result in
+/// for the output folder. On any error the previous output is left untouched.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    let start = Instant::now();
+    let loaded = load(&opts.root)?;
+    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    let site = &loaded.site;
+    let pages = render::all_pages(site);
+
+    let result = output::write_atomically(&out_dir, |staging| -> Result<usize, Failure> {
+        let rendered: Result<Vec<()>, Failure> = pages
+            .par_iter()
+            .map(|key| {
+                let html = loaded
+                    .renderer
+                    .render(site, key)
+                    .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
+                output::write_file(staging, &key.output_path(), html.as_bytes()).map_err(|e| Failure::io(staging, e.to_string()))
+            })
+            .collect();
+        rendered?;
+        for (rel, bytes) in &loaded.theme.static_files {
+            output::write_file(staging, rel, bytes).map_err(|e| Failure::io(staging, e.to_string()))?;
+        }
+        let images: Vec<&model::ImageInfo> = site.images.values().collect();
+        images
+            .par_iter()
+            .map(|img| {
+                let dest = staging.join("img").join(&img.key);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::copy(&img.source, &dest).map(|_| ())
+            })
+            .collect::<std::io::Result<Vec<()>>>()
+            .map_err(|e| Failure::io(&site.root, format!("copying screenshots: {e}")))?;
+        Ok(images.len())
+    });
+    let images = match result {
+        Ok(n) => n,
+        Err(output::OutputError::Fill(f)) => return Err(f),
+        Err(output::OutputError::Io(path, e)) => return Err(Failure::io(&path, e.to_string())),
+    };
+    Ok(BuildReport {
+        pages: pages.len(),
+        images,
+        output: out_dir,
+        elapsed: start.elapsed(),
+        diagnostics: loaded.diagnostics,
+    })
+}

@@ -1,0 +1,185 @@
+//! Stage 1: disk -> raw source files.
+//!
+//! Walks `content/` (walkdir, sorted, so every run sees files in the same order), reads
+//! each YAML file as UTF-8 text and sorts it by role. Nothing here interprets YAML
+//! content; `yaml` turns text into positioned nodes for the model to check.
+
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+
+pub const CONTENT_DIR: &str = "content";
+pub const CATEGORY_FILE: &str = "_category.yaml";
+pub const AUTHORS_FILE: &str = "_authors.yaml";
+/// A tutorial is a few kilobytes; anything this large is a mistake (or an attack).
+const MAX_YAML_BYTES: u64 = 2 * 1024 * 1024;
+
+/// One YAML file, read and decoded.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path to show in messages (`content/amazon/forgot-password.yaml`, or under `--root`).
+    pub path: PathBuf,
+    /// The path inside `content/`, with `/` separators and without the extension for
+    /// tutorials (`cross-border-ec/amazon/forgot-password`), or the folder for a category.
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct RawContent {
+    pub tutorials: Vec<SourceFile>,
+    pub categories: Vec<SourceFile>,
+    pub authors: Option<SourceFile>,
+    /// Every folder under `content/` that may hold tutorials (not `_assets` folders).
+    pub folders: Vec<String>,
+}
+
+/// Reads everything under `root/content`. Problems with single files are collected;
+/// the returned content holds the files that could be read.
+pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut raw = RawContent::default();
+    let mut diags = Diagnostics::new();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(&content_dir, None, "the content folder does not exist")
+                .with_hint("create it and put one YAML file per tutorial in a category folder"),
+        );
+        return (raw, diags);
+    }
+    let walker = WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden files are editor and VCS litter; `_name` folders hold shared assets.
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !(name.starts_with('.') || (name.starts_with('_') && e.file_type().is_dir()))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.clone());
+                diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = match entry.path().strip_prefix(&content_dir) {
+            Ok(r) => r.to_string_lossy().replace('\\', "/"),
+            Err(_) => continue,
+        };
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 {
+                raw.folders.push(rel);
+            }
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        let is_yaml = name.ends_with(".yaml");
+        if name.ends_with(".yml") {
+            diags.push(
+                Diagnostic::warning(entry.path(), None, "ignored: stepwise reads `.yaml` files")
+                    .with_hint(format!("rename it to `{}`", name.trim_end_matches(".yml").to_string() + ".yaml")),
+            );
+            continue;
+        }
+        if !is_yaml {
+            continue; // screenshots and other assets are found through the tutorials
+        }
+        let parent = rel.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        let (slot, key) = if name == CATEGORY_FILE {
+            ("category", parent)
+        } else if name == AUTHORS_FILE {
+            if entry.depth() != 1 {
+                diags.push(Diagnostic::warning(entry.path(), None, "ignored: `_authors.yaml` belongs directly in `content/`"));
+                continue;
+            }
+            ("authors", String::new())
+        } else if name.starts_with('_') {
+            diags.push(
+                Diagnostic::warning(entry.path(), None, "ignored: files starting with `_` are reserved")
+                    .with_hint("known special files are `_category.yaml` and `_authors.yaml`"),
+            );
+            continue;
+        } else {
+            ("tutorial", rel.trim_end_matches(".yaml").to_string())
+        };
+        let Some(text) = read_text(entry.path(), &mut diags) else { continue };
+        let file = SourceFile {
+            path: entry.path().to_path_buf(),
+            key,
+            text,
+        };
+        match slot {
+            "category" => raw.categories.push(file),
+            "authors" => raw.authors = Some(file),
+            _ => raw.tutorials.push(file),
+        }
+    }
+    (raw, diags)
+}
+
+/// Reads a file as UTF-8 text, dropping a BOM. Invalid UTF-8 is reported at its position.
+pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_YAML_BYTES => {
+            diags.push(Diagnostic::error(
+                path,
+                None,
+                format!("the file is {} KB; YAML files are limited to {} KB", m.len() / 1024, MAX_YAML_BYTES / 1024),
+            ));
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    match decode_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(pos) => {
+            diags.push(
+                Diagnostic::error(path, Some(pos), "the file is not valid UTF-8")
+                    .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)"),
+            );
+            None
+        }
+    }
+}
+
+/// UTF-8 text without a BOM, or the position of the first invalid byte.
+pub fn decode_utf8(mut bytes: Vec<u8>) -> Result<String, Pos> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let good = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+        let line = good.matches('\n').count() + 1;
+        let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Pos { line, col }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_bom_and_finds_bad_bytes() {
+        assert_eq!(decode_utf8(b"\xEF\xBB\xBFa: 1".to_vec()).unwrap(), "a: 1");
+        assert_eq!(decode_utf8(b"a: 1\nb: \xff".to_vec()).unwrap_err(), Pos { line: 2, col: 4 });
+    }
+}

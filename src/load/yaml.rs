@@ -1,0 +1,367 @@
+//! YAML text -> a tree of [`Node`]s that remember their line and column.
+//!
+//! This is the only module that names a YAML crate. Validation needs the position of
+//! every value (not only of the first syntax error) to point a translator at the exact
+//! line, and needs to see every problem of a file at once, so we build our own small
+//! positioned tree from the parser's event stream instead of deserializing into structs.
+//!
+//! Scalars stay strings: `en: no` is the English word "no", not `false`, and `2024-05-01`
+//! is checked as a calendar date by the model, not guessed at here.
+//!
+//! Hostile input is bounded: nesting depth, and the node count including alias expansion
+//! (the "billion laughs" bomb), both stop with an error instead of exhausting memory.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::diagnostics::Pos;
+
+/// Deeper than any tutorial needs; deep enough never to bother a real file.
+const MAX_DEPTH: usize = 64;
+/// Nodes per file, counting each alias expansion again.
+const MAX_NODES: usize = 200_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// An empty value, `~` or `null`.
+    Null,
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in file order. Keys are scalars (complex keys are rejected while parsing).
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub pos: Pos,
+    pub name: String,
+}
+
+impl Node {
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "an empty value",
+            Value::Str(_) => "a text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A YAML problem with the position it was found at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Parses one YAML document. An empty file gives `Value::Null`.
+pub fn parse(text: &str) -> Result<Node, YamlError> {
+    // The parser is third-party code fed with user input: a panic inside it must become
+    // an error about this file, never a crash of the whole build.
+    let result = std::panic::catch_unwind(|| {
+        let mut builder = TreeBuilder::default();
+        let mut parser = Parser::new_from_str(text);
+        let parsed = parser.load(&mut builder, false);
+        (parsed, builder)
+    });
+    let (parsed, builder) = result.map_err(|_| YamlError {
+        pos: Pos::START,
+        message: "the YAML parser failed on this file".into(),
+        hint: Some("simplify the file around recent edits and report this as a bug".into()),
+    })?;
+    if let Err(e) = parsed {
+        return Err(scan_error(text, e.marker(), e.info()));
+    }
+    if let Some(err) = builder.error {
+        return Err(err);
+    }
+    Ok(builder.root.unwrap_or(Node {
+        pos: Pos::START,
+        value: Value::Null,
+    }))
+}
+
+fn pos_of(m: &Marker) -> Pos {
+    Pos {
+        line: m.line().max(1),
+        col: m.col() + 1,
+    }
+}
+
+/// Turns the parser's message into one a writer of prose can act on.
+fn scan_error(text: &str, mark: &Marker, info: &str) -> YamlError {
+    let pos = pos_of(mark);
+    let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+    YamlError {
+        pos,
+        message: format!("invalid YAML: {info}"),
+        hint: hint_for(info, line),
+    }
+}
+
+/// Hints for the usual mistakes made while typing prose into YAML, chosen from the
+/// parser's message and the offending line.
+fn hint_for(info: &str, line: &str) -> Option<String> {
+    let value = line.split_once(": ").map(|(_, v)| v.trim_start()).unwrap_or("");
+    if line.contains('\t') && (info.contains("tab") || line.trim_start().starts_with('\t') || line.starts_with('\t')) {
+        return Some("YAML indentation must use spaces, not tabs".into());
+    }
+    if let Some(first) = value.chars().next()
+        && "[{*&!|>%@`".contains(first)
+        && !value.ends_with(']')
+        && !value.ends_with('}')
+    {
+        return Some(format!(
+            "a value starting with `{first}` has a special meaning in YAML; put the text in quotes: \"{}\"",
+            value.replace('"', "\\\"")
+        ));
+    }
+    if info.contains("mapping values are not allowed") {
+        return Some(
+            "the text contains `: ` (a colon and a space), which YAML reads as a new key; put the whole text in quotes"
+                .into(),
+        );
+    }
+    if info.contains("quoted scalar") || info.contains("while scanning a quoted") {
+        return Some("a quote is opened but never closed; close it, or write the quote mark twice (`''`) inside single quotes".into());
+    }
+    if info.contains("did not find expected key") || info.contains("block mapping") {
+        return Some("check the indentation: keys at the same level must line up, using spaces".into());
+    }
+    None
+}
+
+#[derive(Default)]
+struct TreeBuilder {
+    /// Open collections: the node being filled and, for mappings, a pending key.
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    nodes: usize,
+    error: Option<YamlError>,
+}
+
+struct Frame {
+    node: Node,
+    anchor: usize,
+    pending_key: Option<Key>,
+}
+
+impl TreeBuilder {
+    fn fail(&mut self, pos: Pos, message: impl Into<String>, hint: Option<&str>) {
+        if self.error.is_none() {
+            self.error = Some(YamlError {
+                pos,
+                message: message.into(),
+                hint: hint.map(str::to_owned),
+            });
+        }
+    }
+
+    fn count(&mut self, n: usize, pos: Pos) -> bool {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            self.fail(
+                pos,
+                format!("the file expands to more than {MAX_NODES} values"),
+                Some("this is usually an alias (`*name`) repeated many times; write the values out"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Adds a finished node to its parent (or makes it the document).
+    fn attach(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        let Some(top) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(node);
+            }
+            return;
+        };
+        match &mut top.node.value {
+            Value::Seq(items) => items.push(node),
+            Value::Map(entries) => match top.pending_key.take() {
+                None => {
+                    let Value::Str(name) = node.value else {
+                        let pos = node.pos;
+                        self.fail(pos, "a key must be a plain word, not a list or mapping", None);
+                        return;
+                    };
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
+                        let msg = format!("key `{name}` appears twice (first on line {})", first.pos.line);
+                        let pos = node.pos;
+                        self.fail(pos, msg, Some("remove one of them"));
+                        return;
+                    }
+                    top.pending_key = Some(Key { pos: node.pos, name });
+                }
+                Some(key) => entries.push((key, node)),
+            },
+            Value::Null | Value::Str(_) => {}
+        }
+    }
+
+    fn open(&mut self, value: Value, anchor: usize, pos: Pos) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(pos, format!("values are nested more than {MAX_DEPTH} levels deep"), None);
+            return;
+        }
+        self.stack.push(Frame {
+            node: Node { pos, value },
+            anchor,
+            pending_key: None,
+        });
+    }
+}
+
+impl MarkedEventReceiver for TreeBuilder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let pos = pos_of(&mark);
+        match ev {
+            Event::Scalar(text, style, anchor, _tag) => {
+                if !self.count(1, pos) {
+                    return;
+                }
+                let is_null = style == TScalarStyle::Plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL");
+                let value = if is_null { Value::Null } else { Value::Str(text) };
+                self.attach(Node { pos, value }, anchor);
+            }
+            Event::SequenceStart(anchor, _) => {
+                if self.count(1, pos) {
+                    self.open(Value::Seq(Vec::new()), anchor, pos);
+                }
+            }
+            Event::MappingStart(anchor, _) => {
+                if self.count(1, pos) {
+                    self.open(Value::Map(Vec::new()), anchor, pos);
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    self.attach(frame.node, frame.anchor);
+                }
+            }
+            Event::Alias(id) => {
+                let Some(node) = self.anchors.get(&id).cloned() else {
+                    self.fail(pos, "this alias refers to an unknown anchor", None);
+                    return;
+                };
+                let size = count_nodes(&node);
+                if self.count(size, pos) {
+                    // Positions point at the alias, where the reader will look.
+                    self.attach(Node { pos, value: node.value }, 0);
+                }
+            }
+            Event::DocumentStart => {
+                if self.root.is_some() {
+                    self.fail(pos, "a file holds one YAML document; found a second `---`", Some("remove the extra `---` line"));
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    // Iterative: an anchored value may itself be large.
+    let mut stack = vec![node];
+    let mut n = 0;
+    while let Some(node) = stack.pop() {
+        n += 1;
+        match &node.value {
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            Value::Null | Value::Str(_) => {}
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map_keys(node: &Node) -> Vec<(String, Pos)> {
+        match &node.value {
+            Value::Map(e) => e.iter().map(|(k, _)| (k.name.clone(), k.pos)).collect(),
+            _ => panic!("not a map"),
+        }
+    }
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let node = parse("title:\n  zh: 你好\n  en: no\nsteps: []\n").unwrap();
+        let keys = map_keys(&node);
+        assert_eq!(keys[0], ("title".into(), Pos { line: 1, col: 1 }));
+        assert_eq!(keys[1], ("steps".into(), Pos { line: 4, col: 1 }));
+        let Value::Map(entries) = &node.value else { unreachable!() };
+        let Value::Map(title) = &entries[0].1.value else { unreachable!() };
+        assert_eq!(title[1].1.value, Value::Str("no".into()), "no Norway problem");
+        assert_eq!(title[1].1.pos, Pos { line: 3, col: 7 });
+    }
+
+    #[test]
+    fn rejects_duplicate_keys() {
+        let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 3, col: 1 });
+        assert!(err.message.contains("appears twice (first on line 1)"));
+    }
+
+    #[test]
+    fn stops_alias_bombs() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = (b'a' + i) as char;
+            let next = (b'a' + i + 1) as char;
+            text.push_str(&format!("{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("expands to more than"), "{err:?}");
+    }
+
+    #[test]
+    fn stops_deep_nesting() {
+        let text = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse(&text).is_err());
+        let text = "a:\n".to_string() + &(1..200).map(|i| format!("{}a:\n", "  ".repeat(i))).collect::<String>();
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn hints_for_prose_mistakes() {
+        let err = parse("title:\n  en: Note: click here\n").unwrap_err();
+        assert!(err.hint.unwrap().contains("quotes"));
+        let err = parse("title:\n  en: [My] then [Settings] now\n").unwrap_err();
+        assert!(err.hint.unwrap().contains("starting with `[`"), "hint");
+    }
+
+    #[test]
+    fn empty_file_is_null() {
+        assert_eq!(parse("").unwrap().value, Value::Null);
+        assert_eq!(parse("# only a comment\n").unwrap().value, Value::Null);
+    }
+}

@@ -1,0 +1,128 @@
+//! The `stepwise` binary: parse the command line, call the library, print what it
+//! reports, and turn the outcome into an exit code (0 ok, 1 content errors, 2 usage/IO).
+
+mod cli;
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, I18nCommand};
+use stepwise::diagnostics::{Diagnostics, display_path};
+use stepwise::{BuildOptions, Failure, FailureKind};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build { root, output } => {
+            let opts = BuildOptions { root: root.root, output };
+            match stepwise::build(&opts) {
+                Ok(report) => {
+                    print_diagnostics(&report.diagnostics);
+                    let warnings = report.diagnostics.warning_count();
+                    eprintln!(
+                        "built {} pages and {} screenshots into {} in {} ms{}",
+                        report.pages,
+                        report.images,
+                        display_path(&report.output),
+                        report.elapsed.as_millis(),
+                        if warnings > 0 { format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(f) => fail(f, "build failed; the previous output was left as it was"),
+            }
+        }
+        Command::Check { root, strict } => match stepwise::check(&root.root) {
+            Ok(diags) => {
+                print_diagnostics(&diags);
+                if strict && !diags.is_empty() {
+                    eprintln!("check failed (--strict counts warnings): {}", diags.summary());
+                    ExitCode::from(1)
+                } else {
+                    eprintln!("check passed: {}", diags.summary());
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(f) => fail(f, "check failed"),
+        },
+        Command::New { root, id } => match stepwise::scaffold::new_tutorial(&root.root, &id) {
+            Ok(created) => {
+                for f in created.files {
+                    println!("created {}", display_path(&f));
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_diagnostics(&e.diagnostics);
+                ExitCode::from(if e.io { 2 } else { 1 })
+            }
+        },
+        Command::Init { dir, .. } => match stepwise::scaffold::init(&dir) {
+            Ok(created) => {
+                println!("created a new site in {} ({} files)", display_path(&dir), created.files.len());
+                println!("next: cd {} && stepwise build", display_path(&dir));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_diagnostics(&e.diagnostics);
+                ExitCode::from(if e.io { 2 } else { 1 })
+            }
+        },
+        Command::Serve { .. } => not_yet("serve", "the live-preview server"),
+        Command::I18n { command } => match command {
+            I18nCommand::Status { .. } => not_yet("i18n status", "translation status"),
+            I18nCommand::Confirm { .. } => not_yet("i18n confirm", "translation records"),
+        },
+    }
+}
+
+fn not_yet(verb: &str, what: &str) -> ExitCode {
+    eprintln!("error: `stepwise {verb}` ({what}) is not available in this version yet");
+    eprintln!("  = hint: `stepwise build` and `stepwise check` work; see README.md");
+    ExitCode::from(2)
+}
+
+fn fail(f: Failure, what: &str) -> ExitCode {
+    print_diagnostics(&f.diagnostics);
+    eprintln!("{what}: {}", f.diagnostics.summary());
+    ExitCode::from(match f.kind {
+        FailureKind::Content => 1,
+        FailureKind::Io => 2,
+    })
+}
+
+/// Prints every diagnostic with its source line, reading each file once.
+fn print_diagnostics(diags: &Diagnostics) {
+    let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = stderr.lock();
+    for d in diags.iter() {
+        let source = sources.entry(d.file.clone()).or_insert_with(|| {
+            std::fs::read(&d.file).ok().map(|b| stepwise::load::decode_utf8(b).unwrap_or_default())
+        });
+        let text = d.render(source.as_deref());
+        let text = if color { colorize(&text) } else { text };
+        let _ = writeln!(out, "{text}");
+    }
+}
+
+fn colorize(text: &str) -> String {
+    if let Some(rest) = text.strip_prefix("error:") {
+        format!("\x1b[1;31merror\x1b[0m:{rest}")
+    } else if let Some(rest) = text.strip_prefix("warning:") {
+        format!("\x1b[1;33mwarning\x1b[0m:{rest}")
+    } else {
+        text.to_string()
+    }
+}

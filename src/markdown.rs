@@ -1,0 +1,224 @@
+//! Inline Markdown -> safe HTML (pulldown-cmark), and -> plain text. Pure functions.
+//!
+//! Safety first: raw HTML in a text is shown as text, never passed through, and links
+//! keep only http(s), mailto and relative targets (`javascript:` and friends become plain
+//! text). UI labels — `【我的】` and `[My]` (square brackets that are not a link) — become
+//! `<span class="ui">`, the chips readers look for on their screen.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Renders a text as inline HTML (no wrapping `<p>`; paragraphs are joined by `<br>`).
+pub fn to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    let mut pending = String::new();
+    let mut paragraphs = 0;
+    // Links we refused: their closing tag must not be written either.
+    let mut link_stack: Vec<bool> = Vec::new();
+    for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
+        if !matches!(event, Event::Text(_)) {
+            flush_text(&mut pending, &mut out);
+        }
+        match event {
+            Event::Text(t) => pending.push_str(&t),
+            Event::Code(c) => {
+                out.push_str("<code>");
+                escape_into(&c, &mut out);
+                out.push_str("</code>");
+            }
+            Event::Html(h) | Event::InlineHtml(h) => escape_into(&h, &mut out),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("<br>"),
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {
+                    if paragraphs > 0 {
+                        out.push_str("<br>");
+                    }
+                    paragraphs += 1;
+                }
+                Tag::Emphasis => out.push_str("<em>"),
+                Tag::Strong => out.push_str("<strong>"),
+                Tag::Strikethrough => out.push_str("<del>"),
+                Tag::Link { dest_url, title, .. } => {
+                    let safe = is_safe_url(&dest_url);
+                    link_stack.push(safe);
+                    if safe {
+                        out.push_str("<a href=\"");
+                        escape_into(&dest_url, &mut out);
+                        out.push('"');
+                        if !title.is_empty() {
+                            out.push_str(" title=\"");
+                            escape_into(&title, &mut out);
+                            out.push('"');
+                        }
+                        out.push('>');
+                    }
+                }
+                Tag::Image { dest_url, .. } => {
+                    // Screenshots belong in `image:`; an inline image is shown as its alt text.
+                    let _ = dest_url;
+                    link_stack.push(false);
+                }
+                Tag::List(Some(_)) => out.push_str("<ol>"),
+                Tag::List(None) => out.push_str("<ul>"),
+                Tag::Item => out.push_str("<li>"),
+                Tag::Heading { .. } => out.push_str("<strong>"),
+                Tag::BlockQuote(_) | Tag::CodeBlock(_) => {}
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Emphasis => out.push_str("</em>"),
+                TagEnd::Strong | TagEnd::Heading(_) => out.push_str("</strong>"),
+                TagEnd::Strikethrough => out.push_str("</del>"),
+                TagEnd::Link | TagEnd::Image => {
+                    if link_stack.pop() == Some(true) {
+                        out.push_str("</a>");
+                    }
+                }
+                TagEnd::List(true) => out.push_str("</ol>"),
+                TagEnd::List(false) => out.push_str("</ul>"),
+                TagEnd::Item => out.push_str("</li>"),
+                _ => {}
+            },
+            Event::Rule => out.push_str("<br>"),
+            Event::FootnoteReference(r) => escape_into(&r, &mut out),
+            Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {}
+        }
+    }
+    flush_text(&mut pending, &mut out);
+    out
+}
+
+/// Text without markup, for `alt` fallbacks, meta descriptions and JSON-LD.
+pub fn to_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Only schemes that cannot run code; relative links and fragments are fine.
+fn is_safe_url(url: &str) -> bool {
+    let lower: String = url.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(i) => {
+            let scheme = &lower[..i];
+            // A colon after a slash, `?` or `#` is part of a path, not a scheme.
+            scheme.contains(['/', '?', '#']) || matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+    }
+}
+
+/// Writes plain text, turning UI labels into chips.
+fn flush_text(pending: &mut String, out: &mut String) {
+    if pending.is_empty() {
+        return;
+    }
+    let text = std::mem::take(pending);
+    let mut rest = text.as_str();
+    while let Some((start, open, close)) = next_label(rest) {
+        let after_open = start + open.len_utf8();
+        let Some(len) = rest[after_open..].find(close) else { break };
+        let label = &rest[after_open..after_open + len];
+        escape_into(&rest[..start], out);
+        if is_label(label) {
+            out.push_str("<span class=\"ui\">");
+            escape_into(label.trim(), out);
+            out.push_str("</span>");
+        } else {
+            escape_into(&rest[start..after_open + len + close.len_utf8()], out);
+        }
+        rest = &rest[after_open + len + close.len_utf8()..];
+    }
+    escape_into(rest, out);
+}
+
+fn next_label(s: &str) -> Option<(usize, char, char)> {
+    s.char_indices().find_map(|(i, c)| match c {
+        '【' => Some((i, '【', '】')),
+        '[' => Some((i, '[', ']')),
+        _ => None,
+    })
+}
+
+/// A label is short and on one line: `[Save Changes]`, not a bracketed paragraph.
+fn is_label(s: &str) -> bool {
+    let n = s.chars().count();
+    (1..=40).contains(&n) && !s.trim().is_empty() && !s.contains(['\n', '[', ']', '【', '】'])
+}
+
+/// HTML-escapes text (also quotes, so it is safe inside attributes).
+pub fn escape_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(s, &mut out);
+    out
+}
+
+/// The UI labels of a text, in order (for translation checks and tests).
+pub fn ui_labels(text: &str) -> Vec<String> {
+    let html = to_html(text);
+    html.split("<span class=\"ui\">").skip(1).filter_map(|s| s.split_once("</span>").map(|(l, _)| l.to_string())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_and_english_labels_become_chips() {
+        assert_eq!(to_html("点击【我的】，再点击【账户设置】。"), "点击<span class=\"ui\">我的</span>，再点击<span class=\"ui\">账户设置</span>。");
+        assert_eq!(to_html("click [My], then [Account Settings]"), "click <span class=\"ui\">My</span>, then <span class=\"ui\">Account Settings</span>");
+    }
+
+    #[test]
+    fn links_stay_links() {
+        assert_eq!(to_html("see [help](https://example.com/a?b=1&c)"), "see <a href=\"https://example.com/a?b=1&amp;c\">help</a>");
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_neutralised() {
+        assert_eq!(to_html("<script>alert(1)</script> hi"), "&lt;script&gt;alert(1)&lt;/script&gt; hi");
+        assert_eq!(to_html("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(to_html("[click](javascript:alert(1))"), "click");
+        assert_eq!(to_html("[click]( JaVaScRiPt:alert(1))"), "click");
+        assert_eq!(to_html("[x](data:text/html,hi)"), "x");
+        assert!(!to_html("![a](javascript:alert(1))").contains("javascript"));
+    }
+
+    #[test]
+    fn emphasis_and_paragraphs() {
+        assert_eq!(to_html("输入**验证码**"), "输入<strong>验证码</strong>");
+        assert_eq!(to_html("one\n\ntwo"), "one<br>two");
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(to_plain("click **[Save]** now\nplease"), "click [Save] now please");
+    }
+
+    #[test]
+    fn long_brackets_are_not_labels() {
+        let long = format!("[{}]", "x".repeat(50));
+        assert_eq!(to_html(&long), long);
+        assert_eq!(ui_labels("【我的】 and [My]"), vec!["我的", "My"]);
+    }
+}

@@ -1,0 +1,740 @@
+//! Positioned YAML nodes -> domain types, one file at a time.
+//!
+//! Each decoder collects every problem in its file (unknown keys with "did you mean",
+//! wrong shapes, bad dates, boxes outside the image...) instead of stopping at the first.
+//! Cross-file checks (related ids, authors, images on disk) happen in `model::build_site`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
+use crate::load::SourceFile;
+use crate::load::yaml::{self, Key, Node, Value};
+use crate::model::types::*;
+
+/// An image reference as written, before it is checked on disk.
+#[derive(Debug, Clone)]
+pub struct ImageRef {
+    pub file: PathBuf,
+    pub pos: Pos,
+    /// Where the YAML says the image is, resolved against the YAML file's folder
+    /// (lexically; the model checks it stays inside `content/`).
+    pub path: PathBuf,
+    pub written: String,
+    /// `steps[2].image`.
+    pub field: String,
+}
+
+/// A reference from a tutorial to another thing by id, checked once everything is loaded.
+#[derive(Debug, Clone)]
+pub struct IdRef {
+    pub pos: Pos,
+    pub id: String,
+}
+
+pub struct DecodedTutorial {
+    pub tutorial: Tutorial,
+    pub images: Vec<ImageRef>,
+    pub related_refs: Vec<IdRef>,
+    pub author_ref: Option<IdRef>,
+}
+
+pub struct Decoder<'a> {
+    file: &'a Path,
+    languages: &'a [String],
+    pub diags: Diagnostics,
+}
+
+const TUTORIAL_KEYS: &[&str] = &["title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes"];
+const STEP_KEYS: &[&str] = &["text", "image", "alt", "highlight", "redact"];
+const BOX_KEYS: &[&str] = &["x", "y", "w", "h", "label"];
+const NOTE_KEYS: &[&str] = &["kind", "text"];
+const CATEGORY_KEYS: &[&str] = &["title", "description", "order"];
+const AUTHOR_KEYS: &[&str] = &["name", "bio"];
+
+impl<'a> Decoder<'a> {
+    pub fn new(file: &'a Path, languages: &'a [String]) -> Self {
+        Decoder {
+            file,
+            languages,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    fn source_lang(&self) -> &str {
+        &self.languages[0]
+    }
+
+    fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(self.file, Some(pos), message));
+        self.last()
+    }
+
+    fn warning(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::warning(self.file, Some(pos), message));
+        self.last()
+    }
+
+    fn last(&mut self) -> &mut Diagnostic {
+        self.diags.last_mut()
+    }
+
+    /// Parses the file; a syntax error is reported and gives `None`.
+    pub fn parse(&mut self, text: &str) -> Option<Node> {
+        match yaml::parse(text) {
+            Ok(node) => Some(node),
+            Err(e) => {
+                let d = self.error(e.pos, e.message);
+                if let Some(h) = e.hint {
+                    d.hint = Some(h);
+                }
+                None
+            }
+        }
+    }
+
+    /// The entries of a mapping, with unknown keys reported. `what` names the thing
+    /// for messages ("a step").
+    fn fields<'n>(&mut self, node: &'n Node, allowed: &[&str], what: &str) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.error(node.pos, format!("{what} must be a mapping of keys, found {}", node.kind_name()));
+            return None;
+        };
+        let mut fields = Fields { entries: Vec::new() };
+        for (key, value) in entries {
+            if allowed.contains(&key.name.as_str()) {
+                fields.entries.push((key, value));
+            } else {
+                let hint = did_you_mean(&key.name, allowed.iter().copied());
+                let msg = format!("unknown key `{}` in {what}", key.name);
+                let d = self.error(key.pos, msg);
+                d.hint = Some(match hint {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("allowed keys: {}", allowed.join(", ")),
+                });
+            }
+        }
+        Some(fields)
+    }
+
+    fn string(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Str(_) | Value::Null => {
+                self.error(node.pos, format!("`{field}` is empty"));
+                None
+            }
+            _ => {
+                self.error(node.pos, format!("`{field}` must be a text, found {}", node.kind_name()));
+                None
+            }
+        }
+    }
+
+    /// A translatable text: `{zh: .., en: ..}` or one plain string for every language.
+    pub fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
+        let source = self.source_lang().to_string();
+        match &node.value {
+            Value::Str(s) if !s.trim().is_empty() => Some(Localized::everywhere(s.trim().to_string(), node.pos, &source)),
+            Value::Map(entries) => {
+                let mut values = BTreeMap::new();
+                let mut ok = true;
+                for (key, v) in entries {
+                    if !self.languages.contains(&key.name) {
+                        ok = false;
+                        self.unknown_language(key, field);
+                        continue;
+                    }
+                    match &v.value {
+                        Value::Str(s) if !s.trim().is_empty() => {
+                            values.insert(
+                                key.name.clone(),
+                                Spanned {
+                                    text: s.trim().to_string(),
+                                    pos: v.pos,
+                                },
+                            );
+                        }
+                        Value::Str(_) | Value::Null => {
+                            // An empty translation is the same as a missing one; the
+                            // source language may not be empty.
+                            if key.name == source {
+                                ok = false;
+                                self.error(v.pos, format!("the {source} text of `{field}` is empty"));
+                            }
+                        }
+                        _ => {
+                            ok = false;
+                            self.error(
+                                v.pos,
+                                format!("the {} text of `{field}` must be a text, found {}", key.name, v.kind_name()),
+                            )
+                            .hint = Some("if the text starts with `[` or `{`, put it in quotes".into());
+                        }
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                if !values.contains_key(&source) {
+                    self.error(node.pos, format!("`{field}` has no {source} text (the source language)"))
+                        .hint = Some(format!("add `{source}: ...`: other languages fall back to it"));
+                    return None;
+                }
+                for lang in &self.languages[1..] {
+                    if !values.contains_key(lang) {
+                        let msg = format!("`{field}` has no {lang} translation; the {source} text is shown");
+                        self.warning(node.pos, msg);
+                    }
+                }
+                Some(Localized::per_language(values, node.pos))
+            }
+            Value::Null | Value::Str(_) => {
+                self.error(node.pos, format!("`{field}` is empty"));
+                None
+            }
+            Value::Seq(_) => {
+                self.error(node.pos, format!("`{field}` must be a text or a mapping of languages, found a list"))
+                    .hint = Some("if the text starts with `[`, put it in quotes".into());
+                None
+            }
+        }
+    }
+
+    fn unknown_language(&mut self, key: &Key, field: &str) {
+        let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
+        let hint = match did_you_mean(&key.name, langs.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the site's languages (site.toml) are {}", langs.join(", ")),
+        };
+        self.error(key.pos, format!("`{}` in `{field}` is not one of the site's languages", key.name))
+            .hint = Some(hint);
+    }
+
+    fn date(&mut self, node: &Node, field: &str) -> Option<Date> {
+        let s = self.string(node, field)?;
+        let date = Date::parse(&s);
+        if date.is_none() {
+            self.error(node.pos, format!("`{field}` is not a valid date: `{s}`"))
+                .hint = Some("write a real calendar date as YYYY-MM-DD, e.g. 2024-05-01".into());
+        }
+        date
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Seq(items) => Some(items),
+            Value::Null => Some(&[]),
+            _ => {
+                self.error(node.pos, format!("`{field}` must be a list, found {}", node.kind_name()))
+                    .hint = Some(format!("write `{field}: [a, b]` or one `- item` per line"));
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, node: &Node, field: &str) -> Option<f64> {
+        let parsed = node.as_str().and_then(|s| s.trim().parse::<f64>().ok()).filter(|v| v.is_finite());
+        if parsed.is_none() {
+            self.error(node.pos, format!("`{field}` must be a number, found {}", describe(node)));
+        }
+        parsed
+    }
+
+    fn rects(&mut self, node: &Node, field: &str) -> Vec<Rect> {
+        let Some(items) = self.list(node, field) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{field}[{}]", i + 1);
+            let Some(f) = self.fields(item, BOX_KEYS, &format!("`{path}`")) else { continue };
+            let mut vals = [None; 4];
+            let mut label = None;
+            for (key, v) in &f.entries {
+                match key.name.as_str() {
+                    "label" => label = self.text(v, &format!("{path}.label")),
+                    name => {
+                        let idx = ["x", "y", "w", "h"].iter().position(|k| *k == name).unwrap_or(0);
+                        let Some(num) = self.number(v, &format!("{path}.{name}")) else { continue };
+                        if !(0.0..=1.0).contains(&num) {
+                            self.error(v.pos, format!("`{path}.{name}` is {num}; box values are fractions of the image, from 0 to 1"))
+                                .hint = Some("for a box at 120 px in a 1080 px wide screenshot, write 0.11".into());
+                            continue;
+                        }
+                        vals[idx] = Some(num);
+                    }
+                }
+            }
+            let missing: Vec<&str> = ["x", "y", "w", "h"].iter().zip(vals).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+            if !missing.is_empty() {
+                if !f.entries.iter().any(|(k, _)| missing.contains(&k.name.as_str())) {
+                    self.error(item.pos, format!("`{path}` needs {}", missing.join(", ")))
+                        .hint = Some("a box is {x: 0.1, y: 0.2, w: 0.3, h: 0.05}".into());
+                }
+                continue;
+            }
+            let [Some(x), Some(y), Some(w), Some(h)] = vals else { continue };
+            if w <= 0.0 || h <= 0.0 {
+                self.error(item.pos, format!("`{path}` has no area (w and h must be above 0)"));
+                continue;
+            }
+            if x + w > 1.0 + 1e-9 || y + h > 1.0 + 1e-9 {
+                self.error(item.pos, format!("`{path}` reaches outside the image (x+w = {:.3}, y+h = {:.3}; both must be at most 1)", x + w, y + h));
+                continue;
+            }
+            out.push(Rect { x, y, w, h, label });
+        }
+        out
+    }
+
+    fn image(&mut self, node: &Node, yaml_dir: &str, field: &str, refs: &mut Vec<ImageRef>) -> Option<StepImage> {
+        let source = self.source_lang().to_string();
+        let mut per_lang = BTreeMap::new();
+        let mut add = |this: &mut Self, lang: &str, v: &Node| {
+            let written = this.string(v, field)?;
+            let resolved = match resolve_relative(yaml_dir, &written) {
+                Some(p) => p,
+                None => {
+                    this.error(v.pos, format!("`{field}` leads outside the content folder: `{written}`"))
+                        .hint = Some("screenshots must be inside `content/`, usually in a folder beside the YAML file".into());
+                    return None;
+                }
+            };
+            refs.push(ImageRef {
+                file: this.file.to_path_buf(),
+                pos: v.pos,
+                path: PathBuf::from(&resolved),
+                written,
+                field: field.to_string(),
+            });
+            per_lang.insert(lang.to_string(), resolved);
+            Some(())
+        };
+        match &node.value {
+            Value::Map(entries) => {
+                for (key, v) in entries {
+                    if self.languages.contains(&key.name) {
+                        add(self, &key.name, v);
+                    } else {
+                        self.unknown_language(key, field);
+                    }
+                }
+                if !entries.iter().any(|(k, _)| k.name == source) {
+                    self.error(node.pos, format!("`{field}` has no {source} image (the source language)"));
+                    return None;
+                }
+            }
+            _ => {
+                add(self, &source, node)?;
+            }
+        }
+        per_lang.contains_key(&source).then_some(StepImage { pos: node.pos, per_lang })
+    }
+
+    /// Decodes one tutorial file.
+    pub fn tutorial(mut self, file: &SourceFile) -> (Option<DecodedTutorial>, Diagnostics) {
+        let Some(root) = self.parse(&file.text) else { return (None, self.diags) };
+        if root.value == Value::Null {
+            self.error(Pos::START, "the tutorial is empty")
+                .hint = Some("run `stepwise new CATEGORY/SLUG` for a skeleton with every key".into());
+            return (None, self.diags);
+        }
+        let Some(f) = self.fields(&root, TUTORIAL_KEYS, "a tutorial") else { return (None, self.diags) };
+        let id = file.key.clone();
+        let yaml_dir = id.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let category = yaml_dir.clone();
+
+        let mut title = None;
+        let mut summary = None;
+        let mut date = None;
+        let mut updated = None;
+        let mut tags = Vec::new();
+        let mut author_ref = None;
+        let mut related_refs = Vec::new();
+        let mut steps = Vec::new();
+        let mut notes = Vec::new();
+        let mut images = Vec::new();
+        let mut saw_steps = false;
+
+        for (key, v) in &f.entries {
+            match key.name.as_str() {
+                "title" => title = self.text(v, "title"),
+                "summary" => summary = self.text(v, "summary"),
+                "date" => date = self.date(v, "date"),
+                "updated" => updated = self.date(v, "updated"),
+                "author" => author_ref = self.string(v, "author").map(|id| IdRef { pos: v.pos, id }),
+                "tags" => tags = self.tags(v),
+                "related" => {
+                    for (i, item) in self.list(v, "related").unwrap_or(&[]).iter().enumerate() {
+                        if let Some(rid) = self.string(item, &format!("related[{}]", i + 1)) {
+                            let rid = rid.trim_matches('/').trim_end_matches(".yaml").to_string();
+                            if rid == id {
+                                self.warning(item.pos, "a tutorial cannot be related to itself; ignored");
+                            } else {
+                                related_refs.push(IdRef { pos: item.pos, id: rid });
+                            }
+                        }
+                    }
+                }
+                "steps" => {
+                    saw_steps = true;
+                    let items = self.list(v, "steps").unwrap_or(&[]);
+                    if items.is_empty() && matches!(v.value, Value::Seq(_) | Value::Null) {
+                        self.error(v.pos, "`steps` is empty; a tutorial needs at least one step");
+                    }
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(step) = self.step(item, i + 1, &yaml_dir, &mut images) {
+                            steps.push(step);
+                        }
+                    }
+                }
+                "notes" => {
+                    for (i, item) in self.list(v, "notes").unwrap_or(&[]).iter().enumerate() {
+                        if let Some(note) = self.note(item, i + 1) {
+                            notes.push(note);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (name, present) in [("title", f.has("title")), ("date", f.has("date"))] {
+            if !present {
+                self.error(Pos::START, format!("the tutorial has no `{name}`"))
+                    .hint = Some(match name {
+                    "title" => "add `title: {zh: ..., en: ...}`".into(),
+                    _ => "add `date: YYYY-MM-DD` (the day it was published)".into(),
+                });
+            }
+        }
+        if !saw_steps {
+            self.error(Pos::START, "the tutorial has no `steps`")
+                .hint = Some("add `steps:` with one `- text: {...}` per step".into());
+        }
+        if let (Some(d), Some(u)) = (date, updated)
+            && u < d
+        {
+            let pos = f.get("updated").map_or(Pos::START, |n| n.pos);
+            self.warning(pos, format!("`updated` ({u}) is before `date` ({d})"));
+        }
+        if self.diags.has_errors() {
+            return (None, self.diags);
+        }
+        let (Some(title), Some(date)) = (title, date) else { return (None, self.diags) };
+        let tutorial = Tutorial {
+            id,
+            file: file.path.clone(),
+            category,
+            title,
+            summary,
+            date,
+            updated,
+            tags,
+            author: author_ref.as_ref().map(|r| r.id.clone()),
+            related: related_refs.iter().map(|r| r.id.clone()).collect(),
+            steps,
+            notes,
+        };
+        let decoded = DecodedTutorial {
+            tutorial,
+            images,
+            related_refs,
+            author_ref,
+        };
+        (Some(decoded), self.diags)
+    }
+
+    fn tags(&mut self, node: &Node) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for (i, item) in self.list(node, "tags").unwrap_or(&[]).iter().enumerate() {
+            let Some(tag) = self.string(item, &format!("tags[{}]", i + 1)) else { continue };
+            let slug = tag_slug(&tag);
+            if slug.is_empty() {
+                self.error(item.pos, format!("tag `{tag}` has no letters or digits"));
+            } else if tags.contains(&slug) {
+                self.warning(item.pos, format!("tag `{tag}` is listed twice"));
+            } else {
+                tags.push(slug);
+            }
+        }
+        tags
+    }
+
+    fn step(&mut self, node: &Node, n: usize, yaml_dir: &str, images: &mut Vec<ImageRef>) -> Option<Step> {
+        let path = format!("steps[{n}]");
+        let f = self.fields(node, STEP_KEYS, &format!("step {n}"))?;
+        let mut text = None;
+        let mut image = None;
+        let mut alt = None;
+        let mut highlight = Vec::new();
+        let mut redact = Vec::new();
+        for (key, v) in &f.entries {
+            let field = format!("{path}.{}", key.name);
+            match key.name.as_str() {
+                "text" => text = self.text(v, &field),
+                "image" => image = self.image(v, yaml_dir, &field, images),
+                "alt" => alt = self.text(v, &field),
+                "highlight" => highlight = self.rects(v, &field),
+                "redact" => redact = self.rects(v, &field),
+                _ => {}
+            }
+        }
+        if !f.has("text") {
+            self.error(node.pos, format!("step {n} has no `text`"))
+                .hint = Some("every step says what to do: `text: {zh: ..., en: ...}`".into());
+        }
+        if image.is_none() && f.has("image") {
+            return None;
+        }
+        if image.is_none() {
+            for k in ["highlight", "redact"] {
+                if let Some(v) = f.get(k) {
+                    self.error(v.pos, format!("`{path}.{k}` needs an `image` to draw on"));
+                }
+            }
+            if let Some(v) = f.get("alt") {
+                self.warning(v.pos, format!("`{path}.alt` is ignored: the step has no image"));
+            }
+        } else if alt.is_none() && !f.has("alt") {
+            self.warning(node.pos, format!("step {n} has no `alt` text for its screenshot; the step text is used"))
+                .hint = Some("describe what the screenshot shows, for screen-reader users".into());
+        }
+        Some(Step {
+            pos: node.pos,
+            text: text?,
+            image,
+            alt,
+            highlight,
+            redact,
+        })
+    }
+
+    fn note(&mut self, node: &Node, n: usize) -> Option<Note> {
+        let f = self.fields(node, NOTE_KEYS, &format!("note {n}"))?;
+        let mut kind = Some(NoteKind::Note);
+        let mut text = None;
+        for (key, v) in &f.entries {
+            match key.name.as_str() {
+                "kind" => {
+                    let s = self.string(v, &format!("notes[{n}].kind"))?;
+                    kind = NoteKind::parse(&s);
+                    if kind.is_none() {
+                        let hint = did_you_mean(&s, NoteKind::NAMES).map_or_else(|| "use tip, note or warning".to_string(), |c| format!("did you mean `{c}`?"));
+                        self.error(v.pos, format!("unknown note kind `{s}`")).hint = Some(hint);
+                    }
+                }
+                "text" => text = self.text(v, &format!("notes[{n}].text")),
+                _ => {}
+            }
+        }
+        if !f.has("text") {
+            self.error(node.pos, format!("note {n} has no `text`"));
+        }
+        Some(Note { kind: kind?, text: text? })
+    }
+
+    /// Decodes a `_category.yaml`.
+    pub fn category(mut self, file: &SourceFile) -> (Option<Category>, Diagnostics) {
+        let Some(root) = self.parse(&file.text) else { return (None, self.diags) };
+        let Some(f) = self.fields(&root, CATEGORY_KEYS, "a category") else { return (None, self.diags) };
+        let mut title = None;
+        let mut description = None;
+        let mut order = 0;
+        for (key, v) in &f.entries {
+            match key.name.as_str() {
+                "title" => title = self.text(v, "title"),
+                "description" => description = self.text(v, "description"),
+                "order" => match v.as_str().and_then(|s| s.parse::<i64>().ok()) {
+                    Some(o) => order = o,
+                    None => {
+                        self.error(v.pos, format!("`order` must be a whole number, found {}", describe(v)));
+                    }
+                },
+                _ => {}
+            }
+        }
+        if !f.has("title") {
+            self.error(Pos::START, "the category has no `title`").hint = Some("add `title: {zh: ..., en: ...}`".into());
+        }
+        if self.diags.has_errors() {
+            return (None, self.diags);
+        }
+        let category = title.map(|title| Category {
+            path: file.key.clone(),
+            file: Some(file.path.clone()),
+            title,
+            description,
+            order,
+        });
+        (category, self.diags)
+    }
+
+    /// Decodes `_authors.yaml`: id -> {name, bio}.
+    pub fn authors(mut self, file: &SourceFile) -> (Vec<Author>, Diagnostics) {
+        let Some(root) = self.parse(&file.text) else { return (Vec::new(), self.diags) };
+        let mut out = Vec::new();
+        match &root.value {
+            Value::Null => {}
+            Value::Map(entries) => {
+                for (key, v) in entries {
+                    let Some(f) = self.fields(v, AUTHOR_KEYS, &format!("author `{}`", key.name)) else { continue };
+                    let mut name = None;
+                    let mut bio = None;
+                    for (k, v) in &f.entries {
+                        match k.name.as_str() {
+                            "name" => name = self.text(v, &format!("{}.name", key.name)),
+                            "bio" => bio = self.text(v, &format!("{}.bio", key.name)),
+                            _ => {}
+                        }
+                    }
+                    if !f.has("name") {
+                        self.error(key.pos, format!("author `{}` has no `name`", key.name));
+                    }
+                    if let Some(name) = name {
+                        out.push(Author {
+                            id: key.name.clone(),
+                            name,
+                            bio,
+                        });
+                    }
+                }
+            }
+            _ => {
+                self.error(root.pos, format!("`_authors.yaml` must map author ids to {{name, bio}}, found {}", root.kind_name()));
+            }
+        }
+        (out, self.diags)
+    }
+}
+
+struct Fields<'n> {
+    entries: Vec<(&'n Key, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.name == key)
+    }
+
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| *v)
+    }
+}
+
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => format!("`{s}`"),
+        _ => node.kind_name().to_string(),
+    }
+}
+
+/// `Account Security` -> `account-security`; CJK stays as written (`密码`).
+pub fn tag_slug(tag: &str) -> String {
+    let mut out = String::new();
+    for c in tag.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c == '-' || c == '_' || c.is_whitespace()) && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Joins `written` to the YAML file's folder (both content-relative) without touching the
+/// disk. `None` if `..` climbs out of `content/` or the path is absolute.
+pub fn resolve_relative(dir: &str, written: &str) -> Option<String> {
+    if written.starts_with('/') || written.starts_with('\\') || written.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in written.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn langs() -> Vec<String> {
+        vec!["zh".into(), "en".into()]
+    }
+
+    fn decode(text: &str) -> (Option<DecodedTutorial>, Vec<String>) {
+        let file = SourceFile {
+            path: "t.yaml".into(),
+            key: "cat/t".into(),
+            text: text.into(),
+        };
+        let l = langs();
+        let (t, d) = Decoder::new(Path::new("t.yaml"), &l).tutorial(&file);
+        (t, d.sorted().iter().map(Diagnostic::headline).collect())
+    }
+
+    const MINIMAL: &str = "title: {zh: 标题, en: Title}\ndate: 2024-05-01\nsteps:\n  - text: {zh: 点击【我的】, en: \"[My]\"}\n";
+
+    #[test]
+    fn decodes_a_minimal_tutorial() {
+        let (t, d) = decode(MINIMAL);
+        assert!(d.is_empty(), "{d:?}");
+        let t = t.unwrap().tutorial;
+        assert_eq!(t.title.get("en", "zh").text, "Title");
+        assert_eq!(t.steps[0].text.get("en", "zh").text, "[My]");
+        assert_eq!(t.category, "cat");
+    }
+
+    #[test]
+    fn reports_every_problem_with_positions() {
+        let text = "title: {zh: 标题, eng: Title}\ndate: 2024-02-30\nstpes: []\n";
+        let (t, d) = decode(text);
+        assert!(t.is_none());
+        assert_eq!(
+            d,
+            vec![
+                "error: t.yaml:1:1: the tutorial has no `steps`",
+                "error: t.yaml:1:15: `eng` in `title` is not one of the site's languages",
+                "error: t.yaml:2:7: `date` is not a valid date: `2024-02-30`",
+                "error: t.yaml:3:1: unknown key `stpes` in a tutorial",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_translation_is_a_warning() {
+        let (t, d) = decode(&MINIMAL.replace(", en: Title", ""));
+        assert!(t.is_some());
+        assert_eq!(d, vec!["warning: t.yaml:1:8: `title` has no en translation; the zh text is shown"]);
+    }
+
+    #[test]
+    fn checks_boxes() {
+        let text = format!("{MINIMAL}    image: a.png\n    alt: x\n    highlight: [{{x: 0.9, y: 0.1, w: 0.2, h: 0.1}}, {{x: 2, y: 0, w: 0.1, h: 0.1}}]\n");
+        let (_, d) = decode(&text);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].contains("reaches outside the image"));
+        assert!(d[1].contains("`steps[1].highlight[2].x` is 2"));
+    }
+
+    #[test]
+    fn resolves_paths_inside_content_only() {
+        assert_eq!(resolve_relative("a/b", "c/step-01.png").as_deref(), Some("a/b/c/step-01.png"));
+        assert_eq!(resolve_relative("a/b", "../../_shots/x.png").as_deref(), Some("_shots/x.png"));
+        assert_eq!(resolve_relative("a/b", "../../../etc/passwd"), None);
+        assert_eq!(resolve_relative("a", "/etc/passwd"), None);
+        assert_eq!(resolve_relative("a", "C:\\x.png"), None);
+    }
+
+    #[test]
+    fn slugs_tags() {
+        assert_eq!(tag_slug("Account Security"), "account-security");
+        assert_eq!(tag_slug("微信 支付"), "微信-支付");
+        assert_eq!(tag_slug("--"), "");
+    }
+}

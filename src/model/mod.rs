@@ -1,0 +1,329 @@
+//! Stage 2: raw files -> a validated, immutable [`Site`].
+//!
+//! Files are decoded in parallel, each collecting its own problems; then the checks that
+//! need the whole site run (related ids, authors, id clashes, screenshots on disk). The
+//! derived indexes (categories' questions, tags, related articles) are computed here once,
+//! so rendering is a pure function of `&Site`.
+
+pub mod decode;
+pub mod related;
+pub mod types;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::images;
+use crate::load::{CONTENT_DIR, RawContent};
+use decode::{DecodedTutorial, Decoder, ImageRef};
+pub use types::*;
+
+/// Top-level names under `/{lang}/` that the generator itself uses.
+pub const RESERVED_NAMES: &[&str] = &["tags", "search", "static", "img", "404"];
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub root: PathBuf,
+    /// Sorted by id.
+    pub tutorials: Vec<Tutorial>,
+    pub index: HashMap<String, usize>,
+    /// Every category, including folders without `_category.yaml`.
+    pub categories: BTreeMap<String, Category>,
+    pub authors: BTreeMap<String, Author>,
+    pub images: BTreeMap<String, ImageInfo>,
+    /// Category path -> its direct tutorials, newest first.
+    pub category_tutorials: BTreeMap<String, Vec<usize>>,
+    /// Category path ("" for the top) -> its direct subcategories, in display order.
+    pub subcategories: BTreeMap<String, Vec<String>>,
+    /// Tag slug -> tutorials, newest first.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Tutorial index -> related tutorial indexes.
+    pub related: Vec<Vec<usize>>,
+}
+
+impl Site {
+    pub fn source_lang(&self) -> &str {
+        self.config.source_lang()
+    }
+
+    pub fn tutorial(&self, id: &str) -> Option<&Tutorial> {
+        self.index.get(id).map(|&i| &self.tutorials[i])
+    }
+
+    /// Tutorial indexes, newest (last changed) first, ties by id.
+    pub fn latest(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..self.tutorials.len()).collect();
+        all.sort_by(|&a, &b| {
+            let (ta, tb) = (&self.tutorials[a], &self.tutorials[b]);
+            tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
+        });
+        all
+    }
+
+    /// Every tutorial under a category, its subcategories' included.
+    pub fn count_under(&self, path: &str) -> usize {
+        let prefix = format!("{path}/");
+        self.tutorials.iter().filter(|t| t.category == path || t.category.starts_with(&prefix)).count()
+    }
+
+    /// The chain of categories from the top down to `path`, inclusive.
+    pub fn category_chain(&self, path: &str) -> Vec<&Category> {
+        let mut chain = Vec::new();
+        let mut cur = path;
+        while !cur.is_empty() {
+            if let Some(c) = self.categories.get(cur) {
+                chain.push(c);
+            }
+            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Builds the site model from loaded files. Returns `None` if any error was found; the
+/// diagnostics hold every problem (and warning) either way.
+pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<Site>, Diagnostics) {
+    let langs = config.languages.clone();
+    let mut diags = Diagnostics::new();
+    let content_dir = root.join(CONTENT_DIR);
+
+    // Per-file decoding, in parallel.
+    let decoded: Vec<(Option<DecodedTutorial>, Diagnostics)> =
+        raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &langs).tutorial(f)).collect();
+    let mut categories = BTreeMap::new();
+    for file in &raw.categories {
+        let (cat, d) = Decoder::new(&file.path, &langs).category(file);
+        diags.extend(d);
+        if let Some(c) = cat {
+            categories.insert(c.path.clone(), c);
+        }
+    }
+    let mut authors = BTreeMap::new();
+    if let Some(file) = &raw.authors {
+        let (list, d) = Decoder::new(&file.path, &langs).authors(file);
+        diags.extend(d);
+        for a in list {
+            authors.insert(a.id.clone(), a);
+        }
+    }
+
+    let mut tutorials = Vec::new();
+    let mut image_refs: Vec<ImageRef> = Vec::new();
+    let mut checks = Vec::new();
+    for (t, d) in decoded {
+        diags.extend(d);
+        if let Some(t) = t {
+            image_refs.extend(t.images);
+            checks.push((t.tutorial.file.clone(), t.related_refs, t.author_ref));
+            tutorials.push(t.tutorial);
+        }
+    }
+    tutorials.sort_by(|a, b| a.id.cmp(&b.id));
+    let index: HashMap<String, usize> = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+
+    // References between files.
+    for (file, related, author) in &checks {
+        for r in related {
+            if !index.contains_key(&r.id) {
+                let mut d = Diagnostic::error(file, Some(r.pos), format!("related tutorial `{}` does not exist", r.id));
+                d.hint = Some(match did_you_mean(&r.id, index.keys().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "an id is the file's path under content/ without `.yaml`".into(),
+                });
+                diags.push(d);
+            }
+        }
+        if let Some(a) = author
+            && !authors.contains_key(&a.id)
+        {
+            let mut d = Diagnostic::error(file, Some(a.pos), format!("author `{}` is not in content/_authors.yaml", a.id));
+            d.hint = Some(match did_you_mean(&a.id, authors.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "add the author to content/_authors.yaml with a name and bio".into(),
+            });
+            diags.push(d);
+        }
+    }
+
+    check_names(&tutorials, &raw.folders, &content_dir, &mut diags);
+    add_implicit_categories(&tutorials, &mut categories, &content_dir, &langs[0], &mut diags);
+    let images = check_images(&content_dir, &config, &image_refs, &mut diags);
+
+    if diags.has_errors() {
+        return (None, diags);
+    }
+
+    let related = related::compute(&tutorials, &index, &langs);
+    let newest_first = |list: &mut Vec<usize>| {
+        list.sort_by(|&a, &b| {
+            let (ta, tb) = (&tutorials[a], &tutorials[b]);
+            tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
+        })
+    };
+    let mut category_tutorials: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, t) in tutorials.iter().enumerate() {
+        category_tutorials.entry(t.category.clone()).or_default().push(i);
+        for tag in &t.tags {
+            tags.entry(tag.clone()).or_default().push(i);
+        }
+    }
+    category_tutorials.values_mut().for_each(newest_first);
+    tags.values_mut().for_each(newest_first);
+
+    let mut subcategories: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in categories.values() {
+        subcategories.entry(c.parent().unwrap_or("").to_string()).or_default().push(c.path.clone());
+    }
+    for list in subcategories.values_mut() {
+        list.sort_by(|a, b| (categories[a].order, a).cmp(&(categories[b].order, b)));
+    }
+
+    let site = Site {
+        config,
+        root: root.to_path_buf(),
+        tutorials,
+        index,
+        categories,
+        authors,
+        images,
+        category_tutorials,
+        subcategories,
+        tags,
+        related,
+    };
+    (Some(site), diags)
+}
+
+/// File and folder names become URLs: they must be lowercase ASCII words, must not clash
+/// with each other or with the generator's own pages.
+fn check_names(tutorials: &[Tutorial], folders: &[String], content_dir: &Path, diags: &mut Diagnostics) {
+    let folder_set: BTreeSet<&str> = folders.iter().map(String::as_str).collect();
+    // Every folder that (through its subfolders) holds a tutorial.
+    let mut with_tutorials: BTreeSet<&str> = BTreeSet::new();
+    for t in tutorials {
+        let mut cur = t.category.as_str();
+        while !cur.is_empty() && with_tutorials.insert(cur) {
+            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+    }
+    for t in tutorials {
+        for (i, seg) in t.id.split('/').enumerate() {
+            let is_last = i == t.id.matches('/').count();
+            if !is_url_safe(seg) {
+                let what = if is_last { "file name" } else { "folder name" };
+                diags.push(
+                    Diagnostic::error(&t.file, None, format!("the {what} `{seg}` cannot be used in a URL"))
+                        .with_hint(format!("use lowercase letters, digits and `-`, e.g. `{}`", suggest_slug(seg))),
+                );
+            }
+            if i == 0 && RESERVED_NAMES.contains(&seg) {
+                diags.push(
+                    Diagnostic::error(&t.file, None, format!("`{seg}` is reserved for stepwise's own pages"))
+                        .with_hint("rename the file or folder"),
+                );
+            }
+        }
+        // A screenshot folder beside the tutorial is normal; one holding tutorials is a category.
+        if folder_set.contains(t.id.as_str()) && with_tutorials.contains(t.id.as_str()) {
+            diags.push(
+                Diagnostic::error(&t.file, None, format!("`{}` is both a tutorial and a category folder with tutorials: their pages would share a URL", t.id))
+                    .with_hint(format!("rename the tutorial file or the folder `{}`", content_dir.join(&t.id).display())),
+            );
+        }
+    }
+}
+
+fn is_url_safe(seg: &str) -> bool {
+    !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn suggest_slug(seg: &str) -> String {
+    let s = decode::tag_slug(seg);
+    let ascii: String = s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if ascii.is_empty() { "my-tutorial".into() } else { ascii }
+}
+
+/// Every folder that holds tutorials is a category, with or without `_category.yaml`.
+fn add_implicit_categories(
+    tutorials: &[Tutorial],
+    categories: &mut BTreeMap<String, Category>,
+    content_dir: &Path,
+    source: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut needed = BTreeSet::new();
+    for t in tutorials {
+        let mut cur = t.category.as_str();
+        while !cur.is_empty() {
+            needed.insert(cur.to_string());
+            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+    }
+    // A category whose parent folder has a `_category.yaml` but no tutorials of its own
+    // still needs the parent as a category.
+    let declared: Vec<String> = categories.keys().cloned().collect();
+    for path in declared {
+        let mut cur = path.rsplit_once('/').map_or("", |(p, _)| p);
+        while !cur.is_empty() {
+            needed.insert(cur.to_string());
+            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+    }
+    for path in needed {
+        if categories.contains_key(&path) {
+            continue;
+        }
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let title = name.replace(['-', '_'], " ");
+        diags.push(
+            Diagnostic::warning(content_dir.join(&path), None, format!("the category folder has no `_category.yaml`; its title is \"{title}\" in every language"))
+                .with_hint("add _category.yaml with `title: {zh: ..., en: ...}`"),
+        );
+        categories.insert(
+            path.clone(),
+            Category {
+                path,
+                file: None,
+                title: Localized::everywhere(title, Default::default(), source),
+                description: None,
+                order: i64::MAX,
+            },
+        );
+    }
+}
+
+/// Probes every referenced screenshot once (in parallel) and reports problems at each
+/// step that uses a bad one.
+fn check_images(content_dir: &Path, config: &SiteConfig, refs: &[ImageRef], diags: &mut Diagnostics) -> BTreeMap<String, ImageInfo> {
+    let keys: BTreeSet<String> = refs.iter().map(|r| r.path.to_string_lossy().replace('\\', "/")).collect();
+    let keys: Vec<String> = keys.into_iter().collect();
+    let results: Vec<(String, Result<ImageInfo, images::ImageProblem>)> =
+        keys.par_iter().map(|k| (k.clone(), images::probe(content_dir, k, &config.images))).collect();
+    let mut ok = BTreeMap::new();
+    let mut bad = HashMap::new();
+    for (k, r) in results {
+        match r {
+            Ok(info) => {
+                ok.insert(k, info);
+            }
+            Err(p) => {
+                bad.insert(k, p);
+            }
+        }
+    }
+    for r in refs {
+        let key = r.path.to_string_lossy().replace('\\', "/");
+        if let Some(p) = bad.get(&key) {
+            let mut d = Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
+            d.hint = p.hint.clone();
+            diags.push(d);
+        }
+    }
+    ok
+}

@@ -1,0 +1,299 @@
+//! The validated, immutable domain types. Built once by `model::build_site`, read by
+//! every later stage, never mutated.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::diagnostics::Pos;
+
+/// A translatable text: inline Markdown per language, or one text for every language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Localized {
+    pub pos: Pos,
+    /// Always holds the source language (checked while decoding).
+    values: BTreeMap<String, Spanned>,
+    /// Written as a plain string: the same in every language, never "missing".
+    same_everywhere: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned {
+    pub text: String,
+    pub pos: Pos,
+}
+
+/// The text to show for one language, and whether it is the source text standing in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolved<'a> {
+    pub text: &'a str,
+    /// The language the text is written in.
+    pub lang: &'a str,
+    pub is_fallback: bool,
+}
+
+impl Localized {
+    pub fn everywhere(text: String, pos: Pos, source: &str) -> Self {
+        let mut values = BTreeMap::new();
+        values.insert(source.to_string(), Spanned { text, pos });
+        Localized {
+            pos,
+            values,
+            same_everywhere: true,
+        }
+    }
+
+    /// `values` must contain `source` (the decoder checks it).
+    pub fn per_language(values: BTreeMap<String, Spanned>, pos: Pos) -> Self {
+        Localized {
+            pos,
+            values,
+            same_everywhere: false,
+        }
+    }
+
+    pub fn get<'a>(&'a self, lang: &str, source: &'a str) -> Resolved<'a> {
+        if let Some((l, v)) = self.values.get_key_value(lang) {
+            return Resolved {
+                text: &v.text,
+                lang: l,
+                is_fallback: false,
+            };
+        }
+        let (l, v) = self
+            .values
+            .get_key_value(source)
+            .or_else(|| self.values.iter().next())
+            .map_or(("", ""), |(l, v)| (l.as_str(), v.text.as_str()));
+        Resolved {
+            text: v,
+            lang: l,
+            is_fallback: !self.same_everywhere,
+        }
+    }
+
+    /// The source-language text.
+    pub fn source<'a>(&'a self, source: &str) -> &'a str {
+        self.get(source, "").text
+    }
+
+    pub fn is_same_everywhere(&self) -> bool {
+        self.same_everywhere
+    }
+
+    pub fn has(&self, lang: &str) -> bool {
+        self.same_everywhere || self.values.contains_key(lang)
+    }
+
+    pub fn value(&self, lang: &str) -> Option<&Spanned> {
+        self.values.get(lang)
+    }
+}
+
+/// A calendar date, checked (no 2024-02-30).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1];
+        if day == 0 || day > days {
+            return None;
+        }
+        Some(Date {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A box over a screenshot, in fractions of its width and height.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub label: Option<Localized>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Tip,
+    Note,
+    Warning,
+}
+
+impl NoteKind {
+    pub const NAMES: [&'static str; 3] = ["tip", "note", "warning"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "tip" => Some(NoteKind::Tip),
+            "note" => Some(NoteKind::Note),
+            "warning" => Some(NoteKind::Warning),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteKind::Tip => "tip",
+            NoteKind::Note => "note",
+            NoteKind::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: Localized,
+}
+
+/// A step's screenshot: content-relative image paths per language (the source's always).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepImage {
+    pub pos: Pos,
+    /// Language -> key into `Site::images`. Holds the source language.
+    pub per_lang: BTreeMap<String, String>,
+}
+
+impl StepImage {
+    pub fn for_lang<'a>(&'a self, lang: &str, source: &str) -> &'a str {
+        self.per_lang
+            .get(lang)
+            .or_else(|| self.per_lang.get(source))
+            .map_or("", String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub pos: Pos,
+    pub text: Localized,
+    pub image: Option<StepImage>,
+    pub alt: Option<Localized>,
+    pub highlight: Vec<Rect>,
+    pub redact: Vec<Rect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tutorial {
+    /// `cross-border-ec/amazon/forgot-password`: its path under `content/`.
+    pub id: String,
+    pub file: PathBuf,
+    /// The category path (`cross-border-ec/amazon`), `""` for a tutorial at the top.
+    pub category: String,
+    pub title: Localized,
+    pub summary: Option<Localized>,
+    pub date: Date,
+    pub updated: Option<Date>,
+    /// Tag slugs, in the order written.
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+    /// Explicit related ids, checked to exist.
+    pub related: Vec<String>,
+    pub steps: Vec<Step>,
+    pub notes: Vec<Note>,
+}
+
+impl Tutorial {
+    pub fn slug(&self) -> &str {
+        self.id.rsplit('/').next().unwrap_or(&self.id)
+    }
+
+    /// The date readers care about: the last update, else publication.
+    pub fn last_changed(&self) -> Date {
+        self.updated.unwrap_or(self.date)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    /// `cross-border-ec/amazon`.
+    pub path: String,
+    /// `None` when the folder has no `_category.yaml` (its title is then the folder name).
+    pub file: Option<PathBuf>,
+    pub title: Localized,
+    pub description: Option<Localized>,
+    pub order: i64,
+}
+
+impl Category {
+    pub fn parent(&self) -> Option<&str> {
+        self.path.rsplit_once('/').map(|(p, _)| p)
+    }
+
+    pub fn depth(&self) -> usize {
+        self.path.matches('/').count() + 1
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Author {
+    pub id: String,
+    pub name: Localized,
+    pub bio: Option<Localized>,
+}
+
+/// What the build knows about one screenshot file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageInfo {
+    /// Content-relative path, `/`-separated: the key of `Site::images`.
+    pub key: String,
+    pub source: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+    WebP,
+}
+
+impl ImageFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::WebP => "webp",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::WebP => "image/webp",
+        }
+    }
+}

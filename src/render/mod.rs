@@ -1,0 +1,634 @@
+//! Stage 3, pure: `&Site` + a page key -> HTML.
+//!
+//! Templates are compiled once into a [`Renderer`]; rendering one page reads only the
+//! site model and writes nothing, so pages render in parallel and a preview server can
+//! re-render just the pages an edit touches.
+
+pub mod urls;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::json;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::model::{Localized, Site, Tutorial};
+use crate::theme::Theme;
+use urls::{link, root_prefix};
+use views::*;
+
+/// Questions listed per category on a language's index page.
+const INDEX_QUESTIONS_PER_CATEGORY: usize = 6;
+const LATEST_COUNT: usize = 8;
+const POPULAR_TAGS: usize = 24;
+
+/// One page of output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKey {
+    /// `/index.html`: sends readers to a language.
+    Root,
+    Index { lang: String },
+    Category { lang: String, path: String },
+    Tutorial { lang: String, id: String },
+    Tags { lang: String },
+    Tag { lang: String, tag: String },
+}
+
+impl PageKey {
+    /// The page's folder under the output root (`zh/amazon/`), `""` for the root.
+    pub fn dir(&self) -> String {
+        match self {
+            PageKey::Root => String::new(),
+            PageKey::Index { lang } => urls::index_dir(lang),
+            PageKey::Category { lang, path } => urls::category_dir(lang, path),
+            PageKey::Tutorial { lang, id } => urls::tutorial_dir(lang, id),
+            PageKey::Tags { lang } => urls::tags_dir(lang),
+            PageKey::Tag { lang, tag } => urls::tag_dir(lang, tag),
+        }
+    }
+
+    pub fn output_path(&self) -> String {
+        format!("{}index.html", self.dir())
+    }
+
+    fn with_lang(&self, other: &str) -> PageKey {
+        let lang = other.to_string();
+        match self {
+            PageKey::Root => PageKey::Root,
+            PageKey::Index { .. } => PageKey::Index { lang },
+            PageKey::Category { path, .. } => PageKey::Category { lang, path: path.clone() },
+            PageKey::Tutorial { id, .. } => PageKey::Tutorial { lang, id: id.clone() },
+            PageKey::Tags { .. } => PageKey::Tags { lang },
+            PageKey::Tag { tag, .. } => PageKey::Tag { lang, tag: tag.clone() },
+        }
+    }
+}
+
+/// Every page of the site, in a stable order.
+pub fn all_pages(site: &Site) -> Vec<PageKey> {
+    let mut keys = vec![PageKey::Root];
+    for lang in &site.config.languages {
+        keys.push(PageKey::Index { lang: lang.clone() });
+        keys.push(PageKey::Tags { lang: lang.clone() });
+        for path in site.categories.keys() {
+            keys.push(PageKey::Category { lang: lang.clone(), path: path.clone() });
+        }
+        for t in &site.tutorials {
+            keys.push(PageKey::Tutorial { lang: lang.clone(), id: t.id.clone() });
+        }
+        for tag in site.tags.keys() {
+            keys.push(PageKey::Tag { lang: lang.clone(), tag: tag.clone() });
+        }
+    }
+    keys
+}
+
+/// BCP 47 tag for `<html lang>` and hreflang.
+pub fn html_lang(code: &str) -> String {
+    match code {
+        "zh" => "zh-CN".into(),
+        "zh-hant" | "zh-tw" => "zh-TW".into(),
+        c => match c.split_once('-') {
+            Some((l, r)) if r.len() == 2 => format!("{l}-{}", r.to_uppercase()),
+            _ => c.to_string(),
+        },
+    }
+}
+
+/// A language's name in itself, for the language switcher.
+pub fn language_name(code: &str) -> String {
+    match code.split('-').next().unwrap_or(code) {
+        "zh" => "中文",
+        "en" => "English",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "pt" => "Português",
+        "ru" => "Русский",
+        "vi" => "Tiếng Việt",
+        "th" => "ไทย",
+        "id" => "Bahasa Indonesia",
+        "ar" => "العربية",
+        _ => code,
+    }
+    .to_string()
+}
+
+pub struct Renderer {
+    tera: Tera,
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{template}: {message}")]
+pub struct RenderError {
+    pub template: String,
+    pub message: String,
+}
+
+impl Renderer {
+    /// Compiles the theme's templates; template syntax errors are reported by file.
+    pub fn new(theme: &Theme, languages: &[String]) -> Result<Renderer, Diagnostics> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which makes every URL unreadable in the source.
+        tera.set_escape_fn(markdown::escape);
+        let templates: Vec<(String, String)> = theme.templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            let mut diags = Diagnostics::new();
+            let msg = error_chain(&e);
+            let file = theme
+                .templates
+                .iter()
+                .find(|(n, _)| msg.contains(n.as_str()))
+                .map_or_else(|| "templates".into(), |(_, (_, p))| p.clone());
+            diags.push(Diagnostic::error(file, None, format!("template error: {msg}")));
+            return Err(diags);
+        }
+        let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
+        Ok(Renderer { tera, strings })
+    }
+
+    /// Renders one page.
+    pub fn render(&self, site: &Site, key: &PageKey) -> Result<String, RenderError> {
+        let (template, ctx) = match key {
+            PageKey::Root => ("root.html", self.root_context(site)),
+            PageKey::Index { lang } => ("index.html", self.index_context(site, lang, key)),
+            PageKey::Category { lang, path } => ("category.html", self.category_context(site, lang, path, key)),
+            PageKey::Tutorial { lang, id } => ("tutorial.html", self.tutorial_context(site, lang, id, key)),
+            PageKey::Tags { lang } => ("tags.html", self.tags_context(site, lang, key)),
+            PageKey::Tag { lang, tag } => ("tag.html", self.tag_context(site, lang, tag, key)),
+        };
+        self.tera.render(template, &ctx).map_err(|e| RenderError {
+            template: template.to_string(),
+            message: error_chain(&e),
+        })
+    }
+
+    fn t<'a>(&'a self, lang: &str, key: &str) -> &'a str {
+        self.strings.get(lang).and_then(|s| s.get(key)).map_or("", String::as_str)
+    }
+
+    /// The context every page template gets.
+    fn base(&self, site: &Site, lang: &str, key: &PageKey, meta: PageMeta) -> Context {
+        let dir = key.dir();
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("html_lang", &html_lang(lang));
+        ctx.insert("root", &root_prefix(&dir));
+        ctx.insert("home", &link(&dir, &urls::index_dir(lang)));
+        ctx.insert("t", &self.strings.get(lang));
+        ctx.insert("site_title", &site.config.title.get(lang).cloned().unwrap_or_default());
+        ctx.insert("page", &meta);
+        ctx
+    }
+
+    fn meta(&self, site: &Site, lang: &str, key: &PageKey, kind: &'static str, title: String, description: String) -> PageMeta {
+        let dir = key.dir();
+        let alternates = site
+            .config
+            .languages
+            .iter()
+            .map(|l| Alternate {
+                hreflang: html_lang(l),
+                href: site.config.absolute(&urls::encode_path(&key.with_lang(l).dir())),
+            })
+            .chain(std::iter::once(Alternate {
+                hreflang: "x-default".into(),
+                href: site.config.absolute(&urls::encode_path(&key.with_lang(site.source_lang()).dir())),
+            }))
+            .collect();
+        let languages = site
+            .config
+            .languages
+            .iter()
+            .map(|l| LangChoice {
+                code: l.clone(),
+                name: language_name(l),
+                html_lang: html_lang(l),
+                href: link(&dir, &key.with_lang(l).dir()),
+                current: l == lang,
+            })
+            .collect();
+        PageMeta {
+            kind,
+            title,
+            description,
+            canonical: site.config.absolute(&urls::encode_path(&dir)),
+            alternates,
+            languages,
+            breadcrumbs: Vec::new(),
+        }
+    }
+
+    fn text(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
+        let r = text.get(lang, site.source_lang());
+        TextView {
+            html: markdown::to_html(r.text),
+            fallback_lang: r.is_fallback.then(|| html_lang(r.lang)),
+        }
+    }
+
+    fn plain(&self, site: &Site, text: &Localized, lang: &str) -> String {
+        markdown::to_plain(text.get(lang, site.source_lang()).text)
+    }
+
+    fn date_display(&self, lang: &str, date: crate::model::Date) -> String {
+        let months = self.t(lang, "months");
+        let names: Vec<&str> = months.split(',').map(str::trim).collect();
+        let month = names.get(usize::from(date.month) - 1).copied().unwrap_or("");
+        self.t(lang, "date_format")
+            .replace("{year}", &date.year.to_string())
+            .replace("{month}", &date.month.to_string())
+            .replace("{month_name}", month)
+            .replace("{day}", &date.day.to_string())
+    }
+
+    fn question(&self, site: &Site, lang: &str, from_dir: &str, idx: usize) -> QuestionItem {
+        let t = &site.tutorials[idx];
+        let category = site.categories.get(&t.category);
+        QuestionItem {
+            title: self.text(site, &t.title, lang),
+            href: link(from_dir, &urls::tutorial_dir(lang, &t.id)),
+            category: category.map(|c| self.plain(site, &c.title, lang)).unwrap_or_default(),
+            category_href: link(from_dir, &urls::category_dir(lang, &t.category)),
+            date: t.last_changed().to_string(),
+            date_display: self.date_display(lang, t.last_changed()),
+            summary: t.summary.as_ref().map(|s| self.text(site, s, lang)),
+            steps: t.steps.len(),
+        }
+    }
+
+    fn breadcrumbs(&self, site: &Site, lang: &str, from_dir: &str, category: &str) -> Vec<Link> {
+        let mut crumbs = vec![Link {
+            title: self.t(lang, "home").to_string(),
+            href: link(from_dir, &urls::index_dir(lang)),
+        }];
+        for c in site.category_chain(category) {
+            crumbs.push(Link {
+                title: self.plain(site, &c.title, lang),
+                href: link(from_dir, &urls::category_dir(lang, &c.path)),
+            });
+        }
+        crumbs
+    }
+
+    fn tag_item(&self, lang: &str, from_dir: &str, tag: &str, count: usize) -> TagItem {
+        TagItem {
+            name: tag.to_string(),
+            href: link(from_dir, &urls::tag_dir(lang, tag)),
+            count,
+        }
+    }
+
+    fn root_context(&self, site: &Site) -> Context {
+        let source = site.source_lang().to_string();
+        let key = PageKey::Root;
+        let mut meta = self.meta(site, &source, &key, "root", site.config.title[&source].clone(), String::new());
+        meta.alternates.clear();
+        let mut ctx = self.base(site, &source, &key, meta);
+        let choices: Vec<serde_json::Value> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                json!({
+                    "code": l, "name": language_name(l), "html_lang": html_lang(l),
+                    "href": format!("{l}/"), "title": site.config.title[l],
+                    "choose": self.t(l, "choose_language"),
+                })
+            })
+            .collect();
+        ctx.insert("choices", &choices);
+        ctx.insert("default_href", &format!("{source}/"));
+        ctx
+    }
+
+    fn index_context(&self, site: &Site, lang: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let title = site.config.title[lang].clone();
+        let description = site.config.description[lang].clone();
+        let meta = self.meta(site, lang, key, "index", title, description);
+        let mut ctx = self.base(site, lang, key, meta);
+        let sections: Vec<CategorySection> = site
+            .subcategories
+            .get("")
+            .map(|tops| tops.iter().map(|p| self.section(site, lang, &dir, p)).collect())
+            .unwrap_or_default();
+        ctx.insert("sections", &sections);
+        // Tutorials at the top of content/, outside any category.
+        let loose: Vec<QuestionItem> = site
+            .category_tutorials
+            .get("")
+            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
+            .unwrap_or_default();
+        ctx.insert("loose", &loose);
+        let latest: Vec<QuestionItem> = site.latest().into_iter().take(LATEST_COUNT).map(|i| self.question(site, lang, &dir, i)).collect();
+        ctx.insert("latest", &latest);
+        ctx.insert("popular_tags", &self.popular_tags(site, lang, &dir, POPULAR_TAGS));
+        ctx.insert("tags_href", &link(&dir, &urls::tags_dir(lang)));
+        ctx.insert("tutorial_count", &site.tutorials.len());
+        ctx
+    }
+
+    fn popular_tags(&self, site: &Site, lang: &str, dir: &str, n: usize) -> Vec<TagItem> {
+        let mut tags: Vec<(&String, usize)> = site.tags.iter().map(|(t, l)| (t, l.len())).collect();
+        tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        tags.into_iter().take(n).map(|(t, c)| self.tag_item(lang, dir, t, c)).collect()
+    }
+
+    fn section(&self, site: &Site, lang: &str, dir: &str, path: &str) -> CategorySection {
+        let c = &site.categories[path];
+        // The questions of the category and everything below it, newest first.
+        let prefix = format!("{path}/");
+        let under: Vec<usize> = site
+            .latest()
+            .into_iter()
+            .filter(|&i| site.tutorials[i].category == path || site.tutorials[i].category.starts_with(&prefix))
+            .collect();
+        let questions = under.iter().take(INDEX_QUESTIONS_PER_CATEGORY).map(|&i| self.question(site, lang, dir, i)).collect();
+        CategorySection {
+            title: self.text(site, &c.title, lang),
+            href: link(dir, &urls::category_dir(lang, path)),
+            count: under.len(),
+            description: c.description.as_ref().map(|d| self.text(site, d, lang)),
+            questions,
+            subcategories: self.subcategory_items(site, lang, dir, path),
+            more: under.len().saturating_sub(INDEX_QUESTIONS_PER_CATEGORY),
+        }
+    }
+
+    fn subcategory_items(&self, site: &Site, lang: &str, dir: &str, path: &str) -> Vec<CategoryItem> {
+        site.subcategories
+            .get(path)
+            .map(|subs| {
+                subs.iter()
+                    .map(|p| {
+                        let c = &site.categories[p];
+                        CategoryItem {
+                            title: self.text(site, &c.title, lang),
+                            href: link(dir, &urls::category_dir(lang, p)),
+                            count: site.count_under(p),
+                            description: c.description.as_ref().map(|d| self.text(site, d, lang)),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn category_context(&self, site: &Site, lang: &str, path: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let c = &site.categories[path];
+        let title = self.plain(site, &c.title, lang);
+        let description = c.description.as_ref().map(|d| self.plain(site, d, lang)).unwrap_or_default();
+        let mut meta = self.meta(site, lang, key, "category", title, description);
+        meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, path);
+        let mut ctx = self.base(site, lang, key, meta);
+        let questions: Vec<QuestionItem> = site
+            .category_tutorials
+            .get(path)
+            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
+            .unwrap_or_default();
+        ctx.insert(
+            "category",
+            &json!({
+                "title": self.text(site, &c.title, lang),
+                "description": c.description.as_ref().map(|d| self.text(site, d, lang)),
+                "count": site.count_under(path),
+            }),
+        );
+        ctx.insert("subcategories", &self.subcategory_items(site, lang, &dir, path));
+        ctx.insert("questions", &questions);
+        ctx
+    }
+
+    fn tags_context(&self, site: &Site, lang: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let title = self.t(lang, "all_tags").to_string();
+        let mut meta = self.meta(site, lang, key, "tags", title, String::new());
+        meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, "");
+        let mut ctx = self.base(site, lang, key, meta);
+        let tags: Vec<TagItem> = site.tags.iter().map(|(t, l)| self.tag_item(lang, &dir, t, l.len())).collect();
+        ctx.insert("tags", &tags);
+        ctx
+    }
+
+    fn tag_context(&self, site: &Site, lang: &str, tag: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let title = format!("{} #{tag}", self.t(lang, "tag"));
+        let mut meta = self.meta(site, lang, key, "tag", title, String::new());
+        meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, "");
+        meta.breadcrumbs.push(Link {
+            title: self.t(lang, "all_tags").to_string(),
+            href: link(&dir, &urls::tags_dir(lang)),
+        });
+        let mut ctx = self.base(site, lang, key, meta);
+        let questions: Vec<QuestionItem> = site.tags.get(tag).map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect()).unwrap_or_default();
+        ctx.insert("tag", tag);
+        ctx.insert("questions", &questions);
+        ctx.insert("tags_href", &link(&dir, &urls::tags_dir(lang)));
+        ctx
+    }
+
+    fn tutorial_context(&self, site: &Site, lang: &str, id: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let idx = site.index[id];
+        let t = &site.tutorials[idx];
+        let src = site.source_lang();
+        let title_plain = self.plain(site, &t.title, lang);
+        let description = t
+            .summary
+            .as_ref()
+            .map(|s| self.plain(site, s, lang))
+            .or_else(|| t.steps.first().map(|s| self.plain(site, &s.text, lang)))
+            .unwrap_or_default();
+        let mut meta = self.meta(site, lang, key, "tutorial", title_plain.clone(), description.clone());
+        meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, &t.category);
+
+        let mut untranslated = 0;
+        let mut count = |v: &TextView| {
+            if v.fallback_lang.is_some() {
+                untranslated += 1;
+            }
+        };
+        let title = self.text(site, &t.title, lang);
+        count(&title);
+        let summary = t.summary.as_ref().map(|s| self.text(site, s, lang));
+        if let Some(s) = &summary {
+            count(s);
+        }
+        let mut first_image = true;
+        let steps: Vec<StepView> = t
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let text = self.text(site, &step.text, lang);
+                count(&text);
+                let image = step.image.as_ref().and_then(|img| {
+                    let info = site.images.get(img.for_lang(lang, src))?;
+                    let alt = step.alt.as_ref().map_or_else(|| self.plain(site, &step.text, lang), |a| self.plain(site, a, lang));
+                    let src_url = link(&dir, &format!("img/{}", info.key));
+                    let lazy = !first_image;
+                    first_image = false;
+                    Some(ImageView {
+                        srcset: format!("{src_url} {}w", info.width),
+                        sizes: format!("(min-width: 760px) 340px, min(100vw - 3rem, {}px)", info.width),
+                        full: src_url.clone(),
+                        src: src_url,
+                        width: info.width,
+                        height: info.height,
+                        alt,
+                        lazy,
+                        callouts: step
+                            .highlight
+                            .iter()
+                            .enumerate()
+                            .map(|(n, r)| Callout {
+                                n: n + 1,
+                                left: pct(r.x),
+                                top: pct(r.y),
+                                width: pct(r.w),
+                                height: pct(r.h),
+                                label: r.label.as_ref().map(|l| self.text(site, l, lang)),
+                            })
+                            .collect(),
+                    })
+                });
+                StepView { n: i + 1, text, image }
+            })
+            .collect();
+        let notes: Vec<NoteView> = t
+            .notes
+            .iter()
+            .map(|n| {
+                let text = self.text(site, &n.text, lang);
+                count(&text);
+                NoteView {
+                    kind: n.kind.as_str(),
+                    label: self.t(lang, &format!("note_{}", n.kind.as_str())).to_string(),
+                    text,
+                }
+            })
+            .collect();
+        let author = t.author.as_ref().and_then(|a| site.authors.get(a)).map(|a| {
+            let name_plain = self.plain(site, &a.name, lang);
+            AuthorView {
+                name: self.text(site, &a.name, lang),
+                initial: name_plain.chars().next().map(String::from).unwrap_or_default(),
+                bio: a.bio.as_ref().map(|b| self.text(site, b, lang)),
+            }
+        });
+        let category = site.categories.get(&t.category).map(|c| Link {
+            title: self.plain(site, &c.title, lang),
+            href: link(&dir, &urls::category_dir(lang, &c.path)),
+        });
+        let view = TutorialView {
+            id: t.id.clone(),
+            title,
+            summary,
+            date: t.date.to_string(),
+            date_display: self.date_display(lang, t.date),
+            updated: t.updated.map(|d| d.to_string()),
+            updated_display: t.updated.map(|d| self.date_display(lang, d)),
+            category,
+            tags: t.tags.iter().map(|tag| self.tag_item(lang, &dir, tag, site.tags.get(tag).map_or(0, Vec::len))).collect(),
+            author,
+            related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
+            untranslated,
+            jsonld: self.howto_jsonld(site, t, lang, &title_plain, &description, &meta.canonical),
+            steps,
+            notes,
+        };
+        let mut ctx = self.base(site, lang, key, meta);
+        ctx.insert("tutorial", &view);
+        ctx
+    }
+
+    /// schema.org HowTo with its steps, serialized safely for a `<script>` element.
+    fn howto_jsonld(&self, site: &Site, t: &Tutorial, lang: &str, title: &str, description: &str, canonical: &str) -> String {
+        let src = site.source_lang();
+        let steps: Vec<serde_json::Value> = t
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut step = json!({
+                    "@type": "HowToStep",
+                    "position": i + 1,
+                    "text": self.plain(site, &s.text, lang),
+                    "url": format!("{canonical}#step-{}", i + 1),
+                });
+                if let Some(img) = s.image.as_ref().and_then(|img| site.images.get(img.for_lang(lang, src))) {
+                    step["image"] = json!(site.config.absolute(&urls::encode_path(&format!("img/{}", img.key))));
+                }
+                step
+            })
+            .collect();
+        let mut doc = json!({
+            "@context": "https://schema.org",
+            "@type": "HowTo",
+            "name": title,
+            "description": description,
+            "inLanguage": html_lang(lang),
+            "datePublished": t.date.to_string(),
+            "dateModified": t.last_changed().to_string(),
+            "url": canonical,
+            "step": steps,
+        });
+        if let Some(a) = t.author.as_ref().and_then(|a| site.authors.get(a)) {
+            doc["author"] = json!({"@type": "Person", "name": self.plain(site, &a.name, lang)});
+        }
+        json_for_script(&doc)
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.2}%", v * 100.0)
+}
+
+/// JSON that cannot close its `<script>` element or open a comment.
+pub fn json_for_script<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_break_out() {
+        let s = json_for_script(&json!({"a": "</script><script>alert(1)</script>"}));
+        assert!(!s.contains("</script"));
+        assert!(s.contains("\\u003c/script\\u003e"));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(html_lang("zh"), "zh-CN");
+        assert_eq!(html_lang("en"), "en");
+        assert_eq!(html_lang("pt-br"), "pt-BR");
+        assert_eq!(language_name("ja"), "日本語");
+    }
+}

@@ -1,0 +1,65 @@
+//! Where each page lives, and links between pages.
+//!
+//! Every link in a page is relative (`../../zh/tags/amazon/`), so the output works from
+//! the site root, under `base_url`'s path, and opened from disk. Only canonical and
+//! hreflang links, feeds and the sitemap are absolute. URLs always use `/`.
+
+/// A page's folder under the output root, ending in `/` (`""` for the root page).
+pub fn tutorial_dir(lang: &str, id: &str) -> String {
+    format!("{lang}/{id}/")
+}
+
+pub fn category_dir(lang: &str, path: &str) -> String {
+    if path.is_empty() { format!("{lang}/") } else { format!("{lang}/{path}/") }
+}
+
+pub fn index_dir(lang: &str) -> String {
+    format!("{lang}/")
+}
+
+pub fn tags_dir(lang: &str) -> String {
+    format!("{lang}/tags/")
+}
+
+pub fn tag_dir(lang: &str, tag: &str) -> String {
+    format!("{lang}/tags/{tag}/")
+}
+
+/// The relative prefix from a page folder back to the output root: `zh/a/` -> `../../`.
+pub fn root_prefix(dir: &str) -> String {
+    "../".repeat(dir.matches('/').count())
+}
+
+/// A link from the page in `from_dir` to the site path `to` (both output-relative),
+/// percent-encoded for non-ASCII segments such as Chinese tag names.
+pub fn link(from_dir: &str, to: &str) -> String {
+    let mut out = root_prefix(from_dir);
+    out.push_str(&encode_path(to));
+    if out.is_empty() { "./".into() } else { out }
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative() {
+        assert_eq!(link("zh/a/b/", "zh/tags/x/"), "../../../zh/tags/x/");
+        assert_eq!(link("", "zh/"), "zh/");
+        assert_eq!(link("zh/", "style.css"), "../style.css");
+        assert_eq!(link("zh/", "zh/tags/密码/"), "../zh/tags/%E5%AF%86%E7%A0%81/");
+    }
+}

@@ -1,0 +1,150 @@
+//! The theme: templates, static files and the per-language UI strings.
+//!
+//! The default theme is embedded in the binary, so `stepwise` works from any folder. A
+//! site's `themes/NAME/` replaces it file by file, and the site's own `templates/` folder
+//! overrides any template of the theme with the same name.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, by name.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "macros.html",
+    "root.html",
+    "index.html",
+    "category.html",
+    "tutorial.html",
+    "tags.html",
+    "tag.html",
+);
+
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../themes/default/static/style.css"))];
+
+pub const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Template name -> (text, where it came from for messages).
+    pub templates: BTreeMap<String, (String, PathBuf)>,
+    /// Output-relative path -> bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Language -> key -> text.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Theme {
+    /// The UI strings for `lang`: its own table, completed from English, then from any.
+    pub fn strings_for(&self, lang: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for table in self.strings.values() {
+            for (k, v) in table {
+                out.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        for fallback in ["en", lang] {
+            if let Some(table) = self.strings.get(fallback) {
+                out.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        out
+    }
+}
+
+/// Loads the theme named in site.toml, with the site's `templates/` overrides.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let theme_dir = root.join("themes").join(name);
+    let mut theme = Theme {
+        templates: BTreeMap::new(),
+        static_files: BTreeMap::new(),
+        strings: BTreeMap::new(),
+    };
+    if name == "default" {
+        for (n, text) in DEFAULT_TEMPLATES {
+            theme.templates.insert((*n).to_string(), ((*text).to_string(), PathBuf::from(format!("(built-in theme)/templates/{n}"))));
+        }
+        for (n, bytes) in DEFAULT_STATIC {
+            theme.static_files.insert((*n).to_string(), bytes.to_vec());
+        }
+        merge_strings(&mut theme, DEFAULT_STRINGS, Path::new("(built-in theme)/strings.toml"), &mut diags);
+    } else if !theme_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(root.join("site.toml"), None, format!("theme `{name}` not found in {}", theme_dir.display()))
+                .with_hint("use theme = \"default\", or create the theme folder"),
+        );
+        return Err(diags);
+    }
+    if theme_dir.is_dir() {
+        read_templates(&theme_dir.join("templates"), &mut theme, &mut diags);
+        read_static(&theme_dir.join("static"), &mut theme, &mut diags);
+        let strings = theme_dir.join("strings.toml");
+        if strings.is_file() {
+            match std::fs::read_to_string(&strings) {
+                Ok(text) => merge_strings(&mut theme, &text, &strings, &mut diags),
+                Err(e) => diags.push(Diagnostic::error(&strings, None, format!("cannot read: {e}"))),
+            }
+        }
+    }
+    read_templates(&root.join("templates"), &mut theme, &mut diags);
+    if diags.has_errors() { Err(diags) } else { Ok(theme) }
+}
+
+fn read_templates(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        match std::fs::read_to_string(entry.path()) {
+            Ok(text) => {
+                theme.templates.insert(name, (text, entry.path().to_path_buf()));
+            }
+            Err(e) => diags.push(Diagnostic::error(entry.path(), None, format!("cannot read template: {e}"))),
+        }
+    }
+}
+
+fn read_static(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                theme.static_files.insert(name, bytes);
+            }
+            Err(e) => diags.push(Diagnostic::error(entry.path(), None, format!("cannot read: {e}"))),
+        }
+    }
+}
+
+fn merge_strings(theme: &mut Theme, text: &str, path: &Path, diags: &mut Diagnostics) {
+    match toml::from_str::<BTreeMap<String, BTreeMap<String, String>>>(text) {
+        Ok(tables) => {
+            for (lang, table) in tables {
+                theme.strings.entry(lang).or_default().extend(table);
+            }
+        }
+        Err(e) => diags.push(Diagnostic::error(path, None, format!("invalid strings table: {}", e.message()))),
+    }
+}

@@ -1,0 +1,98 @@
+//! Text -> search tokens, for Chinese (no spaces between words) and English alike.
+//!
+//! Chinese runs become overlapping character bigrams (忘记密码 -> 忘记, 记密, 密码), which
+//! find words without a dictionary; Latin runs become lowercase words with a light plural
+//! stem. Related-article scoring uses these tokens; the search index will use the same
+//! rules, so the two can never disagree about what a "word" is.
+
+/// Han, kana and hangul: scripts written without spaces between words.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7A3 | 0x20000..=0x2FFFF)
+}
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "how", "if", "in", "into", "is", "it",
+    "of", "on", "or", "the", "then", "this", "to", "what", "when", "with", "you", "your",
+];
+
+/// Tokens of `text`, in order, duplicates kept.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut cjk: Vec<char> = Vec::new();
+    let flush_word = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() {
+            let w = stem(&word.to_lowercase());
+            if !STOP_WORDS.contains(&w.as_str()) {
+                out.push(w);
+            }
+            word.clear();
+        }
+    };
+    let flush_cjk = |cjk: &mut Vec<char>, out: &mut Vec<String>| {
+        match cjk.len() {
+            0 => {}
+            1 => out.push(cjk[0].to_string()),
+            _ => out.extend(cjk.windows(2).map(|w| w.iter().collect::<String>())),
+        }
+        cjk.clear();
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            flush_word(&mut word, &mut out);
+            cjk.push(c);
+        } else if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) {
+            flush_cjk(&mut cjk, &mut out);
+            if c != '\'' {
+                word.push(c);
+            }
+        } else {
+            flush_word(&mut word, &mut out);
+            flush_cjk(&mut cjk, &mut out);
+        }
+    }
+    flush_word(&mut word, &mut out);
+    flush_cjk(&mut cjk, &mut out);
+    out
+}
+
+/// `passwords` -> `password`, `addresses` -> `address`, `categories` -> `category`.
+fn stem(word: &str) -> String {
+    let n = word.len();
+    if n > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..n - 3]);
+    }
+    if n > 4 && (word.ends_with("sses") || word.ends_with("shes") || word.ends_with("ches") || word.ends_with("xes")) {
+        return word[..n - 2].to_string();
+    }
+    if n > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
+        return word[..n - 1].to_string();
+    }
+    word.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_becomes_bigrams() {
+        assert_eq!(tokens("忘记密码"), vec!["忘记", "记密", "密码"]);
+        assert_eq!(tokens("亚马逊 登录"), vec!["亚马", "马逊", "登录"]);
+        assert_eq!(tokens("我"), vec!["我"]);
+    }
+
+    #[test]
+    fn english_is_case_and_plural_insensitive() {
+        assert_eq!(tokens("Forgot Passwords?"), vec!["forgot", "password"]);
+        assert_eq!(tokens("How to change your addresses"), vec!["change", "address"]);
+        assert_eq!(tokens("Amazon's sales reports"), vec!["amazon", "sale", "report"]);
+    }
+
+    #[test]
+    fn mixed_text_splits_at_script_changes() {
+        assert_eq!(tokens("在Amazon开店"), vec!["在", "amazon", "开店"]);
+        assert_eq!(tokens("【我的】"), vec!["我的"]);
+    }
+}
