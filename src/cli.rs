@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "stepwise", version, about = "Guided, illustrated, bilingual help tutorials -> a fast static help center")]
+#[command(
+    name = "stepwise",
+    version,
+    about = "Guided, illustrated, bilingual help tutorials -> a fast static help center"
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

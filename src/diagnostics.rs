@@ -198,7 +198,9 @@ impl Diagnostics {
 
 impl FromIterator<Diagnostic> for Diagnostics {
     fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
-        Diagnostics { items: iter.into_iter().collect() }
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
     }
 }
 
@@ -215,7 +217,10 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The closest candidate to a misspelt word, for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word_l = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
@@ -273,7 +278,8 @@ mod tests {
 
     #[test]
     fn renders_caret_under_wide_text() {
-        let d = Diagnostic::error("a.yaml", Some(Pos { line: 2, col: 5 }), "bad").with_hint("fix it");
+        let d =
+            Diagnostic::error("a.yaml", Some(Pos { line: 2, col: 5 }), "bad").with_hint("fix it");
         let text = "x: 1\n中文: [oops\n";
         let out = d.render(Some(text));
         assert_eq!(

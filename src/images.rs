@@ -29,14 +29,28 @@ fn problem(message: impl Into<String>, hint: Option<&str>) -> ImageProblem {
 }
 
 /// Checks that `path` (inside `content_dir`) is a usable screenshot and measures it.
-pub fn probe(content_dir: &Path, key: &str, settings: &ImageSettings) -> Result<ImageInfo, ImageProblem> {
+pub fn probe(
+    content_dir: &Path,
+    key: &str,
+    settings: &ImageSettings,
+) -> Result<ImageInfo, ImageProblem> {
     let path = content_dir.join(key);
-    let meta = std::fs::symlink_metadata(&path).map_err(|_| problem("the image does not exist", Some("check the file name and that the path is relative to the YAML file")))?;
+    let meta = std::fs::symlink_metadata(&path).map_err(|_| {
+        problem(
+            "the image does not exist",
+            Some("check the file name and that the path is relative to the YAML file"),
+        )
+    })?;
     // A symlink may point anywhere; only follow it if it stays inside content/.
-    let real = std::fs::canonicalize(&path).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
-    let content_real = std::fs::canonicalize(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
+    let real = std::fs::canonicalize(&path)
+        .map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let content_real =
+        std::fs::canonicalize(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
     if !real.starts_with(&content_real) {
-        return Err(problem("the image is a link that leads outside the content folder", Some("copy the screenshot into `content/` instead of linking to it")));
+        return Err(problem(
+            "the image is a link that leads outside the content folder",
+            Some("copy the screenshot into `content/` instead of linking to it"),
+        ));
     }
     if meta.is_dir() || real.is_dir() {
         return Err(problem("the image path is a folder", None));
@@ -44,18 +58,29 @@ pub fn probe(content_dir: &Path, key: &str, settings: &ImageSettings) -> Result<
     let bytes_len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
     if bytes_len > settings.max_file_bytes {
         return Err(problem(
-            format!("the image is {:.1} MB, over the limit of {} MB", bytes_len as f64 / 1_048_576.0, settings.max_file_bytes / 1_048_576),
+            format!(
+                "the image is {:.1} MB, over the limit of {} MB",
+                bytes_len as f64 / 1_048_576.0,
+                settings.max_file_bytes / 1_048_576
+            ),
             Some("shrink the screenshot, or raise `max_file_mb` under [images] in site.toml"),
         ));
     }
-    let bytes = std::fs::read(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let bytes =
+        std::fs::read(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
     let format = sniff(&bytes)?;
     let (width, height) = dimensions(&bytes, format)?;
     let pixels = u64::from(width) * u64::from(height);
     if pixels > settings.max_pixels {
         return Err(problem(
-            format!("the image is {width}x{height} pixels ({:.1} megapixels), over the limit of {} megapixels", pixels as f64 / 1e6, settings.max_pixels / 1_000_000),
-            Some("screenshots rarely need more than 2000 px on a side; raise `max_megapixels` under [images] in site.toml if yours do"),
+            format!(
+                "the image is {width}x{height} pixels ({:.1} megapixels), over the limit of {} megapixels",
+                pixels as f64 / 1e6,
+                settings.max_pixels / 1_000_000
+            ),
+            Some(
+                "screenshots rarely need more than 2000 px on a side; raise `max_megapixels` under [images] in site.toml if yours do",
+            ),
         ));
     }
     verify_decodes(&bytes, format, pixels)?;
@@ -92,7 +117,10 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, ImageProblem> {
     } else {
         "not an image this tool recognises"
     };
-    Err(problem(format!("the file is {what}; screenshots must be PNG, JPEG or WebP"), Some("convert it to PNG (for screenshots) or JPEG (for photos)")))
+    Err(problem(
+        format!("the file is {what}; screenshots must be PNG, JPEG or WebP"),
+        Some("convert it to PNG (for screenshots) or JPEG (for photos)"),
+    ))
 }
 
 fn reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
@@ -109,8 +137,19 @@ fn reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
 fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageProblem> {
     reader(bytes, format)
         .into_dimensions()
-        .map_err(|e| problem(format!("the image is corrupt or truncated: {e}"), Some("export the screenshot again")))
-        .and_then(|(w, h)| if w == 0 || h == 0 { Err(problem("the image has no pixels", None)) } else { Ok((w, h)) })
+        .map_err(|e| {
+            problem(
+                format!("the image is corrupt or truncated: {e}"),
+                Some("export the screenshot again"),
+            )
+        })
+        .and_then(|(w, h)| {
+            if w == 0 || h == 0 {
+                Err(problem("the image has no pixels", None))
+            } else {
+                Ok((w, h))
+            }
+        })
 }
 
 /// Decodes every pixel (within a memory limit derived from the checked dimensions), so
@@ -120,9 +159,12 @@ fn verify_decodes(bytes: &[u8], format: ImageFormat, pixels: u64) -> Result<(), 
     let mut limits = Limits::default();
     limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(64 << 20));
     r.limits(limits);
-    r.decode()
-        .map(|_| ())
-        .map_err(|e| problem(format!("the image is corrupt or truncated: {e}"), Some("export the screenshot again")))
+    r.decode().map(|_| ()).map_err(|e| {
+        problem(
+            format!("the image is corrupt or truncated: {e}"),
+            Some("export the screenshot again"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -150,12 +192,34 @@ mod tests {
         let data = png(30, 60);
         std::fs::write(dir.path().join("ok.png"), &data).unwrap();
         std::fs::write(dir.path().join("cut.png"), &data[..data.len() / 2]).unwrap();
-        std::fs::write(dir.path().join("x.svg.png"), "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+        std::fs::write(
+            dir.path().join("x.svg.png"),
+            "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        )
+        .unwrap();
         let info = probe(dir.path(), "ok.png", &settings()).unwrap();
-        assert_eq!((info.width, info.height, info.format), (30, 60, ImageFormat::Png));
-        assert!(probe(dir.path(), "cut.png", &settings()).unwrap_err().message.contains("corrupt"));
-        assert!(probe(dir.path(), "x.svg.png", &settings()).unwrap_err().message.contains("SVG"));
-        assert!(probe(dir.path(), "none.png", &settings()).unwrap_err().message.contains("does not exist"));
+        assert_eq!(
+            (info.width, info.height, info.format),
+            (30, 60, ImageFormat::Png)
+        );
+        assert!(
+            probe(dir.path(), "cut.png", &settings())
+                .unwrap_err()
+                .message
+                .contains("corrupt")
+        );
+        assert!(
+            probe(dir.path(), "x.svg.png", &settings())
+                .unwrap_err()
+                .message
+                .contains("SVG")
+        );
+        assert!(
+            probe(dir.path(), "none.png", &settings())
+                .unwrap_err()
+                .message
+                .contains("does not exist")
+        );
     }
 
     #[test]
@@ -167,6 +231,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bomb.png"), &data).unwrap();
         let err = probe(dir.path(), "bomb.png", &settings()).unwrap_err();
-        assert!(err.message.contains("over the limit of 40 megapixels") || err.message.contains("corrupt"), "{err:?}");
+        assert!(
+            err.message.contains("over the limit of 40 megapixels")
+                || err.message.contains("corrupt"),
+            "{err:?}"
+        );
     }
 }

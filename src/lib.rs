@@ -60,13 +60,19 @@ pub enum FailureKind {
 
 impl Failure {
     fn content(diagnostics: Diagnostics) -> Self {
-        Failure { kind: FailureKind::Content, diagnostics }
+        Failure {
+            kind: FailureKind::Content,
+            diagnostics,
+        }
     }
 
     fn io(path: &Path, message: impl Into<String>) -> Self {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(Diagnostic::error(path, None, message));
-        Failure { kind: FailureKind::Io, diagnostics }
+        Failure {
+            kind: FailureKind::Io,
+            diagnostics,
+        }
     }
 }
 
@@ -121,7 +127,13 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
     let pages = render::all_pages(&loaded.site);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
-        .filter_map(|key| loaded.renderer.render(&loaded.site, key).err().map(|e| render_diagnostic(&loaded.site, key, e)))
+        .filter_map(|key| {
+            loaded
+                .renderer
+                .render(&loaded.site, key)
+                .err()
+                .map(|e| render_diagnostic(&loaded.site, key, e))
+        })
         .collect();
     if errors.is_empty() {
         Ok(loaded.diagnostics)
@@ -134,7 +146,11 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
 
 fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diagnostic {
     let file = site.root.join("templates").join(&e.template);
-    Diagnostic::error(file, None, format!("rendering {}: {}", key.output_path(), e.message))
+    Diagnostic::error(
+        file,
+        None,
+        format!("rendering {}: {}", key.output_path(), e.message),
+    )
 }
 
 /// `stepwise build`: validates, renders every page in parallel and swaps the result in
@@ -142,7 +158,10 @@ fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diag
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     let loaded = load(&opts.root)?;
-    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    let out_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"));
     let site = &loaded.site;
     let pages = render::all_pages(site);
 
@@ -150,16 +169,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         let rendered: Result<Vec<()>, Failure> = pages
             .par_iter()
             .map(|key| {
-                let html = loaded
-                    .renderer
-                    .render(site, key)
-                    .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
-                output::write_file(staging, &key.output_path(), html.as_bytes()).map_err(|e| Failure::io(staging, e.to_string()))
+                let html = loaded.renderer.render(site, key).map_err(|e| {
+                    Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)]))
+                })?;
+                output::write_file(staging, &key.output_path(), html.as_bytes())
+                    .map_err(|e| Failure::io(staging, e.to_string()))
             })
             .collect();
         rendered?;
         for (rel, bytes) in &loaded.theme.static_files {
-            output::write_file(staging, rel, bytes).map_err(|e| Failure::io(staging, e.to_string()))?;
+            output::write_file(staging, rel, bytes)
+                .map_err(|e| Failure::io(staging, e.to_string()))?;
         }
         let images: Vec<&model::ImageInfo> = site.images.values().collect();
         images

@@ -19,12 +19,19 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
         Command::Build { root, output } => {
-            let opts = BuildOptions { root: root.root, output };
+            let opts = BuildOptions {
+                root: root.root,
+                output,
+            };
             match stepwise::build(&opts) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);
@@ -35,7 +42,14 @@ fn main() -> ExitCode {
                         report.images,
                         display_path(&report.output),
                         report.elapsed.as_millis(),
-                        if warnings > 0 { format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+                        if warnings > 0 {
+                            format!(
+                                " ({warnings} warning{})",
+                                if warnings == 1 { "" } else { "s" }
+                            )
+                        } else {
+                            String::new()
+                        }
                     );
                     ExitCode::SUCCESS
                 }
@@ -46,7 +60,10 @@ fn main() -> ExitCode {
             Ok(diags) => {
                 print_diagnostics(&diags);
                 if strict && !diags.is_empty() {
-                    eprintln!("check failed (--strict counts warnings): {}", diags.summary());
+                    eprintln!(
+                        "check failed (--strict counts warnings): {}",
+                        diags.summary()
+                    );
                     ExitCode::from(1)
                 } else {
                     eprintln!("check passed: {}", diags.summary());
@@ -69,7 +86,11 @@ fn main() -> ExitCode {
         },
         Command::Init { dir, .. } => match stepwise::scaffold::init(&dir) {
             Ok(created) => {
-                println!("created a new site in {} ({} files)", display_path(&dir), created.files.len());
+                println!(
+                    "created a new site in {} ({} files)",
+                    display_path(&dir),
+                    created.files.len()
+                );
                 println!("next: cd {} && stepwise build", display_path(&dir));
                 ExitCode::SUCCESS
             }
@@ -109,7 +130,9 @@ fn print_diagnostics(diags: &Diagnostics) {
     let mut out = stderr.lock();
     for d in diags.iter() {
         let source = sources.entry(d.file.clone()).or_insert_with(|| {
-            std::fs::read(&d.file).ok().map(|b| stepwise::load::decode_utf8(b).unwrap_or_default())
+            std::fs::read(&d.file)
+                .ok()
+                .map(|b| stepwise::load::decode_utf8(b).unwrap_or_default())
         });
         let text = d.render(source.as_deref());
         let text = if color { colorize(&text) } else { text };

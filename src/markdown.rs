@@ -38,7 +38,9 @@ pub fn to_html(text: &str) -> String {
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
-                Tag::Link { dest_url, title, .. } => {
+                Tag::Link {
+                    dest_url, title, ..
+                } => {
                     let safe = is_safe_url(&dest_url);
                     link_stack.push(safe);
                     if safe {
@@ -93,7 +95,9 @@ pub fn to_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
             _ => {}
@@ -104,13 +108,19 @@ pub fn to_plain(text: &str) -> String {
 
 /// Only schemes that cannot run code; relative links and fragments are fine.
 fn is_safe_url(url: &str) -> bool {
-    let lower: String = url.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_lowercase();
     match lower.find(':') {
         None => true,
         Some(i) => {
             let scheme = &lower[..i];
             // A colon after a slash, `?` or `#` is part of a path, not a scheme.
-            scheme.contains(['/', '?', '#']) || matches!(scheme, "http" | "https" | "mailto" | "tel")
+            scheme.contains(['/', '?', '#'])
+                || matches!(scheme, "http" | "https" | "mailto" | "tel")
         }
     }
 }
@@ -124,7 +134,9 @@ fn flush_text(pending: &mut String, out: &mut String) {
     let mut rest = text.as_str();
     while let Some((start, open, close)) = next_label(rest) {
         let after_open = start + open.len_utf8();
-        let Some(len) = rest[after_open..].find(close) else { break };
+        let Some(len) = rest[after_open..].find(close) else {
+            break;
+        };
         let label = &rest[after_open..after_open + len];
         escape_into(&rest[..start], out);
         if is_label(label) {
@@ -176,7 +188,10 @@ pub fn escape(s: &str) -> String {
 /// The UI labels of a text, in order (for translation checks and tests).
 pub fn ui_labels(text: &str) -> Vec<String> {
     let html = to_html(text);
-    html.split("<span class=\"ui\">").skip(1).filter_map(|s| s.split_once("</span>").map(|(l, _)| l.to_string())).collect()
+    html.split("<span class=\"ui\">")
+        .skip(1)
+        .filter_map(|s| s.split_once("</span>").map(|(l, _)| l.to_string()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -185,19 +200,34 @@ mod tests {
 
     #[test]
     fn chinese_and_english_labels_become_chips() {
-        assert_eq!(to_html("点击【我的】，再点击【账户设置】。"), "点击<span class=\"ui\">我的</span>，再点击<span class=\"ui\">账户设置</span>。");
-        assert_eq!(to_html("click [My], then [Account Settings]"), "click <span class=\"ui\">My</span>, then <span class=\"ui\">Account Settings</span>");
+        assert_eq!(
+            to_html("点击【我的】，再点击【账户设置】。"),
+            "点击<span class=\"ui\">我的</span>，再点击<span class=\"ui\">账户设置</span>。"
+        );
+        assert_eq!(
+            to_html("click [My], then [Account Settings]"),
+            "click <span class=\"ui\">My</span>, then <span class=\"ui\">Account Settings</span>"
+        );
     }
 
     #[test]
     fn links_stay_links() {
-        assert_eq!(to_html("see [help](https://example.com/a?b=1&c)"), "see <a href=\"https://example.com/a?b=1&amp;c\">help</a>");
+        assert_eq!(
+            to_html("see [help](https://example.com/a?b=1&c)"),
+            "see <a href=\"https://example.com/a?b=1&amp;c\">help</a>"
+        );
     }
 
     #[test]
     fn raw_html_and_script_urls_are_neutralised() {
-        assert_eq!(to_html("<script>alert(1)</script> hi"), "&lt;script&gt;alert(1)&lt;/script&gt; hi");
-        assert_eq!(to_html("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(
+            to_html("<script>alert(1)</script> hi"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; hi"
+        );
+        assert_eq!(
+            to_html("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
         assert_eq!(to_html("[click](javascript:alert(1))"), "click");
         assert_eq!(to_html("[click]( JaVaScRiPt:alert(1))"), "click");
         assert_eq!(to_html("[x](data:text/html,hi)"), "x");
@@ -212,7 +242,10 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(to_plain("click **[Save]** now\nplease"), "click [Save] now please");
+        assert_eq!(
+            to_plain("click **[Save]** now\nplease"),
+            "click [Save] now please"
+        );
     }
 
     #[test]

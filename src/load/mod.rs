@@ -57,13 +57,17 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         // Hidden files are editor and VCS litter; `_name` folders hold shared assets.
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !(name.starts_with('.') || (name.starts_with('_') && e.file_type().is_dir()))
+            e.depth() == 0
+                || !(name.starts_with('.') || (name.starts_with('_') && e.file_type().is_dir()))
         });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.clone());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.clone());
                 diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
                 continue;
             }
@@ -83,7 +87,10 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         if name.ends_with(".yml") {
             diags.push(
                 Diagnostic::warning(entry.path(), None, "ignored: stepwise reads `.yaml` files")
-                    .with_hint(format!("rename it to `{}`", name.trim_end_matches(".yml").to_string() + ".yaml")),
+                    .with_hint(format!(
+                        "rename it to `{}`",
+                        name.trim_end_matches(".yml").to_string() + ".yaml"
+                    )),
             );
             continue;
         }
@@ -95,20 +102,30 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
             ("category", parent)
         } else if name == AUTHORS_FILE {
             if entry.depth() != 1 {
-                diags.push(Diagnostic::warning(entry.path(), None, "ignored: `_authors.yaml` belongs directly in `content/`"));
+                diags.push(Diagnostic::warning(
+                    entry.path(),
+                    None,
+                    "ignored: `_authors.yaml` belongs directly in `content/`",
+                ));
                 continue;
             }
             ("authors", String::new())
         } else if name.starts_with('_') {
             diags.push(
-                Diagnostic::warning(entry.path(), None, "ignored: files starting with `_` are reserved")
-                    .with_hint("known special files are `_category.yaml` and `_authors.yaml`"),
+                Diagnostic::warning(
+                    entry.path(),
+                    None,
+                    "ignored: files starting with `_` are reserved",
+                )
+                .with_hint("known special files are `_category.yaml` and `_authors.yaml`"),
             );
             continue;
         } else {
             ("tutorial", rel.trim_end_matches(".yaml").to_string())
         };
-        let Some(text) = read_text(entry.path(), &mut diags) else { continue };
+        let Some(text) = read_text(entry.path(), &mut diags) else {
+            continue;
+        };
         let file = SourceFile {
             path: entry.path().to_path_buf(),
             key,
@@ -130,7 +147,11 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
             diags.push(Diagnostic::error(
                 path,
                 None,
-                format!("the file is {} KB; YAML files are limited to {} KB", m.len() / 1024, MAX_YAML_BYTES / 1024),
+                format!(
+                    "the file is {} KB; YAML files are limited to {} KB",
+                    m.len() / 1024,
+                    MAX_YAML_BYTES / 1024
+                ),
             ));
             return None;
         }
@@ -151,8 +172,9 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
         Ok(text) => Some(text),
         Err(pos) => {
             diags.push(
-                Diagnostic::error(path, Some(pos), "the file is not valid UTF-8")
-                    .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)"),
+                Diagnostic::error(path, Some(pos), "the file is not valid UTF-8").with_hint(
+                    "save it as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)",
+                ),
             );
             None
         }
@@ -180,6 +202,9 @@ mod tests {
     #[test]
     fn strips_bom_and_finds_bad_bytes() {
         assert_eq!(decode_utf8(b"\xEF\xBB\xBFa: 1".to_vec()).unwrap(), "a: 1");
-        assert_eq!(decode_utf8(b"a: 1\nb: \xff".to_vec()).unwrap_err(), Pos { line: 2, col: 4 });
+        assert_eq!(
+            decode_utf8(b"a: 1\nb: \xff".to_vec()).unwrap_err(),
+            Pos { line: 2, col: 4 }
+        );
     }
 }

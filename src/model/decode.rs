@@ -32,8 +32,10 @@ pub struct IdRef {
     pub id: String,
 }
 
+/// What a tutorial file yielded. References are kept even when the file has errors, so
+/// the cross-file checks (images, ids) still report their problems in the same run.
 pub struct DecodedTutorial {
-    pub tutorial: Tutorial,
+    pub tutorial: Option<Tutorial>,
     pub images: Vec<ImageRef>,
     pub related_refs: Vec<IdRef>,
     pub author_ref: Option<IdRef>,
@@ -45,7 +47,9 @@ pub struct Decoder<'a> {
     pub diags: Diagnostics,
 }
 
-const TUTORIAL_KEYS: &[&str] = &["title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes"];
+const TUTORIAL_KEYS: &[&str] = &[
+    "title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes",
+];
 const STEP_KEYS: &[&str] = &["text", "image", "alt", "highlight", "redact"];
 const BOX_KEYS: &[&str] = &["x", "y", "w", "h", "label"];
 const NOTE_KEYS: &[&str] = &["kind", "text"];
@@ -66,12 +70,14 @@ impl<'a> Decoder<'a> {
     }
 
     fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(self.file, Some(pos), message));
+        self.diags
+            .push(Diagnostic::error(self.file, Some(pos), message));
         self.last()
     }
 
     fn warning(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(self.file, Some(pos), message));
+        self.diags
+            .push(Diagnostic::warning(self.file, Some(pos), message));
         self.last()
     }
 
@@ -97,10 +103,18 @@ impl<'a> Decoder<'a> {
     /// for messages ("a step").
     fn fields<'n>(&mut self, node: &'n Node, allowed: &[&str], what: &str) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
-            self.error(node.pos, format!("{what} must be a mapping of keys, found {}", node.kind_name()));
+            self.error(
+                node.pos,
+                format!(
+                    "{what} must be a mapping of keys, found {}",
+                    node.kind_name()
+                ),
+            );
             return None;
         };
-        let mut fields = Fields { entries: Vec::new() };
+        let mut fields = Fields {
+            entries: Vec::new(),
+        };
         for (key, value) in entries {
             if allowed.contains(&key.name.as_str()) {
                 fields.entries.push((key, value));
@@ -125,7 +139,10 @@ impl<'a> Decoder<'a> {
                 None
             }
             _ => {
-                self.error(node.pos, format!("`{field}` must be a text, found {}", node.kind_name()));
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a text, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -135,7 +152,11 @@ impl<'a> Decoder<'a> {
     pub fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
         let source = self.source_lang().to_string();
         match &node.value {
-            Value::Str(s) if !s.trim().is_empty() => Some(Localized::everywhere(s.trim().to_string(), node.pos, &source)),
+            Value::Str(s) if !s.trim().is_empty() => Some(Localized::everywhere(
+                s.trim().to_string(),
+                node.pos,
+                &source,
+            )),
             Value::Map(entries) => {
                 let mut values = BTreeMap::new();
                 let mut ok = true;
@@ -160,16 +181,24 @@ impl<'a> Decoder<'a> {
                             // source language may not be empty.
                             if key.name == source {
                                 ok = false;
-                                self.error(v.pos, format!("the {source} text of `{field}` is empty"));
+                                self.error(
+                                    v.pos,
+                                    format!("the {source} text of `{field}` is empty"),
+                                );
                             }
                         }
                         _ => {
                             ok = false;
                             self.error(
                                 v.pos,
-                                format!("the {} text of `{field}` must be a text, found {}", key.name, v.kind_name()),
+                                format!(
+                                    "the {} text of `{field}` must be a text, found {}",
+                                    key.name,
+                                    v.kind_name()
+                                ),
                             )
-                            .hint = Some("if the text starts with `[` or `{`, put it in quotes".into());
+                            .hint =
+                                Some("if the text starts with `[` or `{`, put it in quotes".into());
                         }
                     }
                 }
@@ -177,13 +206,20 @@ impl<'a> Decoder<'a> {
                     return None;
                 }
                 if !values.contains_key(&source) {
-                    self.error(node.pos, format!("`{field}` has no {source} text (the source language)"))
-                        .hint = Some(format!("add `{source}: ...`: other languages fall back to it"));
+                    self.error(
+                        node.pos,
+                        format!("`{field}` has no {source} text (the source language)"),
+                    )
+                    .hint = Some(format!(
+                        "add `{source}: ...`: other languages fall back to it"
+                    ));
                     return None;
                 }
                 for lang in &self.languages[1..] {
                     if !values.contains_key(lang) {
-                        let msg = format!("`{field}` has no {lang} translation; the {source} text is shown");
+                        let msg = format!(
+                            "`{field}` has no {lang} translation; the {source} text is shown"
+                        );
                         self.warning(node.pos, msg);
                     }
                 }
@@ -194,8 +230,11 @@ impl<'a> Decoder<'a> {
                 None
             }
             Value::Seq(_) => {
-                self.error(node.pos, format!("`{field}` must be a text or a mapping of languages, found a list"))
-                    .hint = Some("if the text starts with `[`, put it in quotes".into());
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a text or a mapping of languages, found a list"),
+                )
+                .hint = Some("if the text starts with `[`, put it in quotes".into());
                 None
             }
         }
@@ -207,8 +246,14 @@ impl<'a> Decoder<'a> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("the site's languages (site.toml) are {}", langs.join(", ")),
         };
-        self.error(key.pos, format!("`{}` in `{field}` is not one of the site's languages", key.name))
-            .hint = Some(hint);
+        self.error(
+            key.pos,
+            format!(
+                "`{}` in `{field}` is not one of the site's languages",
+                key.name
+            ),
+        )
+        .hint = Some(hint);
     }
 
     fn date(&mut self, node: &Node, field: &str) -> Option<Date> {
@@ -226,35 +271,53 @@ impl<'a> Decoder<'a> {
             Value::Seq(items) => Some(items),
             Value::Null => Some(&[]),
             _ => {
-                self.error(node.pos, format!("`{field}` must be a list, found {}", node.kind_name()))
-                    .hint = Some(format!("write `{field}: [a, b]` or one `- item` per line"));
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a list, found {}", node.kind_name()),
+                )
+                .hint = Some(format!("write `{field}: [a, b]` or one `- item` per line"));
                 None
             }
         }
     }
 
     fn number(&mut self, node: &Node, field: &str) -> Option<f64> {
-        let parsed = node.as_str().and_then(|s| s.trim().parse::<f64>().ok()).filter(|v| v.is_finite());
+        let parsed = node
+            .as_str()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite());
         if parsed.is_none() {
-            self.error(node.pos, format!("`{field}` must be a number, found {}", describe(node)));
+            self.error(
+                node.pos,
+                format!("`{field}` must be a number, found {}", describe(node)),
+            );
         }
         parsed
     }
 
     fn rects(&mut self, node: &Node, field: &str) -> Vec<Rect> {
-        let Some(items) = self.list(node, field) else { return Vec::new() };
+        let Some(items) = self.list(node, field) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("{field}[{}]", i + 1);
-            let Some(f) = self.fields(item, BOX_KEYS, &format!("`{path}`")) else { continue };
+            let Some(f) = self.fields(item, BOX_KEYS, &format!("`{path}`")) else {
+                continue;
+            };
             let mut vals = [None; 4];
             let mut label = None;
             for (key, v) in &f.entries {
                 match key.name.as_str() {
                     "label" => label = self.text(v, &format!("{path}.label")),
                     name => {
-                        let idx = ["x", "y", "w", "h"].iter().position(|k| *k == name).unwrap_or(0);
-                        let Some(num) = self.number(v, &format!("{path}.{name}")) else { continue };
+                        let idx = ["x", "y", "w", "h"]
+                            .iter()
+                            .position(|k| *k == name)
+                            .unwrap_or(0);
+                        let Some(num) = self.number(v, &format!("{path}.{name}")) else {
+                            continue;
+                        };
                         if !(0.0..=1.0).contains(&num) {
                             self.error(v.pos, format!("`{path}.{name}` is {num}; box values are fractions of the image, from 0 to 1"))
                                 .hint = Some("for a box at 120 px in a 1080 px wide screenshot, write 0.11".into());
@@ -264,17 +327,31 @@ impl<'a> Decoder<'a> {
                     }
                 }
             }
-            let missing: Vec<&str> = ["x", "y", "w", "h"].iter().zip(vals).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
+            let missing: Vec<&str> = ["x", "y", "w", "h"]
+                .iter()
+                .zip(vals)
+                .filter(|(_, v)| v.is_none())
+                .map(|(k, _)| *k)
+                .collect();
             if !missing.is_empty() {
-                if !f.entries.iter().any(|(k, _)| missing.contains(&k.name.as_str())) {
+                if !f
+                    .entries
+                    .iter()
+                    .any(|(k, _)| missing.contains(&k.name.as_str()))
+                {
                     self.error(item.pos, format!("`{path}` needs {}", missing.join(", ")))
                         .hint = Some("a box is {x: 0.1, y: 0.2, w: 0.3, h: 0.05}".into());
                 }
                 continue;
             }
-            let [Some(x), Some(y), Some(w), Some(h)] = vals else { continue };
+            let [Some(x), Some(y), Some(w), Some(h)] = vals else {
+                continue;
+            };
             if w <= 0.0 || h <= 0.0 {
-                self.error(item.pos, format!("`{path}` has no area (w and h must be above 0)"));
+                self.error(
+                    item.pos,
+                    format!("`{path}` has no area (w and h must be above 0)"),
+                );
                 continue;
             }
             if x + w > 1.0 + 1e-9 || y + h > 1.0 + 1e-9 {
@@ -286,7 +363,13 @@ impl<'a> Decoder<'a> {
         out
     }
 
-    fn image(&mut self, node: &Node, yaml_dir: &str, field: &str, refs: &mut Vec<ImageRef>) -> Option<StepImage> {
+    fn image(
+        &mut self,
+        node: &Node,
+        yaml_dir: &str,
+        field: &str,
+        refs: &mut Vec<ImageRef>,
+    ) -> Option<StepImage> {
         let source = self.source_lang().to_string();
         let mut per_lang = BTreeMap::new();
         let mut add = |this: &mut Self, lang: &str, v: &Node| {
@@ -319,7 +402,10 @@ impl<'a> Decoder<'a> {
                     }
                 }
                 if !entries.iter().any(|(k, _)| k.name == source) {
-                    self.error(node.pos, format!("`{field}` has no {source} image (the source language)"));
+                    self.error(
+                        node.pos,
+                        format!("`{field}` has no {source} image (the source language)"),
+                    );
                     return None;
                 }
             }
@@ -327,18 +413,31 @@ impl<'a> Decoder<'a> {
                 add(self, &source, node)?;
             }
         }
-        per_lang.contains_key(&source).then_some(StepImage { pos: node.pos, per_lang })
+        per_lang.contains_key(&source).then_some(StepImage {
+            pos: node.pos,
+            per_lang,
+        })
     }
 
     /// Decodes one tutorial file.
-    pub fn tutorial(mut self, file: &SourceFile) -> (Option<DecodedTutorial>, Diagnostics) {
-        let Some(root) = self.parse(&file.text) else { return (None, self.diags) };
+    pub fn tutorial(mut self, file: &SourceFile) -> (DecodedTutorial, Diagnostics) {
+        let empty = || DecodedTutorial {
+            tutorial: None,
+            images: Vec::new(),
+            related_refs: Vec::new(),
+            author_ref: None,
+        };
+        let Some(root) = self.parse(&file.text) else {
+            return (empty(), self.diags);
+        };
         if root.value == Value::Null {
-            self.error(Pos::START, "the tutorial is empty")
-                .hint = Some("run `stepwise new CATEGORY/SLUG` for a skeleton with every key".into());
-            return (None, self.diags);
+            self.error(Pos::START, "the tutorial is empty").hint =
+                Some("run `stepwise new CATEGORY/SLUG` for a skeleton with every key".into());
+            return (empty(), self.diags);
         }
-        let Some(f) = self.fields(&root, TUTORIAL_KEYS, "a tutorial") else { return (None, self.diags) };
+        let Some(f) = self.fields(&root, TUTORIAL_KEYS, "a tutorial") else {
+            return (empty(), self.diags);
+        };
         let id = file.key.clone();
         let yaml_dir = id.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         let category = yaml_dir.clone();
@@ -354,6 +453,7 @@ impl<'a> Decoder<'a> {
         let mut notes = Vec::new();
         let mut images = Vec::new();
         let mut saw_steps = false;
+        let mut step_count = 0;
 
         for (key, v) in &f.entries {
             match key.name.as_str() {
@@ -361,16 +461,24 @@ impl<'a> Decoder<'a> {
                 "summary" => summary = self.text(v, "summary"),
                 "date" => date = self.date(v, "date"),
                 "updated" => updated = self.date(v, "updated"),
-                "author" => author_ref = self.string(v, "author").map(|id| IdRef { pos: v.pos, id }),
+                "author" => {
+                    author_ref = self.string(v, "author").map(|id| IdRef { pos: v.pos, id })
+                }
                 "tags" => tags = self.tags(v),
                 "related" => {
                     for (i, item) in self.list(v, "related").unwrap_or(&[]).iter().enumerate() {
                         if let Some(rid) = self.string(item, &format!("related[{}]", i + 1)) {
                             let rid = rid.trim_matches('/').trim_end_matches(".yaml").to_string();
                             if rid == id {
-                                self.warning(item.pos, "a tutorial cannot be related to itself; ignored");
+                                self.warning(
+                                    item.pos,
+                                    "a tutorial cannot be related to itself; ignored",
+                                );
                             } else {
-                                related_refs.push(IdRef { pos: item.pos, id: rid });
+                                related_refs.push(IdRef {
+                                    pos: item.pos,
+                                    id: rid,
+                                });
                             }
                         }
                     }
@@ -379,8 +487,12 @@ impl<'a> Decoder<'a> {
                     saw_steps = true;
                     let items = self.list(v, "steps").unwrap_or(&[]);
                     if items.is_empty() && matches!(v.value, Value::Seq(_) | Value::Null) {
-                        self.error(v.pos, "`steps` is empty; a tutorial needs at least one step");
+                        self.error(
+                            v.pos,
+                            "`steps` is empty; a tutorial needs at least one step",
+                        );
                     }
+                    step_count = items.len();
                     for (i, item) in items.iter().enumerate() {
                         if let Some(step) = self.step(item, i + 1, &yaml_dir, &mut images) {
                             steps.push(step);
@@ -407,8 +519,8 @@ impl<'a> Decoder<'a> {
             }
         }
         if !saw_steps {
-            self.error(Pos::START, "the tutorial has no `steps`")
-                .hint = Some("add `steps:` with one `- text: {...}` per step".into());
+            self.error(Pos::START, "the tutorial has no `steps`").hint =
+                Some("add `steps:` with one `- text: {...}` per step".into());
         }
         if let (Some(d), Some(u)) = (date, updated)
             && u < d
@@ -416,23 +528,23 @@ impl<'a> Decoder<'a> {
             let pos = f.get("updated").map_or(Pos::START, |n| n.pos);
             self.warning(pos, format!("`updated` ({u}) is before `date` ({d})"));
         }
-        if self.diags.has_errors() {
-            return (None, self.diags);
-        }
-        let (Some(title), Some(date)) = (title, date) else { return (None, self.diags) };
-        let tutorial = Tutorial {
-            id,
-            file: file.path.clone(),
-            category,
-            title,
-            summary,
-            date,
-            updated,
-            tags,
-            author: author_ref.as_ref().map(|r| r.id.clone()),
-            related: related_refs.iter().map(|r| r.id.clone()).collect(),
-            steps,
-            notes,
+        let complete = !self.diags.has_errors() && steps.len() == step_count;
+        let tutorial = match (title, date) {
+            (Some(title), Some(date)) if complete => Some(Tutorial {
+                id,
+                file: file.path.clone(),
+                category,
+                title,
+                summary,
+                date,
+                updated,
+                tags,
+                author: author_ref.as_ref().map(|r| r.id.clone()),
+                related: related_refs.iter().map(|r| r.id.clone()).collect(),
+                steps,
+                notes,
+            }),
+            _ => None,
         };
         let decoded = DecodedTutorial {
             tutorial,
@@ -440,13 +552,15 @@ impl<'a> Decoder<'a> {
             related_refs,
             author_ref,
         };
-        (Some(decoded), self.diags)
+        (decoded, self.diags)
     }
 
     fn tags(&mut self, node: &Node) -> Vec<String> {
         let mut tags: Vec<String> = Vec::new();
         for (i, item) in self.list(node, "tags").unwrap_or(&[]).iter().enumerate() {
-            let Some(tag) = self.string(item, &format!("tags[{}]", i + 1)) else { continue };
+            let Some(tag) = self.string(item, &format!("tags[{}]", i + 1)) else {
+                continue;
+            };
             let slug = tag_slug(&tag);
             if slug.is_empty() {
                 self.error(item.pos, format!("tag `{tag}` has no letters or digits"));
@@ -459,7 +573,13 @@ impl<'a> Decoder<'a> {
         tags
     }
 
-    fn step(&mut self, node: &Node, n: usize, yaml_dir: &str, images: &mut Vec<ImageRef>) -> Option<Step> {
+    fn step(
+        &mut self,
+        node: &Node,
+        n: usize,
+        yaml_dir: &str,
+        images: &mut Vec<ImageRef>,
+    ) -> Option<Step> {
         let path = format!("steps[{n}]");
         let f = self.fields(node, STEP_KEYS, &format!("step {n}"))?;
         let mut text = None;
@@ -479,8 +599,8 @@ impl<'a> Decoder<'a> {
             }
         }
         if !f.has("text") {
-            self.error(node.pos, format!("step {n} has no `text`"))
-                .hint = Some("every step says what to do: `text: {zh: ..., en: ...}`".into());
+            self.error(node.pos, format!("step {n} has no `text`")).hint =
+                Some("every step says what to do: `text: {zh: ..., en: ...}`".into());
         }
         if image.is_none() && f.has("image") {
             return None;
@@ -492,11 +612,17 @@ impl<'a> Decoder<'a> {
                 }
             }
             if let Some(v) = f.get("alt") {
-                self.warning(v.pos, format!("`{path}.alt` is ignored: the step has no image"));
+                self.warning(
+                    v.pos,
+                    format!("`{path}.alt` is ignored: the step has no image"),
+                );
             }
         } else if alt.is_none() && !f.has("alt") {
-            self.warning(node.pos, format!("step {n} has no `alt` text for its screenshot; the step text is used"))
-                .hint = Some("describe what the screenshot shows, for screen-reader users".into());
+            self.warning(
+                node.pos,
+                format!("step {n} has no `alt` text for its screenshot; the step text is used"),
+            )
+            .hint = Some("describe what the screenshot shows, for screen-reader users".into());
         }
         Some(Step {
             pos: node.pos,
@@ -518,7 +644,10 @@ impl<'a> Decoder<'a> {
                     let s = self.string(v, &format!("notes[{n}].kind"))?;
                     kind = NoteKind::parse(&s);
                     if kind.is_none() {
-                        let hint = did_you_mean(&s, NoteKind::NAMES).map_or_else(|| "use tip, note or warning".to_string(), |c| format!("did you mean `{c}`?"));
+                        let hint = did_you_mean(&s, NoteKind::NAMES).map_or_else(
+                            || "use tip, note or warning".to_string(),
+                            |c| format!("did you mean `{c}`?"),
+                        );
                         self.error(v.pos, format!("unknown note kind `{s}`")).hint = Some(hint);
                     }
                 }
@@ -529,13 +658,20 @@ impl<'a> Decoder<'a> {
         if !f.has("text") {
             self.error(node.pos, format!("note {n} has no `text`"));
         }
-        Some(Note { kind: kind?, text: text? })
+        Some(Note {
+            kind: kind?,
+            text: text?,
+        })
     }
 
     /// Decodes a `_category.yaml`.
     pub fn category(mut self, file: &SourceFile) -> (Option<Category>, Diagnostics) {
-        let Some(root) = self.parse(&file.text) else { return (None, self.diags) };
-        let Some(f) = self.fields(&root, CATEGORY_KEYS, "a category") else { return (None, self.diags) };
+        let Some(root) = self.parse(&file.text) else {
+            return (None, self.diags);
+        };
+        let Some(f) = self.fields(&root, CATEGORY_KEYS, "a category") else {
+            return (None, self.diags);
+        };
         let mut title = None;
         let mut description = None;
         let mut order = 0;
@@ -546,14 +682,18 @@ impl<'a> Decoder<'a> {
                 "order" => match v.as_str().and_then(|s| s.parse::<i64>().ok()) {
                     Some(o) => order = o,
                     None => {
-                        self.error(v.pos, format!("`order` must be a whole number, found {}", describe(v)));
+                        self.error(
+                            v.pos,
+                            format!("`order` must be a whole number, found {}", describe(v)),
+                        );
                     }
                 },
                 _ => {}
             }
         }
         if !f.has("title") {
-            self.error(Pos::START, "the category has no `title`").hint = Some("add `title: {zh: ..., en: ...}`".into());
+            self.error(Pos::START, "the category has no `title`").hint =
+                Some("add `title: {zh: ..., en: ...}`".into());
         }
         if self.diags.has_errors() {
             return (None, self.diags);
@@ -570,13 +710,18 @@ impl<'a> Decoder<'a> {
 
     /// Decodes `_authors.yaml`: id -> {name, bio}.
     pub fn authors(mut self, file: &SourceFile) -> (Vec<Author>, Diagnostics) {
-        let Some(root) = self.parse(&file.text) else { return (Vec::new(), self.diags) };
+        let Some(root) = self.parse(&file.text) else {
+            return (Vec::new(), self.diags);
+        };
         let mut out = Vec::new();
         match &root.value {
             Value::Null => {}
             Value::Map(entries) => {
                 for (key, v) in entries {
-                    let Some(f) = self.fields(v, AUTHOR_KEYS, &format!("author `{}`", key.name)) else { continue };
+                    let Some(f) = self.fields(v, AUTHOR_KEYS, &format!("author `{}`", key.name))
+                    else {
+                        continue;
+                    };
                     let mut name = None;
                     let mut bio = None;
                     for (k, v) in &f.entries {
@@ -599,7 +744,13 @@ impl<'a> Decoder<'a> {
                 }
             }
             _ => {
-                self.error(root.pos, format!("`_authors.yaml` must map author ids to {{name, bio}}, found {}", root.kind_name()));
+                self.error(
+                    root.pos,
+                    format!(
+                        "`_authors.yaml` must map author ids to {{name, bio}}, found {}",
+                        root.kind_name()
+                    ),
+                );
             }
         }
         (out, self.diags)
@@ -616,7 +767,10 @@ impl<'n> Fields<'n> {
     }
 
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -633,7 +787,10 @@ pub fn tag_slug(tag: &str) -> String {
     for c in tag.trim().chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if (c == '-' || c == '_' || c.is_whitespace()) && !out.ends_with('-') && !out.is_empty() {
+        } else if (c == '-' || c == '_' || c.is_whitespace())
+            && !out.ends_with('-')
+            && !out.is_empty()
+        {
             out.push('-');
         }
     }
@@ -667,7 +824,7 @@ mod tests {
         vec!["zh".into(), "en".into()]
     }
 
-    fn decode(text: &str) -> (Option<DecodedTutorial>, Vec<String>) {
+    fn decode(text: &str) -> (Option<Tutorial>, Vec<String>) {
         let file = SourceFile {
             path: "t.yaml".into(),
             key: "cat/t".into(),
@@ -675,7 +832,10 @@ mod tests {
         };
         let l = langs();
         let (t, d) = Decoder::new(Path::new("t.yaml"), &l).tutorial(&file);
-        (t, d.sorted().iter().map(Diagnostic::headline).collect())
+        (
+            t.tutorial,
+            d.sorted().iter().map(Diagnostic::headline).collect(),
+        )
     }
 
     const MINIMAL: &str = "title: {zh: 标题, en: Title}\ndate: 2024-05-01\nsteps:\n  - text: {zh: 点击【我的】, en: \"[My]\"}\n";
@@ -684,7 +844,7 @@ mod tests {
     fn decodes_a_minimal_tutorial() {
         let (t, d) = decode(MINIMAL);
         assert!(d.is_empty(), "{d:?}");
-        let t = t.unwrap().tutorial;
+        let t = t.unwrap();
         assert_eq!(t.title.get("en", "zh").text, "Title");
         assert_eq!(t.steps[0].text.get("en", "zh").text, "[My]");
         assert_eq!(t.category, "cat");
@@ -699,7 +859,7 @@ mod tests {
             d,
             vec![
                 "error: t.yaml:1:1: the tutorial has no `steps`",
-                "error: t.yaml:1:15: `eng` in `title` is not one of the site's languages",
+                "error: t.yaml:1:17: `eng` in `title` is not one of the site's languages",
                 "error: t.yaml:2:7: `date` is not a valid date: `2024-02-30`",
                 "error: t.yaml:3:1: unknown key `stpes` in a tutorial",
             ]
@@ -710,12 +870,17 @@ mod tests {
     fn missing_translation_is_a_warning() {
         let (t, d) = decode(&MINIMAL.replace(", en: Title", ""));
         assert!(t.is_some());
-        assert_eq!(d, vec!["warning: t.yaml:1:8: `title` has no en translation; the zh text is shown"]);
+        assert_eq!(
+            d,
+            vec!["warning: t.yaml:1:8: `title` has no en translation; the zh text is shown"]
+        );
     }
 
     #[test]
     fn checks_boxes() {
-        let text = format!("{MINIMAL}    image: a.png\n    alt: x\n    highlight: [{{x: 0.9, y: 0.1, w: 0.2, h: 0.1}}, {{x: 2, y: 0, w: 0.1, h: 0.1}}]\n");
+        let text = format!(
+            "{MINIMAL}    image: a.png\n    alt: x\n    highlight: [{{x: 0.9, y: 0.1, w: 0.2, h: 0.1}}, {{x: 2, y: 0, w: 0.1, h: 0.1}}]\n"
+        );
         let (_, d) = decode(&text);
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].contains("reaches outside the image"));
@@ -724,8 +889,14 @@ mod tests {
 
     #[test]
     fn resolves_paths_inside_content_only() {
-        assert_eq!(resolve_relative("a/b", "c/step-01.png").as_deref(), Some("a/b/c/step-01.png"));
-        assert_eq!(resolve_relative("a/b", "../../_shots/x.png").as_deref(), Some("_shots/x.png"));
+        assert_eq!(
+            resolve_relative("a/b", "c/step-01.png").as_deref(),
+            Some("a/b/c/step-01.png")
+        );
+        assert_eq!(
+            resolve_relative("a/b", "../../_shots/x.png").as_deref(),
+            Some("_shots/x.png")
+        );
         assert_eq!(resolve_relative("a/b", "../../../etc/passwd"), None);
         assert_eq!(resolve_relative("a", "/etc/passwd"), None);
         assert_eq!(resolve_relative("a", "C:\\x.png"), None);

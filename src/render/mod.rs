@@ -30,11 +30,24 @@ const POPULAR_TAGS: usize = 24;
 pub enum PageKey {
     /// `/index.html`: sends readers to a language.
     Root,
-    Index { lang: String },
-    Category { lang: String, path: String },
-    Tutorial { lang: String, id: String },
-    Tags { lang: String },
-    Tag { lang: String, tag: String },
+    Index {
+        lang: String,
+    },
+    Category {
+        lang: String,
+        path: String,
+    },
+    Tutorial {
+        lang: String,
+        id: String,
+    },
+    Tags {
+        lang: String,
+    },
+    Tag {
+        lang: String,
+        tag: String,
+    },
 }
 
 impl PageKey {
@@ -59,10 +72,19 @@ impl PageKey {
         match self {
             PageKey::Root => PageKey::Root,
             PageKey::Index { .. } => PageKey::Index { lang },
-            PageKey::Category { path, .. } => PageKey::Category { lang, path: path.clone() },
-            PageKey::Tutorial { id, .. } => PageKey::Tutorial { lang, id: id.clone() },
+            PageKey::Category { path, .. } => PageKey::Category {
+                lang,
+                path: path.clone(),
+            },
+            PageKey::Tutorial { id, .. } => PageKey::Tutorial {
+                lang,
+                id: id.clone(),
+            },
             PageKey::Tags { .. } => PageKey::Tags { lang },
-            PageKey::Tag { tag, .. } => PageKey::Tag { lang, tag: tag.clone() },
+            PageKey::Tag { tag, .. } => PageKey::Tag {
+                lang,
+                tag: tag.clone(),
+            },
         }
     }
 }
@@ -74,13 +96,22 @@ pub fn all_pages(site: &Site) -> Vec<PageKey> {
         keys.push(PageKey::Index { lang: lang.clone() });
         keys.push(PageKey::Tags { lang: lang.clone() });
         for path in site.categories.keys() {
-            keys.push(PageKey::Category { lang: lang.clone(), path: path.clone() });
+            keys.push(PageKey::Category {
+                lang: lang.clone(),
+                path: path.clone(),
+            });
         }
         for t in &site.tutorials {
-            keys.push(PageKey::Tutorial { lang: lang.clone(), id: t.id.clone() });
+            keys.push(PageKey::Tutorial {
+                lang: lang.clone(),
+                id: t.id.clone(),
+            });
         }
         for tag in site.tags.keys() {
-            keys.push(PageKey::Tag { lang: lang.clone(), tag: tag.clone() });
+            keys.push(PageKey::Tag {
+                lang: lang.clone(),
+                tag: tag.clone(),
+            });
         }
     }
     keys
@@ -138,7 +169,11 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable in the source.
         tera.set_escape_fn(markdown::escape);
-        let templates: Vec<(String, String)> = theme.templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
+        let templates: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(n, (t, _))| (n.clone(), t.clone()))
+            .collect();
         if let Err(e) = tera.add_raw_templates(templates) {
             let mut diags = Diagnostics::new();
             let msg = error_chain(&e);
@@ -147,10 +182,17 @@ impl Renderer {
                 .iter()
                 .find(|(n, _)| msg.contains(n.as_str()))
                 .map_or_else(|| "templates".into(), |(_, (_, p))| p.clone());
-            diags.push(Diagnostic::error(file, None, format!("template error: {msg}")));
+            diags.push(Diagnostic::error(
+                file,
+                None,
+                format!("template error: {msg}"),
+            ));
             return Err(diags);
         }
-        let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
+        let strings = languages
+            .iter()
+            .map(|l| (l.clone(), theme.strings_for(l)))
+            .collect();
         Ok(Renderer { tera, strings })
     }
 
@@ -159,8 +201,13 @@ impl Renderer {
         let (template, ctx) = match key {
             PageKey::Root => ("root.html", self.root_context(site)),
             PageKey::Index { lang } => ("index.html", self.index_context(site, lang, key)),
-            PageKey::Category { lang, path } => ("category.html", self.category_context(site, lang, path, key)),
-            PageKey::Tutorial { lang, id } => ("tutorial.html", self.tutorial_context(site, lang, id, key)),
+            PageKey::Category { lang, path } => (
+                "category.html",
+                self.category_context(site, lang, path, key),
+            ),
+            PageKey::Tutorial { lang, id } => {
+                ("tutorial.html", self.tutorial_context(site, lang, id, key))
+            }
             PageKey::Tags { lang } => ("tags.html", self.tags_context(site, lang, key)),
             PageKey::Tag { lang, tag } => ("tag.html", self.tag_context(site, lang, tag, key)),
         };
@@ -171,7 +218,10 @@ impl Renderer {
     }
 
     fn t<'a>(&'a self, lang: &str, key: &str) -> &'a str {
-        self.strings.get(lang).and_then(|s| s.get(key)).map_or("", String::as_str)
+        self.strings
+            .get(lang)
+            .and_then(|s| s.get(key))
+            .map_or("", String::as_str)
     }
 
     /// The context every page template gets.
@@ -183,12 +233,23 @@ impl Renderer {
         ctx.insert("root", &root_prefix(&dir));
         ctx.insert("home", &link(&dir, &urls::index_dir(lang)));
         ctx.insert("t", &self.strings.get(lang));
-        ctx.insert("site_title", &site.config.title.get(lang).cloned().unwrap_or_default());
+        ctx.insert(
+            "site_title",
+            &site.config.title.get(lang).cloned().unwrap_or_default(),
+        );
         ctx.insert("page", &meta);
         ctx
     }
 
-    fn meta(&self, site: &Site, lang: &str, key: &PageKey, kind: &'static str, title: String, description: String) -> PageMeta {
+    fn meta(
+        &self,
+        site: &Site,
+        lang: &str,
+        key: &PageKey,
+        kind: &'static str,
+        title: String,
+        description: String,
+    ) -> PageMeta {
         let dir = key.dir();
         let alternates = site
             .config
@@ -196,11 +257,15 @@ impl Renderer {
             .iter()
             .map(|l| Alternate {
                 hreflang: html_lang(l),
-                href: site.config.absolute(&urls::encode_path(&key.with_lang(l).dir())),
+                href: site
+                    .config
+                    .absolute(&urls::encode_path(&key.with_lang(l).dir())),
             })
             .chain(std::iter::once(Alternate {
                 hreflang: "x-default".into(),
-                href: site.config.absolute(&urls::encode_path(&key.with_lang(site.source_lang()).dir())),
+                href: site
+                    .config
+                    .absolute(&urls::encode_path(&key.with_lang(site.source_lang()).dir())),
             }))
             .collect();
         let languages = site
@@ -241,7 +306,10 @@ impl Renderer {
     fn date_display(&self, lang: &str, date: crate::model::Date) -> String {
         let months = self.t(lang, "months");
         let names: Vec<&str> = months.split(',').map(str::trim).collect();
-        let month = names.get(usize::from(date.month) - 1).copied().unwrap_or("");
+        let month = names
+            .get(usize::from(date.month) - 1)
+            .copied()
+            .unwrap_or("");
         self.t(lang, "date_format")
             .replace("{year}", &date.year.to_string())
             .replace("{month}", &date.month.to_string())
@@ -255,7 +323,9 @@ impl Renderer {
         QuestionItem {
             title: self.text(site, &t.title, lang),
             href: link(from_dir, &urls::tutorial_dir(lang, &t.id)),
-            category: category.map(|c| self.plain(site, &c.title, lang)).unwrap_or_default(),
+            category: category
+                .map(|c| self.plain(site, &c.title, lang))
+                .unwrap_or_default(),
             category_href: link(from_dir, &urls::category_dir(lang, &t.category)),
             date: t.last_changed().to_string(),
             date_display: self.date_display(lang, t.last_changed()),
@@ -289,7 +359,14 @@ impl Renderer {
     fn root_context(&self, site: &Site) -> Context {
         let source = site.source_lang().to_string();
         let key = PageKey::Root;
-        let mut meta = self.meta(site, &source, &key, "root", site.config.title[&source].clone(), String::new());
+        let mut meta = self.meta(
+            site,
+            &source,
+            &key,
+            "root",
+            site.config.title[&source].clone(),
+            String::new(),
+        );
         meta.alternates.clear();
         let mut ctx = self.base(site, &source, &key, meta);
         let choices: Vec<serde_json::Value> = site
@@ -318,19 +395,35 @@ impl Renderer {
         let sections: Vec<CategorySection> = site
             .subcategories
             .get("")
-            .map(|tops| tops.iter().map(|p| self.section(site, lang, &dir, p)).collect())
+            .map(|tops| {
+                tops.iter()
+                    .map(|p| self.section(site, lang, &dir, p))
+                    .collect()
+            })
             .unwrap_or_default();
         ctx.insert("sections", &sections);
         // Tutorials at the top of content/, outside any category.
         let loose: Vec<QuestionItem> = site
             .category_tutorials
             .get("")
-            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
+            .map(|l| {
+                l.iter()
+                    .map(|&i| self.question(site, lang, &dir, i))
+                    .collect()
+            })
             .unwrap_or_default();
         ctx.insert("loose", &loose);
-        let latest: Vec<QuestionItem> = site.latest().into_iter().take(LATEST_COUNT).map(|i| self.question(site, lang, &dir, i)).collect();
+        let latest: Vec<QuestionItem> = site
+            .latest()
+            .into_iter()
+            .take(LATEST_COUNT)
+            .map(|i| self.question(site, lang, &dir, i))
+            .collect();
         ctx.insert("latest", &latest);
-        ctx.insert("popular_tags", &self.popular_tags(site, lang, &dir, POPULAR_TAGS));
+        ctx.insert(
+            "popular_tags",
+            &self.popular_tags(site, lang, &dir, POPULAR_TAGS),
+        );
         ctx.insert("tags_href", &link(&dir, &urls::tags_dir(lang)));
         ctx.insert("tutorial_count", &site.tutorials.len());
         ctx
@@ -339,7 +432,10 @@ impl Renderer {
     fn popular_tags(&self, site: &Site, lang: &str, dir: &str, n: usize) -> Vec<TagItem> {
         let mut tags: Vec<(&String, usize)> = site.tags.iter().map(|(t, l)| (t, l.len())).collect();
         tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        tags.into_iter().take(n).map(|(t, c)| self.tag_item(lang, dir, t, c)).collect()
+        tags.into_iter()
+            .take(n)
+            .map(|(t, c)| self.tag_item(lang, dir, t, c))
+            .collect()
     }
 
     fn section(&self, site: &Site, lang: &str, dir: &str, path: &str) -> CategorySection {
@@ -349,9 +445,16 @@ impl Renderer {
         let under: Vec<usize> = site
             .latest()
             .into_iter()
-            .filter(|&i| site.tutorials[i].category == path || site.tutorials[i].category.starts_with(&prefix))
+            .filter(|&i| {
+                site.tutorials[i].category == path
+                    || site.tutorials[i].category.starts_with(&prefix)
+            })
             .collect();
-        let questions = under.iter().take(INDEX_QUESTIONS_PER_CATEGORY).map(|&i| self.question(site, lang, dir, i)).collect();
+        let questions = under
+            .iter()
+            .take(INDEX_QUESTIONS_PER_CATEGORY)
+            .map(|&i| self.question(site, lang, dir, i))
+            .collect();
         CategorySection {
             title: self.text(site, &c.title, lang),
             href: link(dir, &urls::category_dir(lang, path)),
@@ -363,7 +466,13 @@ impl Renderer {
         }
     }
 
-    fn subcategory_items(&self, site: &Site, lang: &str, dir: &str, path: &str) -> Vec<CategoryItem> {
+    fn subcategory_items(
+        &self,
+        site: &Site,
+        lang: &str,
+        dir: &str,
+        path: &str,
+    ) -> Vec<CategoryItem> {
         site.subcategories
             .get(path)
             .map(|subs| {
@@ -386,14 +495,22 @@ impl Renderer {
         let dir = key.dir();
         let c = &site.categories[path];
         let title = self.plain(site, &c.title, lang);
-        let description = c.description.as_ref().map(|d| self.plain(site, d, lang)).unwrap_or_default();
+        let description = c
+            .description
+            .as_ref()
+            .map(|d| self.plain(site, d, lang))
+            .unwrap_or_default();
         let mut meta = self.meta(site, lang, key, "category", title, description);
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, path);
         let mut ctx = self.base(site, lang, key, meta);
         let questions: Vec<QuestionItem> = site
             .category_tutorials
             .get(path)
-            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
+            .map(|l| {
+                l.iter()
+                    .map(|&i| self.question(site, lang, &dir, i))
+                    .collect()
+            })
             .unwrap_or_default();
         ctx.insert(
             "category",
@@ -403,7 +520,10 @@ impl Renderer {
                 "count": site.count_under(path),
             }),
         );
-        ctx.insert("subcategories", &self.subcategory_items(site, lang, &dir, path));
+        ctx.insert(
+            "subcategories",
+            &self.subcategory_items(site, lang, &dir, path),
+        );
         ctx.insert("questions", &questions);
         ctx
     }
@@ -414,7 +534,11 @@ impl Renderer {
         let mut meta = self.meta(site, lang, key, "tags", title, String::new());
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, "");
         let mut ctx = self.base(site, lang, key, meta);
-        let tags: Vec<TagItem> = site.tags.iter().map(|(t, l)| self.tag_item(lang, &dir, t, l.len())).collect();
+        let tags: Vec<TagItem> = site
+            .tags
+            .iter()
+            .map(|(t, l)| self.tag_item(lang, &dir, t, l.len()))
+            .collect();
         ctx.insert("tags", &tags);
         ctx
     }
@@ -429,7 +553,15 @@ impl Renderer {
             href: link(&dir, &urls::tags_dir(lang)),
         });
         let mut ctx = self.base(site, lang, key, meta);
-        let questions: Vec<QuestionItem> = site.tags.get(tag).map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect()).unwrap_or_default();
+        let questions: Vec<QuestionItem> = site
+            .tags
+            .get(tag)
+            .map(|l| {
+                l.iter()
+                    .map(|&i| self.question(site, lang, &dir, i))
+                    .collect()
+            })
+            .unwrap_or_default();
         ctx.insert("tag", tag);
         ctx.insert("questions", &questions);
         ctx.insert("tags_href", &link(&dir, &urls::tags_dir(lang)));
@@ -448,7 +580,14 @@ impl Renderer {
             .map(|s| self.plain(site, s, lang))
             .or_else(|| t.steps.first().map(|s| self.plain(site, &s.text, lang)))
             .unwrap_or_default();
-        let mut meta = self.meta(site, lang, key, "tutorial", title_plain.clone(), description.clone());
+        let mut meta = self.meta(
+            site,
+            lang,
+            key,
+            "tutorial",
+            title_plain.clone(),
+            description.clone(),
+        );
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, &t.category);
 
         let mut untranslated = 0;
@@ -473,13 +612,19 @@ impl Renderer {
                 count(&text);
                 let image = step.image.as_ref().and_then(|img| {
                     let info = site.images.get(img.for_lang(lang, src))?;
-                    let alt = step.alt.as_ref().map_or_else(|| self.plain(site, &step.text, lang), |a| self.plain(site, a, lang));
+                    let alt = step.alt.as_ref().map_or_else(
+                        || self.plain(site, &step.text, lang),
+                        |a| self.plain(site, a, lang),
+                    );
                     let src_url = link(&dir, &format!("img/{}", info.key));
                     let lazy = !first_image;
                     first_image = false;
                     Some(ImageView {
                         srcset: format!("{src_url} {}w", info.width),
-                        sizes: format!("(min-width: 760px) 340px, min(100vw - 3rem, {}px)", info.width),
+                        sizes: format!(
+                            "(min-width: 760px) 340px, min(100vw - 3rem, {}px)",
+                            info.width
+                        ),
                         full: src_url.clone(),
                         src: src_url,
                         width: info.width,
@@ -501,7 +646,11 @@ impl Renderer {
                             .collect(),
                     })
                 });
-                StepView { n: i + 1, text, image }
+                StepView {
+                    n: i + 1,
+                    text,
+                    image,
+                }
             })
             .collect();
         let notes: Vec<NoteView> = t
@@ -512,19 +661,29 @@ impl Renderer {
                 count(&text);
                 NoteView {
                     kind: n.kind.as_str(),
-                    label: self.t(lang, &format!("note_{}", n.kind.as_str())).to_string(),
+                    label: self
+                        .t(lang, &format!("note_{}", n.kind.as_str()))
+                        .to_string(),
                     text,
                 }
             })
             .collect();
-        let author = t.author.as_ref().and_then(|a| site.authors.get(a)).map(|a| {
-            let name_plain = self.plain(site, &a.name, lang);
-            AuthorView {
-                name: self.text(site, &a.name, lang),
-                initial: name_plain.chars().next().map(String::from).unwrap_or_default(),
-                bio: a.bio.as_ref().map(|b| self.text(site, b, lang)),
-            }
-        });
+        let author = t
+            .author
+            .as_ref()
+            .and_then(|a| site.authors.get(a))
+            .map(|a| {
+                let name_plain = self.plain(site, &a.name, lang);
+                AuthorView {
+                    name: self.text(site, &a.name, lang),
+                    initial: name_plain
+                        .chars()
+                        .next()
+                        .map(String::from)
+                        .unwrap_or_default(),
+                    bio: a.bio.as_ref().map(|b| self.text(site, b, lang)),
+                }
+            });
         let category = site.categories.get(&t.category).map(|c| Link {
             title: self.plain(site, &c.title, lang),
             href: link(&dir, &urls::category_dir(lang, &c.path)),
@@ -538,9 +697,16 @@ impl Renderer {
             updated: t.updated.map(|d| d.to_string()),
             updated_display: t.updated.map(|d| self.date_display(lang, d)),
             category,
-            tags: t.tags.iter().map(|tag| self.tag_item(lang, &dir, tag, site.tags.get(tag).map_or(0, Vec::len))).collect(),
+            tags: t
+                .tags
+                .iter()
+                .map(|tag| self.tag_item(lang, &dir, tag, site.tags.get(tag).map_or(0, Vec::len)))
+                .collect(),
             author,
-            related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
+            related: site.related[idx]
+                .iter()
+                .map(|&j| self.question(site, lang, &dir, j))
+                .collect(),
             untranslated,
             jsonld: self.howto_jsonld(site, t, lang, &title_plain, &description, &meta.canonical),
             steps,
@@ -552,7 +718,15 @@ impl Renderer {
     }
 
     /// schema.org HowTo with its steps, serialized safely for a `<script>` element.
-    fn howto_jsonld(&self, site: &Site, t: &Tutorial, lang: &str, title: &str, description: &str, canonical: &str) -> String {
+    fn howto_jsonld(
+        &self,
+        site: &Site,
+        t: &Tutorial,
+        lang: &str,
+        title: &str,
+        description: &str,
+        canonical: &str,
+    ) -> String {
         let src = site.source_lang();
         let steps: Vec<serde_json::Value> = t
             .steps
@@ -565,8 +739,15 @@ impl Renderer {
                     "text": self.plain(site, &s.text, lang),
                     "url": format!("{canonical}#step-{}", i + 1),
                 });
-                if let Some(img) = s.image.as_ref().and_then(|img| site.images.get(img.for_lang(lang, src))) {
-                    step["image"] = json!(site.config.absolute(&urls::encode_path(&format!("img/{}", img.key))));
+                if let Some(img) = s
+                    .image
+                    .as_ref()
+                    .and_then(|img| site.images.get(img.for_lang(lang, src)))
+                {
+                    step["image"] = json!(
+                        site.config
+                            .absolute(&urls::encode_path(&format!("img/{}", img.key)))
+                    );
                 }
                 step
             })

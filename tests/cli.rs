@@ -1,0 +1,96 @@
+//! `check`, `new`, `init` and exit codes.
+
+use crate::util::TestSite;
+
+#[test]
+fn check_writes_nothing_and_strict_counts_warnings() {
+    let site = TestSite::fixture("good");
+    let run = site.run_here(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: content/shop/orders/change-address.yaml:11:9")
+    );
+    assert!(!site.exists("public"));
+    let strict = site.run_here(&["check", "--strict"]);
+    assert_eq!(strict.code, 1);
+}
+
+#[test]
+fn check_fails_on_errors() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/help/first.yaml", "title: x\n");
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("the tutorial has no `date`"));
+    assert!(run.stderr.contains("the tutorial has no `steps`"));
+}
+
+#[test]
+fn new_writes_a_skeleton_with_every_language() {
+    let site = TestSite::fixture("minimal");
+    let run = site.run(&["new", "billing/invoices/download-invoice"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = site.read("content/billing/invoices/download-invoice.yaml");
+    assert!(text.contains("title:\n  zh: \"\"\n  en: \"\"\n"));
+    assert!(site.exists("content/billing/_category.yaml"));
+    assert!(site.exists("content/billing/invoices/_category.yaml"));
+    // It exists now: a second `new` refuses.
+    let again = site.run(&["new", "billing/invoices/download-invoice"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("already exists"));
+    // A bad id is refused.
+    assert_eq!(site.run(&["new", "Bad Name"]).code, 1);
+}
+
+#[test]
+fn init_makes_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("help");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .args(["init"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .arg("build")
+        .current_dir(&target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let page = std::fs::read_to_string(
+        target.join("public/en/getting-started/change-nickname/index.html"),
+    )
+    .unwrap();
+    assert!(page.contains("class=\"callout\""));
+    // Not empty any more: init refuses.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .args(["init"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = TestSite::fixture("minimal");
+    assert_eq!(site.run(&["frobnicate"]).code, 2);
+    let missing = TestSite::fixture("minimal");
+    std::fs::remove_file(missing.root.join("site.toml")).unwrap();
+    let run = missing.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("site.toml: cannot read the site configuration"),
+        "{}",
+        run.stderr
+    );
+}

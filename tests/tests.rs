@@ -1,0 +1,8 @@
+//! End-to-end tests: build fixture sites with the real binary and check the output
+//! files, the exit code and stderr. One test binary (see Cargo.toml `autotests`).
+
+mod util;
+
+mod build;
+mod cli;
+mod errors;
