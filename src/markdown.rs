@@ -71,10 +71,9 @@ pub fn to_html(text: &str) -> String {
                 TagEnd::Emphasis => out.push_str("</em>"),
                 TagEnd::Strong | TagEnd::Heading(_) => out.push_str("</strong>"),
                 TagEnd::Strikethrough => out.push_str("</del>"),
-                TagEnd::Link | TagEnd::Image => {
-                    if link_stack.pop() == Some(true) {
-                        out.push_str("</a>");
-                    }
+                // The guard pops for every link end; only links we opened get closed.
+                TagEnd::Link | TagEnd::Image if link_stack.pop() == Some(true) => {
+                    out.push_str("</a>")
                 }
                 TagEnd::List(true) => out.push_str("</ol>"),
                 TagEnd::List(false) => out.push_str("</ul>"),

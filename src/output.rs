@@ -37,11 +37,9 @@ pub fn write_atomically<T, E>(
     };
 
     let had_old = out_dir.exists();
-    if had_old {
-        if let Err(e) = std::fs::rename(out_dir, &old) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(OutputError::Io(out_dir.to_path_buf(), e));
-        }
+    if had_old && let Err(e) = std::fs::rename(out_dir, &old) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(OutputError::Io(out_dir.to_path_buf(), e));
     }
     if let Err(e) = std::fs::rename(&staging, out_dir) {
         // Put the old site back before reporting.

@@ -31,6 +31,13 @@ fn new_writes_a_skeleton_with_every_language() {
     let site = TestSite::fixture("minimal");
     let run = site.run(&["new", "billing/invoices/download-invoice"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("created "), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("content/billing/invoices/download-invoice.yaml"),
+        "{}",
+        run.stdout
+    );
     let text = site.read("content/billing/invoices/download-invoice.yaml");
     assert!(text.contains("title:\n  zh: \"\"\n  en: \"\"\n"));
     assert!(site.exists("content/billing/_category.yaml"));

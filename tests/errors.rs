@@ -160,7 +160,7 @@ fn hostile_yaml_is_refused_without_a_crash() {
 
 #[test]
 fn invalid_utf8_is_located() {
-    let (site, run) = broken(b"title: {zh: \xe6\xa0\x87, en: T\xff}\n".to_vec());
+    let (site, run) = broken(b"title: {zh: \xe6\xa0\x87, en: T\xff}\n");
     assert_failed_cleanly(&site, &run);
     assert_eq!(
         run.headlines(),
