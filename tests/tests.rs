@@ -5,6 +5,7 @@
 
 mod util;
 
+mod browser;
 mod build;
 mod cli;
 mod errors;

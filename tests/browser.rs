@@ -1,0 +1,163 @@
+//! What only a browser shows: layout. Pages of a built site are loaded in headless
+//! Chromium with a measuring script added, and the numbers it reports are checked.
+//!
+//! Needs Chromium (`apt-get install chromium`; `.ci/run` installs it). Without it these
+//! tests fail with that instruction: a quality gate must never skip silently.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::TestSite;
+
+fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("STEPWISE_CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    for candidate in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
+        if Path::new(candidate).exists() {
+            return PathBuf::from(candidate);
+        }
+    }
+    panic!(
+        "browser tests need Chromium: install it with `apt-get install chromium` (or set STEPWISE_CHROMIUM)"
+    );
+}
+
+/// Collects layout facts once the page (and its eager images) has loaded.
+const MEASURE: &str = r#"<script>
+addEventListener("load", function () {
+  var doc = document.documentElement;
+  var rect = function (el) { var r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right), Math.round(r.top), Math.round(r.bottom)]; };
+  var out = {
+    scrollWidth: doc.scrollWidth,
+    innerWidth: window.innerWidth,
+    images: Array.prototype.map.call(document.querySelectorAll(".steps img"), function (i) { return {box: rect(i), loaded: i.complete && i.naturalWidth > 0, lazy: i.loading === "lazy"}; }),
+    callouts: Array.prototype.map.call(document.querySelectorAll(".callout"), function (c) { return {box: rect(c), image: rect(c.closest(".shot-frame").querySelector("img")), visible: getComputedStyle(c).display !== "none"}; }),
+    overflowing: Array.prototype.filter.call(document.querySelectorAll("main *"), function (el) { return el.getBoundingClientRect().right > window.innerWidth + 1; }).map(function (el) { return el.tagName + "." + el.className; }).slice(0, 5),
+    stepsFont: getComputedStyle(document.querySelector(".steps") || document.body).fontFamily
+  };
+  var pre = document.createElement("pre");
+  pre.id = "stepwise-measure";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"#;
+
+fn measure(page: &Path, width: u32) -> serde_json::Value {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probe = page.with_file_name("measure.html");
+    std::fs::write(
+        &probe,
+        html.replace("</body>", &format!("{MEASURE}</body>")),
+    )
+    .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+            &format!("--window-size={width},900"),
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", probe.display()))
+        .output()
+        .expect("start chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom
+        .find("<pre id=\"stepwise-measure\">")
+        .unwrap_or_else(|| {
+            panic!(
+                "no measurement in the DOM; chromium said: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let json = &dom[start + "<pre id=\"stepwise-measure\">".len()..];
+    let json = &json[..json.find("</pre>").unwrap()];
+    serde_json::from_str(
+        &json
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn tutorial_pages_fit_a_small_phone() {
+    let site = TestSite::fixture("good");
+    assert_eq!(site.build().code, 0);
+    for lang in ["zh", "en"] {
+        let page = site.root.join(format!(
+            "public/{lang}/shop/orders/forgot-password/index.html"
+        ));
+        for width in [320, 390, 1280] {
+            let m = measure(&page, width);
+            let inner = m["innerWidth"].as_i64().unwrap();
+            assert_eq!(
+                m["scrollWidth"].as_i64().unwrap(),
+                inner,
+                "{lang} at {width}px scrolls sideways: {}",
+                m["overflowing"]
+            );
+            for img in m["images"].as_array().unwrap() {
+                let b = &img["box"];
+                assert!(
+                    b[0].as_i64().unwrap() >= 0 && b[1].as_i64().unwrap() <= inner,
+                    "{lang} at {width}px: a screenshot overflows: {img}"
+                );
+            }
+            assert!(
+                m["images"][0]["loaded"].as_bool().unwrap(),
+                "the first screenshot loads: {m}"
+            );
+            // Each highlight box lies within its screenshot.
+            for c in m["callouts"].as_array().unwrap() {
+                let (b, i) = (&c["box"], &c["image"]);
+                assert!(c["visible"].as_bool().unwrap());
+                assert!(
+                    b[0].as_i64().unwrap() >= i[0].as_i64().unwrap() - 1
+                        && b[1].as_i64().unwrap() <= i[1].as_i64().unwrap() + 1,
+                    "{c}"
+                );
+                assert!(
+                    b[2].as_i64().unwrap() >= i[2].as_i64().unwrap() - 1
+                        && b[3].as_i64().unwrap() <= i[3].as_i64().unwrap() + 1,
+                    "{c}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn index_and_example_pages_fit_a_small_phone() {
+    let site = TestSite::example();
+    assert_eq!(site.build().code, 0);
+    for page in [
+        "zh/index.html",
+        "en/index.html",
+        "zh/cross-border-ec/amazon/forgot-password/index.html",
+        "en/cross-border-ec/amazon/forgot-password/index.html",
+        "en/cross-border-ec/index.html",
+    ] {
+        let m = measure(&site.root.join("public").join(page), 320);
+        assert_eq!(
+            m["scrollWidth"], m["innerWidth"],
+            "{page} scrolls sideways at 320px: {}",
+            m["overflowing"]
+        );
+    }
+}
