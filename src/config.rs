@@ -66,10 +66,7 @@ impl SiteConfig {
 
     /// The path part of `base_url`, e.g. `/help/` (always starting and ending with `/`).
     pub fn base_path(&self) -> String {
-        let after_scheme = self
-            .base_url
-            .split_once("://")
-            .map_or(self.base_url.as_str(), |(_, r)| r);
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
         match after_scheme.find('/') {
             Some(i) => format!("{}/", after_scheme[i..].trim_end_matches('/')),
             None => "/".into(),
@@ -90,12 +87,8 @@ pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error(
-                    &path,
-                    None,
-                    format!("cannot read the site configuration: {e}"),
-                )
-                .with_hint("run `stepwise init DIR` to create a site, or pass `--root DIR`"),
+                Diagnostic::error(&path, None, format!("cannot read the site configuration: {e}"))
+                    .with_hint("run `stepwise init DIR` to create a site, or pass `--root DIR`"),
             );
             return Err(diags);
         }
@@ -129,14 +122,10 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
     let mut problems: Vec<Problem> = Vec::new();
 
     let base_url = raw.base_url.trim_end_matches('/').to_string();
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) || base_url.len() < 10
-    {
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) || base_url.len() < 10 {
         problems.push((
             find("base_url"),
-            format!(
-                "`base_url` must be an absolute http(s) URL, found `{}`",
-                raw.base_url
-            ),
+            format!("`base_url` must be an absolute http(s) URL, found `{}`", raw.base_url),
             Some("for example: base_url = \"https://help.example.com\"".into()),
         ));
     }
@@ -157,11 +146,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
             ));
         }
         if raw.languages[..i].contains(lang) {
-            problems.push((
-                find("languages"),
-                format!("language `{lang}` is listed twice"),
-                None,
-            ));
+            problems.push((find("languages"), format!("language `{lang}` is listed twice"), None));
         }
     }
     for (table, map) in [("title", &raw.title), ("description", &raw.description)] {
@@ -169,9 +154,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
             if !raw.languages.contains(key) {
                 let hint = did_you_mean(key, raw.languages.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        format!("the site's languages are {}", raw.languages.join(", "))
-                    });
+                    .unwrap_or_else(|| format!("the site's languages are {}", raw.languages.join(", ")));
                 problems.push((
                     find_key_in(text, table, key),
                     format!("`{key}` in [{table}] is not one of the site's languages"),
@@ -183,11 +166,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
 
     let widths = raw.images.widths.unwrap_or_else(|| vec![480, 960]);
     if widths.is_empty() || widths.iter().any(|&w| !(16..=8192).contains(&w)) {
-        problems.push((
-            find("widths"),
-            "[images] widths must be between 16 and 8192 pixels".into(),
-            None,
-        ));
+        problems.push((find("widths"), "[images] widths must be between 16 and 8192 pixels".into(), None));
     }
     let mut widths = widths;
     widths.sort_unstable();
@@ -201,11 +180,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
         raw.languages
             .iter()
             .map(|l| {
-                let v = map
-                    .get(l)
-                    .or_else(|| map.get(&source))
-                    .cloned()
-                    .unwrap_or_else(|| default.to_string());
+                let v = map.get(l).or_else(|| map.get(&source)).cloned().unwrap_or_else(|| default.to_string());
                 (l.clone(), v)
             })
             .collect()
@@ -235,11 +210,9 @@ fn unknown_field_hint(message: &str) -> Option<String> {
 /// `zh`, `en`, `pt-br`, `zh-hant`: lowercase letters, optionally a region or script.
 pub fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
-    let first_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
-    first_ok
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    let first_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
+    first_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn offset_to_pos(text: &str, offset: usize) -> Pos {
@@ -269,10 +242,7 @@ fn find_key_in(text: &str, table: &str, key: &str) -> Option<Pos> {
     let start = text.find(&header)?;
     find_key(&text[start..], key).map(|p| {
         let base = offset_to_pos(text, start);
-        Pos {
-            line: base.line + p.line - 1,
-            col: p.col,
-        }
+        Pos { line: base.line + p.line - 1, col: p.col }
     })
 }
 
@@ -280,17 +250,15 @@ fn find_key_in(text: &str, table: &str, key: &str) -> Option<Pos> {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "base_url = \"https://help.example.com/\"\nlanguages = [\"zh\", \"en\"]\n[title]\nzh = \"帮助\"\n";
+    const GOOD: &str =
+        "base_url = \"https://help.example.com/\"\nlanguages = [\"zh\", \"en\"]\n[title]\nzh = \"帮助\"\n";
 
     #[test]
     fn parses_and_fills_defaults() {
         let c = parse(GOOD).unwrap();
         assert_eq!(c.base_url, "https://help.example.com");
         assert_eq!(c.source_lang(), "zh");
-        assert_eq!(
-            c.title["en"], "帮助",
-            "missing titles fall back to the source language"
-        );
+        assert_eq!(c.title["en"], "帮助", "missing titles fall back to the source language");
         assert_eq!(c.images.widths, vec![480, 960]);
         assert_eq!(c.base_path(), "/");
     }
@@ -303,20 +271,18 @@ mod tests {
 
     #[test]
     fn unknown_keys_get_a_suggestion() {
-        let errs = parse("base_url = \"https://a.example\"\nlanguages = [\"en\"]\nthme = \"x\"\n")
-            .unwrap_err();
+        let errs = parse("base_url = \"https://a.example\"\nlanguages = [\"en\"]\nthme = \"x\"\n").unwrap_err();
         assert_eq!(errs[0].0, Some(Pos { line: 3, col: 1 }));
         assert_eq!(errs[0].2.as_deref(), Some("did you mean `theme`?"));
     }
 
     #[test]
     fn reports_bad_languages_at_once() {
-        let errs = parse("base_url = \"https://a.example\"\nlanguages = [\"zh\", \"EN\", \"zh\"]\n[title]\neng = \"x\"\n").unwrap_err();
+        let errs =
+            parse("base_url = \"https://a.example\"\nlanguages = [\"zh\", \"EN\", \"zh\"]\n[title]\neng = \"x\"\n")
+                .unwrap_err();
         let messages: Vec<&str> = errs.iter().map(|e| e.1.as_str()).collect();
-        assert!(
-            messages.contains(&"`EN` is not a language code"),
-            "{messages:?}"
-        );
+        assert!(messages.contains(&"`EN` is not a language code"), "{messages:?}");
         assert!(messages.contains(&"language `zh` is listed twice"));
         assert!(messages.contains(&"`eng` in [title] is not one of the site's languages"));
         assert_eq!(errs[2].0, Some(Pos { line: 4, col: 1 }));

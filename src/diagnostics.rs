@@ -39,20 +39,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            file: file.into(),
-            pos,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, file: file.into(), pos, message: message.into(), hint: None }
     }
 
     pub fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, pos, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, pos, message) }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -86,11 +77,8 @@ impl Diagnostic {
         {
             let gutter = pos.line.to_string();
             let line = line.replace('\t', " ");
-            let caret_pad: String = line
-                .chars()
-                .take(pos.col.saturating_sub(1))
-                .map(|c| if is_wide(c) { "  " } else { " " })
-                .collect();
+            let caret_pad: String =
+                line.chars().take(pos.col.saturating_sub(1)).map(|c| if is_wide(c) { "  " } else { " " }).collect();
             let _ = write!(
                 out,
                 "\n {blank} |\n {gutter} | {line}\n {blank} | {caret_pad}^",
@@ -172,9 +160,8 @@ impl Diagnostics {
     /// Sorted by file, then position, errors before warnings at the same place: output is
     /// deterministic even though files are validated in parallel.
     pub fn sorted(mut self) -> Self {
-        self.items.sort_by(|a, b| {
-            (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
-        });
+        self.items
+            .sort_by(|a, b| (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message)));
         self.items.dedup();
         self
     }
@@ -186,21 +173,13 @@ impl Diagnostics {
         files.dedup();
         let e = self.error_count();
         let w = self.warning_count();
-        format!(
-            "{e} error{}, {w} warning{} in {} file{}",
-            plural(e),
-            plural(w),
-            files.len(),
-            plural(files.len())
-        )
+        format!("{e} error{}, {w} warning{} in {} file{}", plural(e), plural(w), files.len(), plural(files.len()))
     }
 }
 
 impl FromIterator<Diagnostic> for Diagnostics {
     fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
-        Diagnostics {
-            items: iter.into_iter().collect(),
-        }
+        Diagnostics { items: iter.into_iter().collect() }
     }
 }
 
@@ -217,10 +196,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The closest candidate to a misspelt word, for "did you mean" hints.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_l = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
@@ -251,9 +227,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
             }
@@ -278,14 +252,10 @@ mod tests {
 
     #[test]
     fn renders_caret_under_wide_text() {
-        let d =
-            Diagnostic::error("a.yaml", Some(Pos { line: 2, col: 5 }), "bad").with_hint("fix it");
+        let d = Diagnostic::error("a.yaml", Some(Pos { line: 2, col: 5 }), "bad").with_hint("fix it");
         let text = "x: 1\n中文: [oops\n";
         let out = d.render(Some(text));
-        assert_eq!(
-            out,
-            "error: a.yaml:2:5: bad\n   |\n 2 | 中文: [oops\n   |       ^\n  = hint: fix it"
-        );
+        assert_eq!(out, "error: a.yaml:2:5: bad\n   |\n 2 | 中文: [oops\n   |       ^\n  = hint: fix it");
     }
 
     #[test]

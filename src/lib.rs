@@ -38,7 +38,7 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub pages: usize,
-    pub images: usize,
+    pub images: images::process::ImageStats,
     pub output: PathBuf,
     pub elapsed: Duration,
     /// Warnings (a successful build has no errors).
@@ -60,19 +60,13 @@ pub enum FailureKind {
 
 impl Failure {
     fn content(diagnostics: Diagnostics) -> Self {
-        Failure {
-            kind: FailureKind::Content,
-            diagnostics,
-        }
+        Failure { kind: FailureKind::Content, diagnostics }
     }
 
     fn io(path: &Path, message: impl Into<String>) -> Self {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(Diagnostic::error(path, None, message));
-        Failure {
-            kind: FailureKind::Io,
-            diagnostics,
-        }
+        Failure { kind: FailureKind::Io, diagnostics }
     }
 }
 
@@ -110,12 +104,9 @@ pub fn load(root: &Path) -> Result<Loaded, Failure> {
     };
     let diags = diags.sorted();
     match (site, renderer, theme) {
-        (Some(site), Some(renderer), Some(theme)) if !diags.has_errors() => Ok(Loaded {
-            site,
-            renderer,
-            theme,
-            diagnostics: diags,
-        }),
+        (Some(site), Some(renderer), Some(theme)) if !diags.has_errors() => {
+            Ok(Loaded { site, renderer, theme, diagnostics: diags })
+        }
         _ => Err(Failure::content(diags)),
     }
 }
@@ -125,14 +116,12 @@ pub fn load(root: &Path) -> Result<Loaded, Failure> {
 pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
     let loaded = load(root)?;
     let pages = render::all_pages(&loaded.site);
+    // Screenshots were checked while loading; the plan names their files without making them.
+    let plan = images::plan(&loaded.site);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|key| {
-            loaded
-                .renderer
-                .render(&loaded.site, key)
-                .err()
-                .map(|e| render_diagnostic(&loaded.site, key, e))
+            loaded.renderer.render(&loaded.site, &plan, key).err().map(|e| render_diagnostic(&loaded.site, key, e))
         })
         .collect();
     if errors.is_empty() {
@@ -146,11 +135,7 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
 
 fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diagnostic {
     let file = site.root.join("templates").join(&e.template);
-    Diagnostic::error(
-        file,
-        None,
-        format!("rendering {}: {}", key.output_path(), e.message),
-    )
+    Diagnostic::error(file, None, format!("rendering {}: {}", key.output_path(), e.message))
 }
 
 /// `stepwise build`: validates, renders every page in parallel and swaps the result in
@@ -158,51 +143,42 @@ fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diag
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     let loaded = load(&opts.root)?;
-    let out_dir = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("public"));
+    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     let site = &loaded.site;
     let pages = render::all_pages(site);
 
-    let result = output::write_atomically(&out_dir, |staging| -> Result<usize, Failure> {
+    // Screenshots first (into the cache): pages need their sizes and whether WebP pays.
+    let cache = opts.root.join(images::CACHE_DIR).join("img");
+    let mut plan = images::plan(site);
+    let image_stats =
+        images::process::process(site, &mut plan, &cache).map_err(|e| Failure::io(&cache, e.to_string()))?;
+
+    let result = output::write_atomically(&out_dir, |staging| -> Result<(), Failure> {
         let rendered: Result<Vec<()>, Failure> = pages
             .par_iter()
             .map(|key| {
-                let html = loaded.renderer.render(site, key).map_err(|e| {
-                    Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)]))
-                })?;
+                let html = loaded
+                    .renderer
+                    .render(site, &plan, key)
+                    .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
                 output::write_file(staging, &key.output_path(), html.as_bytes())
                     .map_err(|e| Failure::io(staging, e.to_string()))
             })
             .collect();
         rendered?;
         for (rel, bytes) in &loaded.theme.static_files {
-            output::write_file(staging, rel, bytes)
-                .map_err(|e| Failure::io(staging, e.to_string()))?;
+            output::write_file(staging, rel, bytes).map_err(|e| Failure::io(staging, e.to_string()))?;
         }
-        let images: Vec<&model::ImageInfo> = site.images.values().collect();
-        images
-            .par_iter()
-            .map(|img| {
-                let dest = staging.join("img").join(&img.key);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::copy(&img.source, &dest).map(|_| ())
-            })
-            .collect::<std::io::Result<Vec<()>>>()
-            .map_err(|e| Failure::io(&site.root, format!("copying screenshots: {e}")))?;
-        Ok(images.len())
+        images::process::place(site, &plan, &cache, staging).map_err(|e| Failure::io(staging, e.to_string()))
     });
-    let images = match result {
-        Ok(n) => n,
+    match result {
+        Ok(()) => {}
         Err(output::OutputError::Fill(f)) => return Err(f),
         Err(output::OutputError::Io(path, e)) => return Err(Failure::io(&path, e.to_string())),
-    };
+    }
     Ok(BuildReport {
         pages: pages.len(),
-        images,
+        images: image_stats,
         output: out_dir,
         elapsed: start.elapsed(),
         diagnostics: loaded.diagnostics,

@@ -19,38 +19,39 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match cli.command {
         Command::Build { root, output } => {
-            let opts = BuildOptions {
-                root: root.root,
-                output,
-            };
+            let opts = BuildOptions { root: root.root, output };
             match stepwise::build(&opts) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);
                     let warnings = report.diagnostics.warning_count();
                     eprintln!(
-                        "built {} pages and {} screenshots into {} in {} ms{}",
+                        "built {} pages into {} in {} ms{}",
                         report.pages,
-                        report.images,
                         display_path(&report.output),
                         report.elapsed.as_millis(),
                         if warnings > 0 {
-                            format!(
-                                " ({warnings} warning{})",
-                                if warnings == 1 { "" } else { "s" }
-                            )
+                            format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" })
                         } else {
                             String::new()
                         }
                     );
+                    let img = report.images;
+                    if img.made + img.reused > 0 {
+                        eprintln!(
+                            "screenshots: {} files made, {} reused from the cache ({} sources decoded); \
+                             {:.1} MB of image files from {:.1} MB of sources",
+                            img.made,
+                            img.reused,
+                            img.decoded,
+                            img.output_bytes as f64 / 1e6,
+                            img.source_bytes as f64 / 1e6
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(f) => fail(f, "build failed; the previous output was left as it was"),
@@ -60,10 +61,7 @@ fn main() -> ExitCode {
             Ok(diags) => {
                 print_diagnostics(&diags);
                 if strict && !diags.is_empty() {
-                    eprintln!(
-                        "check failed (--strict counts warnings): {}",
-                        diags.summary()
-                    );
+                    eprintln!("check failed (--strict counts warnings): {}", diags.summary());
                     ExitCode::from(1)
                 } else {
                     eprintln!("check passed: {}", diags.summary());
@@ -86,11 +84,7 @@ fn main() -> ExitCode {
         },
         Command::Init { dir, .. } => match stepwise::scaffold::init(&dir) {
             Ok(created) => {
-                println!(
-                    "created a new site in {} ({} files)",
-                    display_path(&dir),
-                    created.files.len()
-                );
+                println!("created a new site in {} ({} files)", display_path(&dir), created.files.len());
                 println!("next: cd {} && stepwise build", display_path(&dir));
                 ExitCode::SUCCESS
             }
@@ -129,11 +123,9 @@ fn print_diagnostics(diags: &Diagnostics) {
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = stderr.lock();
     for d in diags.iter() {
-        let source = sources.entry(d.file.clone()).or_insert_with(|| {
-            std::fs::read(&d.file)
-                .ok()
-                .map(|b| stepwise::load::decode_utf8(b).unwrap_or_default())
-        });
+        let source = sources
+            .entry(d.file.clone())
+            .or_insert_with(|| std::fs::read(&d.file).ok().map(|b| stepwise::load::decode_utf8(b).unwrap_or_default()));
         let text = d.render(source.as_deref());
         let text = if color { colorize(&text) } else { text };
         let _ = writeln!(out, "{text}");

@@ -38,9 +38,7 @@ pub fn to_html(text: &str) -> String {
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
-                Tag::Link {
-                    dest_url, title, ..
-                } => {
+                Tag::Link { dest_url, title, .. } => {
                     let safe = is_safe_url(&dest_url);
                     link_stack.push(safe);
                     if safe {
@@ -72,9 +70,7 @@ pub fn to_html(text: &str) -> String {
                 TagEnd::Strong | TagEnd::Heading(_) => out.push_str("</strong>"),
                 TagEnd::Strikethrough => out.push_str("</del>"),
                 // The guard pops for every link end; only links we opened get closed.
-                TagEnd::Link | TagEnd::Image if link_stack.pop() == Some(true) => {
-                    out.push_str("</a>")
-                }
+                TagEnd::Link | TagEnd::Image if link_stack.pop() == Some(true) => out.push_str("</a>"),
                 TagEnd::List(true) => out.push_str("</ol>"),
                 TagEnd::List(false) => out.push_str("</ul>"),
                 TagEnd::Item => out.push_str("</li>"),
@@ -94,9 +90,7 @@ pub fn to_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
-            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
             _ => {}
@@ -107,19 +101,14 @@ pub fn to_plain(text: &str) -> String {
 
 /// Only schemes that cannot run code; relative links and fragments are fine.
 fn is_safe_url(url: &str) -> bool {
-    let lower: String = url
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_lowercase();
+    let lower: String =
+        url.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
     match lower.find(':') {
         None => true,
         Some(i) => {
             let scheme = &lower[..i];
             // A colon after a slash, `?` or `#` is part of a path, not a scheme.
-            scheme.contains(['/', '?', '#'])
-                || matches!(scheme, "http" | "https" | "mailto" | "tel")
+            scheme.contains(['/', '?', '#']) || matches!(scheme, "http" | "https" | "mailto" | "tel")
         }
     }
 }
@@ -219,14 +208,8 @@ mod tests {
 
     #[test]
     fn raw_html_and_script_urls_are_neutralised() {
-        assert_eq!(
-            to_html("<script>alert(1)</script> hi"),
-            "&lt;script&gt;alert(1)&lt;/script&gt; hi"
-        );
-        assert_eq!(
-            to_html("<img src=x onerror=alert(1)>"),
-            "&lt;img src=x onerror=alert(1)&gt;"
-        );
+        assert_eq!(to_html("<script>alert(1)</script> hi"), "&lt;script&gt;alert(1)&lt;/script&gt; hi");
+        assert_eq!(to_html("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
         assert_eq!(to_html("[click](javascript:alert(1))"), "click");
         assert_eq!(to_html("[click]( JaVaScRiPt:alert(1))"), "click");
         assert_eq!(to_html("[x](data:text/html,hi)"), "x");
@@ -241,10 +224,7 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(
-            to_plain("click **[Save]** now\nplease"),
-            "click [Save] now please"
-        );
+        assert_eq!(to_plain("click **[Save]** now\nplease"), "click [Save] now please");
     }
 
     #[test]

@@ -10,17 +10,12 @@ use std::path::{Path, PathBuf};
 
 /// Writes a site through `fill` into a staging folder, then swaps it in for `out_dir`.
 /// If `fill` fails, the staging folder is removed and `out_dir` is left as it was.
-pub fn write_atomically<T, E>(
-    out_dir: &Path,
-    fill: impl FnOnce(&Path) -> Result<T, E>,
-) -> Result<T, OutputError<E>> {
+pub fn write_atomically<T, E>(out_dir: &Path, fill: impl FnOnce(&Path) -> Result<T, E>) -> Result<T, OutputError<E>> {
     let parent = match out_dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = out_dir
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
+    let name = out_dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
     std::fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.tmp-{pid}"));
@@ -80,8 +75,7 @@ mod tests {
     fn failure_leaves_the_old_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomically::<_, ()>(&out, |d| write_file(d, "a.html", b"one").map_err(|_| ()))
-            .unwrap();
+        write_atomically::<_, ()>(&out, |d| write_file(d, "a.html", b"one").map_err(|_| ())).unwrap();
         let r = write_atomically(&out, |d| {
             write_file(d, "a.html", b"two").unwrap();
             Err::<(), _>("boom")
@@ -96,10 +90,8 @@ mod tests {
     fn success_replaces_the_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomically::<_, ()>(&out, |d| write_file(d, "old.html", b"x").map_err(|_| ()))
-            .unwrap();
-        write_atomically::<_, ()>(&out, |d| write_file(d, "new.html", b"y").map_err(|_| ()))
-            .unwrap();
+        write_atomically::<_, ()>(&out, |d| write_file(d, "old.html", b"x").map_err(|_| ())).unwrap();
+        write_atomically::<_, ()>(&out, |d| write_file(d, "new.html", b"y").map_err(|_| ())).unwrap();
         assert!(out.join("new.html").exists());
         assert!(!out.join("old.html").exists());
     }

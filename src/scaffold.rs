@@ -24,17 +24,11 @@ pub struct ScaffoldError {
 fn refuse(path: &Path, message: impl Into<String>, hint: Option<&str>) -> ScaffoldError {
     let mut d = Diagnostic::error(path, None, message);
     d.hint = hint.map(str::to_owned);
-    ScaffoldError {
-        io: false,
-        diagnostics: Diagnostics::from_iter([d]),
-    }
+    ScaffoldError { io: false, diagnostics: Diagnostics::from_iter([d]) }
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ScaffoldError {
-    ScaffoldError {
-        io: true,
-        diagnostics: Diagnostics::from_iter([Diagnostic::error(path, None, e.to_string())]),
-    }
+    ScaffoldError { io: true, diagnostics: Diagnostics::from_iter([Diagnostic::error(path, None, e.to_string())]) }
 }
 
 fn write_new(path: &Path, text: &[u8], created: &mut Vec<PathBuf>) -> Result<(), ScaffoldError> {
@@ -48,43 +42,27 @@ fn write_new(path: &Path, text: &[u8], created: &mut Vec<PathBuf>) -> Result<(),
 
 /// `stepwise new CATEGORY/SLUG`: a tutorial skeleton (and the category file if missing).
 pub fn new_tutorial(root: &Path, id: &str) -> Result<Created, ScaffoldError> {
-    let config = config::load(root).map_err(|diagnostics| ScaffoldError {
-        io: false,
-        diagnostics,
-    })?;
+    let config = config::load(root).map_err(|diagnostics| ScaffoldError { io: false, diagnostics })?;
     let id = id.trim().trim_matches('/').trim_end_matches(".yaml");
     let content = root.join(CONTENT_DIR);
     let segments: Vec<&str> = id.split('/').collect();
     if id.is_empty()
-        || segments.iter().any(|s| {
-            s.is_empty()
-                || !s
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
+        || segments
+            .iter()
+            .any(|s| s.is_empty() || !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
     {
         return Err(refuse(
             &content,
             format!("`{id}` is not a valid tutorial id"),
-            Some(
-                "use CATEGORY/SLUG with lowercase letters, digits and `-`, e.g. cross-border-ec/amazon/view-sales",
-            ),
+            Some("use CATEGORY/SLUG with lowercase letters, digits and `-`, e.g. cross-border-ec/amazon/view-sales"),
         ));
     }
     if crate::model::RESERVED_NAMES.contains(&segments[0]) {
-        return Err(refuse(
-            &content,
-            format!("`{}` is reserved for stepwise's own pages", segments[0]),
-            None,
-        ));
+        return Err(refuse(&content, format!("`{}` is reserved for stepwise's own pages", segments[0]), None));
     }
     let path = content.join(format!("{id}.yaml"));
     if path.exists() {
-        return Err(refuse(
-            &path,
-            "the tutorial already exists",
-            Some("pick another slug, or edit the existing file"),
-        ));
+        return Err(refuse(&path, "the tutorial already exists", Some("pick another slug, or edit the existing file")));
     }
     let mut created = Vec::new();
     // Each category folder on the way gets a `_category.yaml` to translate.
@@ -98,20 +76,12 @@ pub fn new_tutorial(root: &Path, id: &str) -> Result<Created, ScaffoldError> {
             write_new(&cat, text.as_bytes(), &mut created)?;
         }
     }
-    write_new(
-        &path,
-        tutorial_skeleton(&config, &today()).as_bytes(),
-        &mut created,
-    )?;
+    write_new(&path, tutorial_skeleton(&config, &today()).as_bytes(), &mut created)?;
     Ok(Created { files: created })
 }
 
 fn lang_lines(config: &SiteConfig, indent: &str, value: impl Fn(&str) -> String) -> String {
-    config
-        .languages
-        .iter()
-        .map(|l| format!("{indent}{l}: {}\n", value(l)))
-        .collect()
+    config.languages.iter().map(|l| format!("{indent}{l}: {}\n", value(l))).collect()
 }
 
 fn tutorial_skeleton(config: &SiteConfig, date: &str) -> String {
@@ -138,10 +108,7 @@ fn tutorial_skeleton(config: &SiteConfig, date: &str) -> String {
 /// `stepwise init DIR`: a site that builds as it is.
 pub fn init(dir: &Path) -> Result<Created, ScaffoldError> {
     if dir.exists() {
-        let non_empty = std::fs::read_dir(dir)
-            .map_err(|e| io_error(dir, e))?
-            .next()
-            .is_some();
+        let non_empty = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?.next().is_some();
         if non_empty || !dir.is_dir() {
             return Err(refuse(
                 dir,
@@ -151,9 +118,7 @@ pub fn init(dir: &Path) -> Result<Created, ScaffoldError> {
         }
     }
     let mut created = Vec::new();
-    let w = |rel: &str, bytes: &[u8], created: &mut Vec<PathBuf>| {
-        write_new(&dir.join(rel), bytes, created)
-    };
+    let w = |rel: &str, bytes: &[u8], created: &mut Vec<PathBuf>| write_new(&dir.join(rel), bytes, created);
     w(
         "site.toml",
         r#"base_url = "https://help.example.com"
@@ -181,35 +146,15 @@ widths = [480, 960]               # responsive variants; never upscaled
         "title:\n  zh: 如何修改我的昵称？\n  en: How do I change my nickname?\nsummary:\n  zh: 两步修改你在应用里显示的昵称。\n  en: Change the name shown in the app in two steps.\ndate: {}\ntags: [account, profile]\nauthor: support\nsteps:\n  - text:\n      zh: 打开应用，点击右下角的【我的】。\n      en: \"Open the app and tap [Me] in the lower right corner.\"\n    image: change-nickname/step-01.png\n    alt:\n      zh: 应用首页，右下角是“我的”按钮\n      en: The app's home screen with the Me button in the lower right corner\n    highlight: [{{x: 0.75, y: 0.9, w: 0.25, h: 0.1}}]\n  - text:\n      zh: 点击昵称，输入新的昵称，然后点击【保存】。\n      en: Tap your nickname, type the new one, and then tap [Save].\nnotes:\n  - kind: tip\n    text:\n      zh: 昵称每 30 天可以修改一次。\n      en: You can change your nickname once every 30 days.\n",
         today()
     );
-    w(
-        "content/getting-started/change-nickname.yaml",
-        text.as_bytes(),
-        &mut created,
-    )?;
-    w(
-        "content/getting-started/change-nickname/step-01.png",
-        &example_screenshot(),
-        &mut created,
-    )?;
+    w("content/getting-started/change-nickname.yaml", text.as_bytes(), &mut created)?;
+    w("content/getting-started/change-nickname/step-01.png", &example_screenshot(), &mut created)?;
     for (name, text) in theme::DEFAULT_TEMPLATES {
-        w(
-            &format!("themes/default/templates/{name}"),
-            text.as_bytes(),
-            &mut created,
-        )?;
+        w(&format!("themes/default/templates/{name}"), text.as_bytes(), &mut created)?;
     }
     for (name, bytes) in theme::DEFAULT_STATIC {
-        w(
-            &format!("themes/default/static/{name}"),
-            bytes,
-            &mut created,
-        )?;
+        w(&format!("themes/default/static/{name}"), bytes, &mut created)?;
     }
-    w(
-        "themes/default/strings.toml",
-        theme::DEFAULT_STRINGS.as_bytes(),
-        &mut created,
-    )?;
+    w("themes/default/strings.toml", theme::DEFAULT_STRINGS.as_bytes(), &mut created)?;
     Ok(Created { files: created })
 }
 
@@ -238,11 +183,7 @@ fn example_screenshot() -> Vec<u8> {
     fill(0, 702, w, 703, [220, 224, 230]);
     for i in 0..4 {
         let cx = 45 + i * 90;
-        let c = if i == 3 {
-            [22, 119, 255]
-        } else {
-            [150, 156, 166]
-        };
+        let c = if i == 3 { [22, 119, 255] } else { [150, 156, 166] };
         fill(cx - 14, 720, cx + 14, 744, c);
         fill(cx - 18, 752, cx + 18, 760, c);
     }
@@ -255,9 +196,7 @@ fn example_screenshot() -> Vec<u8> {
 /// Today's date (UTC) as YYYY-MM-DD, without a date crate: days since the epoch ->
 /// civil date (Howard Hinnant's algorithm).
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let z = (secs / 86_400) as i64 + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

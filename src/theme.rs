@@ -29,10 +29,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "tag.html",
 );
 
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../themes/default/static/style.css"),
-)];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../themes/default/static/style.css"))];
 
 pub const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
 
@@ -68,30 +65,18 @@ impl Theme {
 pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
     let mut diags = Diagnostics::new();
     let theme_dir = root.join("themes").join(name);
-    let mut theme = Theme {
-        templates: BTreeMap::new(),
-        static_files: BTreeMap::new(),
-        strings: BTreeMap::new(),
-    };
+    let mut theme = Theme { templates: BTreeMap::new(), static_files: BTreeMap::new(), strings: BTreeMap::new() };
     if name == "default" {
         for (n, text) in DEFAULT_TEMPLATES {
             theme.templates.insert(
                 (*n).to_string(),
-                (
-                    (*text).to_string(),
-                    PathBuf::from(format!("(built-in theme)/templates/{n}")),
-                ),
+                ((*text).to_string(), PathBuf::from(format!("(built-in theme)/templates/{n}"))),
             );
         }
         for (n, bytes) in DEFAULT_STATIC {
             theme.static_files.insert((*n).to_string(), bytes.to_vec());
         }
-        merge_strings(
-            &mut theme,
-            DEFAULT_STRINGS,
-            Path::new("(built-in theme)/strings.toml"),
-            &mut diags,
-        );
+        merge_strings(&mut theme, DEFAULT_STRINGS, Path::new("(built-in theme)/strings.toml"), &mut diags);
     } else if !theme_dir.is_dir() {
         diags.push(
             Diagnostic::error(
@@ -110,20 +95,12 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         if strings.is_file() {
             match std::fs::read_to_string(&strings) {
                 Ok(text) => merge_strings(&mut theme, &text, &strings, &mut diags),
-                Err(e) => diags.push(Diagnostic::error(
-                    &strings,
-                    None,
-                    format!("cannot read: {e}"),
-                )),
+                Err(e) => diags.push(Diagnostic::error(&strings, None, format!("cannot read: {e}"))),
             }
         }
     }
     read_templates(&root.join("templates"), &mut theme, &mut diags);
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(theme)
-    }
+    if diags.has_errors() { Err(diags) } else { Ok(theme) }
 }
 
 fn read_templates(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
@@ -140,15 +117,9 @@ fn read_templates(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
         let name = rel.to_string_lossy().replace('\\', "/");
         match std::fs::read_to_string(entry.path()) {
             Ok(text) => {
-                theme
-                    .templates
-                    .insert(name, (text, entry.path().to_path_buf()));
+                theme.templates.insert(name, (text, entry.path().to_path_buf()));
             }
-            Err(e) => diags.push(Diagnostic::error(
-                entry.path(),
-                None,
-                format!("cannot read template: {e}"),
-            )),
+            Err(e) => diags.push(Diagnostic::error(entry.path(), None, format!("cannot read template: {e}"))),
         }
     }
 }
@@ -169,11 +140,7 @@ fn read_static(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
             Ok(bytes) => {
                 theme.static_files.insert(name, bytes);
             }
-            Err(e) => diags.push(Diagnostic::error(
-                entry.path(),
-                None,
-                format!("cannot read: {e}"),
-            )),
+            Err(e) => diags.push(Diagnostic::error(entry.path(), None, format!("cannot read: {e}"))),
         }
     }
 }
@@ -185,10 +152,6 @@ fn merge_strings(theme: &mut Theme, text: &str, path: &Path, diags: &mut Diagnos
                 theme.strings.entry(lang).or_default().extend(table);
             }
         }
-        Err(e) => diags.push(Diagnostic::error(
-            path,
-            None,
-            format!("invalid strings table: {}", e.message()),
-        )),
+        Err(e) => diags.push(Diagnostic::error(path, None, format!("invalid strings table: {}", e.message()))),
     }
 }

@@ -12,9 +12,8 @@ fn is_cjk(c: char) -> bool {
 }
 
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "how", "if", "in",
-    "into", "is", "it", "of", "on", "or", "the", "then", "this", "to", "what", "when", "with",
-    "you", "your",
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "how", "if", "in", "into", "is", "it",
+    "of", "on", "or", "the", "then", "this", "to", "what", "when", "with", "you", "your",
 ];
 
 /// Tokens of `text`, in order, duplicates kept.
@@ -64,20 +63,10 @@ fn stem(word: &str) -> String {
     if n > 4 && word.ends_with("ies") {
         return format!("{}y", &word[..n - 3]);
     }
-    if n > 4
-        && (word.ends_with("sses")
-            || word.ends_with("shes")
-            || word.ends_with("ches")
-            || word.ends_with("xes"))
-    {
+    if n > 4 && (word.ends_with("sses") || word.ends_with("shes") || word.ends_with("ches") || word.ends_with("xes")) {
         return word[..n - 2].to_string();
     }
-    if n > 3
-        && word.ends_with('s')
-        && !word.ends_with("ss")
-        && !word.ends_with("us")
-        && !word.ends_with("is")
-    {
+    if n > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
         return word[..n - 1].to_string();
     }
     word.to_string()
@@ -97,14 +86,8 @@ mod tests {
     #[test]
     fn english_is_case_and_plural_insensitive() {
         assert_eq!(tokens("Forgot Passwords?"), vec!["forgot", "password"]);
-        assert_eq!(
-            tokens("How to change your addresses"),
-            vec!["change", "address"]
-        );
-        assert_eq!(
-            tokens("Amazon's sales reports"),
-            vec!["amazon", "sale", "report"]
-        );
+        assert_eq!(tokens("How to change your addresses"), vec!["change", "address"]);
+        assert_eq!(tokens("Amazon's sales reports"), vec!["amazon", "sale", "report"]);
     }
 
     #[test]

@@ -13,18 +13,12 @@ fn chromium() -> PathBuf {
     if let Some(p) = std::env::var_os("STEPWISE_CHROMIUM") {
         return PathBuf::from(p);
     }
-    for candidate in [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ] {
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] {
         if Path::new(candidate).exists() {
             return PathBuf::from(candidate);
         }
     }
-    panic!(
-        "browser tests need Chromium: install it with `apt-get install chromium` (or set STEPWISE_CHROMIUM)"
-    );
+    panic!("browser tests need Chromium: install it with `apt-get install chromium` (or set STEPWISE_CHROMIUM)");
 }
 
 /// Collects layout facts once the page (and its eager images) has loaded.
@@ -50,11 +44,7 @@ addEventListener("load", function () {
 fn measure(page: &Path, width: u32) -> serde_json::Value {
     let html = std::fs::read_to_string(page).unwrap();
     let probe = page.with_file_name("measure.html");
-    std::fs::write(
-        &probe,
-        html.replace("</body>", &format!("{MEASURE}</body>")),
-    )
-    .unwrap();
+    std::fs::write(&probe, html.replace("</body>", &format!("{MEASURE}</body>"))).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium())
         .args([
@@ -75,24 +65,13 @@ fn measure(page: &Path, width: u32) -> serde_json::Value {
         .output()
         .expect("start chromium");
     let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom
-        .find("<pre id=\"stepwise-measure\">")
-        .unwrap_or_else(|| {
-            panic!(
-                "no measurement in the DOM; chromium said: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
+    let start = dom.find("<pre id=\"stepwise-measure\">").unwrap_or_else(|| {
+        panic!("no measurement in the DOM; chromium said: {}", String::from_utf8_lossy(&out.stderr))
+    });
     let json = &dom[start + "<pre id=\"stepwise-measure\">".len()..];
     let json = &json[..json.find("</pre>").unwrap()];
-    serde_json::from_str(
-        &json
-            .replace("&quot;", "\"")
-            .replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">"),
-    )
-    .unwrap()
+    serde_json::from_str(&json.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+        .unwrap()
 }
 
 #[test]
@@ -100,9 +79,7 @@ fn tutorial_pages_fit_a_small_phone() {
     let site = TestSite::fixture("good");
     assert_eq!(site.build().code, 0);
     for lang in ["zh", "en"] {
-        let page = site.root.join(format!(
-            "public/{lang}/shop/orders/forgot-password/index.html"
-        ));
+        let page = site.root.join(format!("public/{lang}/shop/orders/forgot-password/index.html"));
         for width in [320, 390, 1280] {
             let m = measure(&page, width);
             let inner = m["innerWidth"].as_i64().unwrap();
@@ -119,10 +96,7 @@ fn tutorial_pages_fit_a_small_phone() {
                     "{lang} at {width}px: a screenshot overflows: {img}"
                 );
             }
-            assert!(
-                m["images"][0]["loaded"].as_bool().unwrap(),
-                "the first screenshot loads: {m}"
-            );
+            assert!(m["images"][0]["loaded"].as_bool().unwrap(), "the first screenshot loads: {m}");
             // Each highlight box lies within its screenshot.
             for c in m["callouts"].as_array().unwrap() {
                 let (b, i) = (&c["box"], &c["image"]);
@@ -154,10 +128,6 @@ fn index_and_example_pages_fit_a_small_phone() {
         "en/cross-border-ec/index.html",
     ] {
         let m = measure(&site.root.join("public").join(page), 320);
-        assert_eq!(
-            m["scrollWidth"], m["innerWidth"],
-            "{page} scrolls sideways at 320px: {}",
-            m["overflowing"]
-        );
+        assert_eq!(m["scrollWidth"], m["innerWidth"], "{page} scrolls sideways at 320px: {}", m["overflowing"]);
     }
 }

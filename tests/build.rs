@@ -27,10 +27,7 @@ fn writes_every_page_of_the_contract() {
         "en/tags/银行卡/index.html",
         "style.css",
     ] {
-        assert!(
-            site.exists(&format!("public/{page}")),
-            "missing public/{page}"
-        );
+        assert!(site.exists(&format!("public/{page}")), "missing public/{page}");
     }
 }
 
@@ -46,31 +43,22 @@ fn tutorial_page_has_the_hooks() {
     }
     assert_eq!(tags_with(&html, "li", "class=\"step").len(), 3);
 
-    let imgs = tags_with(&html, "img", "forgot-password/step-0");
+    let imgs = tags_with(&html, "img", "img/step-0");
     assert_eq!(imgs.len(), 2);
     let first = imgs[0];
-    assert_eq!(
-        attr(first, "src"),
-        Some("../../../../img/shop/orders/forgot-password/step-01.png")
-    );
+    // Content-hashed names: `img/step-01-60.<hash>.png` (60 px wide: never upscaled).
+    let src = attr(first, "src").unwrap();
+    assert!(src.starts_with("../../../../img/step-01-60.") && src.ends_with(".png"), "{src}");
     assert_eq!(attr(first, "width"), Some("60"));
     assert_eq!(attr(first, "height"), Some("130"));
     assert_eq!(attr(first, "alt"), Some("首页截图"));
     assert!(attr(first, "srcset").unwrap().ends_with(" 60w"));
-    assert_eq!(
-        attr(first, "loading"),
-        None,
-        "the first screenshot loads eagerly"
-    );
+    assert_eq!(attr(first, "loading"), None, "the first screenshot loads eagerly");
     assert_eq!(attr(imgs[1], "loading"), Some("lazy"));
 
     let callouts = tags_with(&html, "span", "class=\"callout\"");
     assert_eq!(callouts.len(), 2);
-    assert!(
-        attr(callouts[0], "style")
-            .unwrap()
-            .contains("left:66.00%;top:84.00%;width:30.00%;height:8.00%")
-    );
+    assert!(attr(callouts[0], "style").unwrap().contains("left:66.00%;top:84.00%;width:30.00%;height:8.00%"));
     assert!(html.contains("<span class=\"callout-label\" aria-hidden=\"true\">这里</span>"));
 
     assert!(html.contains("<aside class=\"note note-tip\""));
@@ -95,11 +83,15 @@ fn breadcrumbs_follow_the_category_chain() {
 fn alternates_canonical_and_language_switch() {
     let site = built();
     let html = site.page("en/shop/orders/forgot-password/index.html");
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://example.com/docs/en/shop/orders/forgot-password/\">")
+    );
     assert!(html.contains(
-        "<link rel=\"canonical\" href=\"https://example.com/docs/en/shop/orders/forgot-password/\">"
+        "<link rel=\"alternate\" hreflang=\"zh-CN\" href=\"https://example.com/docs/zh/shop/orders/forgot-password/\">"
     ));
-    assert!(html.contains("<link rel=\"alternate\" hreflang=\"zh-CN\" href=\"https://example.com/docs/zh/shop/orders/forgot-password/\">"));
-    assert!(html.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.com/docs/en/shop/orders/forgot-password/\">"));
+    assert!(html.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.com/docs/en/shop/orders/forgot-password/\">"
+    ));
     assert!(html.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.com/docs/zh/shop/orders/forgot-password/\">"));
     // The switcher goes to the same tutorial in the other language, relatively.
     assert!(html.contains("href=\"../../../../zh/shop/orders/forgot-password/\""));
@@ -109,47 +101,30 @@ fn alternates_canonical_and_language_switch() {
 fn json_ld_is_one_howto_with_its_steps() {
     let site = built();
     let html = site.page("en/shop/orders/forgot-password/index.html");
-    let opens: Vec<_> = html
-        .match_indices("<script type=\"application/ld+json\">")
-        .collect();
+    let opens: Vec<_> = html.match_indices("<script type=\"application/ld+json\">").collect();
     assert_eq!(opens.len(), 1);
     let start = opens[0].0 + opens[0].1.len();
     let end = start + html[start..].find("</script>").unwrap();
     let doc: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
     assert_eq!(doc["@type"], "HowTo");
-    assert_eq!(
-        doc["name"],
-        "What to do if you forget your login password on Amazon?"
-    );
+    assert_eq!(doc["name"], "What to do if you forget your login password on Amazon?");
     let steps = doc["step"].as_array().unwrap();
     assert_eq!(steps.len(), 3);
     assert_eq!(steps[0]["@type"], "HowToStep");
-    assert_eq!(
-        steps[0]["text"],
-        "Click [My] in the lower right corner, and then click [Account Settings]."
-    );
-    assert_eq!(
-        steps[0]["url"],
-        "https://example.com/docs/en/shop/orders/forgot-password/#step-1"
-    );
-    assert_eq!(
-        steps[0]["image"],
-        "https://example.com/docs/img/shop/orders/forgot-password/step-01.png"
-    );
+    assert_eq!(steps[0]["text"], "Click [My] in the lower right corner, and then click [Account Settings].");
+    assert_eq!(steps[0]["url"], "https://example.com/docs/en/shop/orders/forgot-password/#step-1");
+    let image = steps[0]["image"].as_str().unwrap();
+    assert!(image.starts_with("https://example.com/docs/img/step-01-60.") && image.ends_with(".png"), "{image}");
 }
 
 #[test]
 fn related_lists_explicit_first_and_never_itself() {
     let site = built();
     let html = site.page("zh/shop/orders/forgot-password/index.html");
-    let rel = &html[html
-        .find("<section class=\"related\"")
-        .expect("related section")..];
+    let rel = &html[html.find("<section class=\"related\"").expect("related section")..];
     let rel = &rel[..rel.find("</section>").unwrap()];
     let bind = rel.find("pay/bind-card/").expect("explicit related link");
-    let addr = rel
-        .find("shop/orders/change-address/")
-        .expect("automatic: shares a tag and the category");
+    let addr = rel.find("shop/orders/change-address/").expect("automatic: shares a tag and the category");
     assert!(bind < addr, "explicit links come first");
     assert!(!rel.contains("forgot-password/\""), "never the page itself");
 }
@@ -160,7 +135,9 @@ fn missing_translation_falls_back_visibly() {
     let run = site.build();
     assert!(run.stderr.contains("warning: content/shop/orders/change-address.yaml:11:9: `steps[2].text` has no en translation; the zh text is shown"), "{}", run.stderr);
     let html = site.page("en/shop/orders/change-address/index.html");
-    assert!(html.contains("<span lang=\"zh-CN\" class=\"fallback\">点击<span class=\"ui\">编辑</span>修改地址。</span>"));
+    assert!(
+        html.contains("<span lang=\"zh-CN\" class=\"fallback\">点击<span class=\"ui\">编辑</span>修改地址。</span>")
+    );
     assert!(html.contains("badge-untranslated"));
     let zh = site.page("zh/shop/orders/change-address/index.html");
     assert!(!zh.contains("badge-untranslated"));
@@ -169,15 +146,15 @@ fn missing_translation_falls_back_visibly() {
 #[test]
 fn per_language_screenshots() {
     let site = built();
-    assert!(
-        site.page("en/pay/bind-card/index.html")
-            .contains("img/pay/bind-card/en.png")
-    );
-    assert!(
-        site.page("zh/pay/bind-card/index.html")
-            .contains("img/pay/bind-card/zh.png")
-    );
-    assert!(site.exists("public/img/pay/bind-card/en.png"));
+    let en = site.page("en/pay/bind-card/index.html");
+    let zh = site.page("zh/pay/bind-card/index.html");
+    assert!(en.contains("img/en-80.") && !en.contains("img/zh-80."));
+    assert!(zh.contains("img/zh-80.") && !zh.contains("img/en-80."));
+    let files: Vec<String> = std::fs::read_dir(site.root.join("public/img"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(files.iter().any(|f| f.starts_with("en-80.")), "{files:?}");
 }
 
 #[test]
@@ -191,10 +168,7 @@ fn raw_html_and_script_links_are_neutralised() {
     }
     let zh = site.page("zh/pay/bind-card/index.html");
     assert!(zh.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(
-        site.page("en/pay/bind-card/index.html")
-            .contains("<a href=\"https://example.com/help\">help</a>")
-    );
+    assert!(site.page("en/pay/bind-card/index.html").contains("<a href=\"https://example.com/help\">help</a>"));
 }
 
 #[test]
@@ -208,10 +182,7 @@ fn index_lists_categories_latest_and_tags() {
     assert!(latest.find("forgot-password/").unwrap() < latest.find("change-address/").unwrap());
     assert!(html.contains("class=\"popular-tags\""));
     assert!(html.contains("href=\"../en/tags/account/\""));
-    assert!(
-        html.contains("href=\"../en/tags/%E9%93%B6%E8%A1%8C%E5%8D%A1/\""),
-        "CJK tag links are encoded"
-    );
+    assert!(html.contains("href=\"../en/tags/%E9%93%B6%E8%A1%8C%E5%8D%A1/\""), "CJK tag links are encoded");
 }
 
 #[test]
@@ -225,11 +196,7 @@ fn root_page_picks_the_source_language() {
 #[test]
 fn pages_need_no_javascript_and_no_network() {
     let site = built();
-    for page in [
-        "zh/index.html",
-        "en/shop/orders/forgot-password/index.html",
-        "zh/tags/account/index.html",
-    ] {
+    for page in ["zh/index.html", "en/shop/orders/forgot-password/index.html", "zh/tags/account/index.html"] {
         let html = site.page(page);
         assert!(!html.contains("<script src"), "{page}");
         assert!(!html.contains("src=\"http"), "{page}: no remote assets");
@@ -246,47 +213,28 @@ fn rebuild_is_deterministic() {
     let first = site.page("en/shop/orders/forgot-password/index.html");
     let index = site.page("zh/index.html");
     site.build();
-    assert_eq!(
-        first,
-        site.page("en/shop/orders/forgot-password/index.html")
-    );
+    assert_eq!(first, site.page("en/shop/orders/forgot-password/index.html"));
     assert_eq!(index, site.page("zh/index.html"));
 }
 
 #[test]
 fn site_templates_override_the_theme() {
     let site = TestSite::fixture("minimal");
-    site.write(
-        "templates/tag.html",
-        "<!DOCTYPE html><title>custom</title><p>custom tag page {{ tag }}</p>",
-    );
+    site.write("templates/tag.html", "<!DOCTYPE html><title>custom</title><p>custom tag page {{ tag }}</p>");
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        site.page("en/tags/start/index.html")
-            .contains("custom tag page start")
-    );
-    assert!(
-        site.page("en/help/first/index.html")
-            .contains("<ol class=\"steps\">"),
-        "other templates stay"
-    );
+    assert!(site.page("en/tags/start/index.html").contains("custom tag page start"));
+    assert!(site.page("en/help/first/index.html").contains("<ol class=\"steps\">"), "other templates stay");
 }
 
 #[test]
 fn bom_and_crlf_are_fine() {
     let site = TestSite::fixture("minimal");
     let text = site.read("content/help/first.yaml").replace('\n', "\r\n");
-    site.write(
-        "content/help/first.yaml",
-        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-    );
+    site.write("content/help/first.yaml", [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat());
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        site.page("en/help/first/index.html")
-            .contains("The first question")
-    );
+    assert!(site.page("en/help/first/index.html").contains("The first question"));
 }
 
 #[test]
@@ -304,11 +252,7 @@ fn the_example_site_builds_cleanly() {
     let site = TestSite::example();
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.headlines().is_empty(),
-        "the example site should have no warnings: {}",
-        run.stderr
-    );
+    assert!(run.headlines().is_empty(), "the example site should have no warnings: {}", run.stderr);
     let html = site.page("zh/cross-border-ec/amazon/forgot-password/index.html");
     assert_eq!(tags_with(&html, "li", "class=\"step").len(), 10);
     assert!(html.contains("调皮电商"));

@@ -7,10 +7,7 @@ fn check_writes_nothing_and_strict_counts_warnings() {
     let site = TestSite::fixture("good");
     let run = site.run_here(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("warning: content/shop/orders/change-address.yaml:11:9")
-    );
+    assert!(run.stderr.contains("warning: content/shop/orders/change-address.yaml:11:9"));
     assert!(!site.exists("public"));
     let strict = site.run_here(&["check", "--strict"]);
     assert_eq!(strict.code, 1);
@@ -32,12 +29,7 @@ fn new_writes_a_skeleton_with_every_language() {
     let run = site.run(&["new", "billing/invoices/download-invoice"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("created "), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("content/billing/invoices/download-invoice.yaml"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("content/billing/invoices/download-invoice.yaml"), "{}", run.stdout);
     let text = site.read("content/billing/invoices/download-invoice.yaml");
     assert!(text.contains("title:\n  zh: \"\"\n  en: \"\"\n"));
     assert!(site.exists("content/billing/_category.yaml"));
@@ -54,35 +46,18 @@ fn new_writes_a_skeleton_with_every_language() {
 fn init_makes_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("help");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(["init"])
-        .arg(&target)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .arg("build")
-        .current_dir(&target)
-        .output()
-        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise")).args(["init"]).arg(&target).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let build =
+        std::process::Command::new(env!("CARGO_BIN_EXE_stepwise")).arg("build").current_dir(&target).output().unwrap();
     let stderr = String::from_utf8_lossy(&build.stderr);
     assert!(build.status.success(), "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
-    let page = std::fs::read_to_string(
-        target.join("public/en/getting-started/change-nickname/index.html"),
-    )
-    .unwrap();
+    let page = std::fs::read_to_string(target.join("public/en/getting-started/change-nickname/index.html")).unwrap();
     assert!(page.contains("class=\"callout\""));
     // Not empty any more: init refuses.
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(["init"])
-        .arg(&target)
-        .output()
-        .unwrap();
+    let again =
+        std::process::Command::new(env!("CARGO_BIN_EXE_stepwise")).args(["init"]).arg(&target).output().unwrap();
     assert_eq!(again.status.code(), Some(1));
 }
 
@@ -94,10 +69,5 @@ fn usage_errors_exit_2() {
     std::fs::remove_file(missing.root.join("site.toml")).unwrap();
     let run = missing.run(&["build"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("site.toml: cannot read the site configuration"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("site.toml: cannot read the site configuration"), "{}", run.stderr);
 }

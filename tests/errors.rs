@@ -17,17 +17,9 @@ fn broken(yaml: impl AsRef<[u8]>) -> (TestSite, crate::util::Run) {
 fn assert_failed_cleanly(site: &TestSite, run: &crate::util::Run) {
     assert_eq!(run.code, 1, "stderr: {}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("build failed; the previous output was left as it was"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("build failed; the previous output was left as it was"), "{}", run.stderr);
     // The previous good build is still there, byte for byte the old page.
-    assert!(
-        site.page("en/help/first/index.html")
-            .contains("The first question")
-    );
+    assert!(site.page("en/help/first/index.html").contains("The first question"));
     let leftovers: Vec<String> = std::fs::read_dir(&site.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -57,21 +49,13 @@ fn reports_every_problem_of_a_file_at_once() {
     assert!(run.stderr.contains("= hint: did you mean `en`?"));
     assert!(run.stderr.contains("= hint: did you mean `steps`?"));
     assert!(run.stderr.contains("= hint: did you mean `tip`?"));
-    assert!(
-        run.stderr.lines().last().unwrap().contains("6 errors"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.lines().last().unwrap().contains("6 errors"), "{}", run.stderr);
 }
 
 #[test]
 fn shows_the_line_and_a_caret() {
     let (_, run) = broken("title: {zh: 标题, en: Title}\ndate: 2024-01-02\nstpes: []\n");
-    assert!(
-        run.stderr.contains(" 3 | stpes: []\n   | ^\n"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains(" 3 | stpes: []\n   | ^\n"), "{}", run.stderr);
 }
 
 #[test]
@@ -81,80 +65,47 @@ fn problems_in_several_files_come_together() {
         "content/help/second.yaml",
         "title: {zh: 二}\ndate: 2024-13-01\nsteps: [{text: x}]\nrelated: [help/frist]\n",
     );
-    site.write(
-        "content/help/_category.yaml",
-        "title: {zh: 帮助}\ntitel: x\n",
-    );
+    site.write("content/help/_category.yaml", "title: {zh: 帮助}\ntitel: x\n");
     let run = site.build();
     assert_eq!(run.code, 1);
     let h = run.headlines();
-    assert!(
-        h.contains(&"error: content/help/_category.yaml:2:1: unknown key `titel` in a category"),
-        "{h:?}"
-    );
-    assert!(
-        h.contains(
-            &"error: content/help/second.yaml:2:7: `date` is not a valid date: `2024-13-01`"
-        ),
-        "{h:?}"
-    );
-    assert!(
-        h.contains(
-            &"error: content/help/second.yaml:4:11: related tutorial `help/frist` does not exist"
-        ),
-        "{h:?}"
-    );
+    assert!(h.contains(&"error: content/help/_category.yaml:2:1: unknown key `titel` in a category"), "{h:?}");
+    assert!(h.contains(&"error: content/help/second.yaml:2:7: `date` is not a valid date: `2024-13-01`"), "{h:?}");
+    assert!(h.contains(&"error: content/help/second.yaml:4:11: related tutorial `help/frist` does not exist"), "{h:?}");
     assert!(run.stderr.contains("did you mean `help/first`?"));
     assert!(!site.exists("public"), "nothing written");
 }
 
 #[test]
 fn malformed_yaml_gets_a_hint() {
-    let (site, run) = broken(
-        "title:\n  zh: 标题\n  en: Note: this breaks\ndate: 2024-01-02\nsteps: [{text: x}]\n",
-    );
+    let (site, run) = broken("title:\n  zh: 标题\n  en: Note: this breaks\ndate: 2024-01-02\nsteps: [{text: x}]\n");
     assert_failed_cleanly(&site, &run);
-    assert!(
-        run.headlines()[0].starts_with("error: content/help/first.yaml:3:"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.headlines()[0].starts_with("error: content/help/first.yaml:3:"), "{}", run.stderr);
     assert!(run.stderr.contains("quotes"), "{}", run.stderr);
 }
 
 #[test]
 fn text_starting_with_a_bracket_gets_a_hint() {
-    let (_, run) =
-        broken("title:\n  zh: 标题\n  en: [My] is the tab\ndate: 2024-01-02\nsteps: [{text: x}]\n");
+    let (_, run) = broken("title:\n  zh: 标题\n  en: [My] is the tab\ndate: 2024-01-02\nsteps: [{text: x}]\n");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("starting with `[`"), "{}", run.stderr);
 }
 
 #[test]
 fn hostile_yaml_is_refused_without_a_crash() {
-    let mut bomb = String::from(
-        "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
-    );
-    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
-        .iter()
-        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
-    {
-        bomb.push_str(&format!("{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    let mut bomb =
+        String::from("a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+        bomb.push_str(&format!(
+            "{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
     }
     let deep = "[".repeat(100_000);
     let nested_maps: String = (0..500).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-    for (name, text) in [
-        ("alias bomb", bomb),
-        ("deep flow nesting", deep),
-        ("deep block nesting", nested_maps),
-    ] {
+    for (name, text) in [("alias bomb", bomb), ("deep flow nesting", deep), ("deep block nesting", nested_maps)] {
         let (site, run) = broken(&text);
         assert_failed_cleanly(&site, &run);
-        assert!(
-            run.headlines()[0].starts_with("error: content/help/first.yaml:"),
-            "{name}: {}",
-            run.stderr
-        );
+        assert!(run.headlines()[0].starts_with("error: content/help/first.yaml:"), "{name}: {}", run.stderr);
     }
 }
 
@@ -162,10 +113,7 @@ fn hostile_yaml_is_refused_without_a_crash() {
 fn invalid_utf8_is_located() {
     let (site, run) = broken(b"title: {zh: \xe6\xa0\x87, en: T\xff}\n");
     assert_failed_cleanly(&site, &run);
-    assert_eq!(
-        run.headlines(),
-        vec!["error: content/help/first.yaml:1:21: the file is not valid UTF-8"]
-    );
+    assert_eq!(run.headlines(), vec!["error: content/help/first.yaml:1:21: the file is not valid UTF-8"]);
 }
 
 #[test]
@@ -174,11 +122,7 @@ fn image_paths_must_stay_inside_content() {
         "title: {zh: 标, en: T}\ndate: 2024-01-02\nsteps:\n  - text: x\n    image: ../../../site.toml\n    alt: x\n",
     );
     assert_failed_cleanly(&site, &run);
-    assert!(
-        run.headlines()[0].contains("`steps[1].image` leads outside the content folder"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.headlines()[0].contains("`steps[1].image` leads outside the content folder"), "{}", run.stderr);
 }
 
 #[test]
@@ -203,10 +147,7 @@ fn bad_images_name_the_step() {
     let site = TestSite::fixture("minimal");
     let png = std::fs::read(site.root.join("content/help/shot.png")).unwrap();
     site.write("content/help/cut.png", &png[..png.len() / 2]);
-    site.write(
-        "content/help/logo.png",
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
-    );
+    site.write("content/help/logo.png", "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>");
     site.write("content/help/dir.png/x", "");
     site.write(
         T,
@@ -216,12 +157,17 @@ fn bad_images_name_the_step() {
     assert_eq!(run.code, 1);
     let h = run.headlines();
     assert_eq!(h.len(), 3, "{}", run.stderr);
-    assert!(h[0].starts_with("error: content/help/first.yaml:5:12: `steps[1].image` (cut.png): the image is corrupt or truncated"), "{h:?}");
-    assert!(h[1].contains("`steps[2].image` (logo.png): the file is an SVG image; screenshots must be PNG, JPEG or WebP"), "{h:?}");
     assert!(
-        h[2].contains("`steps[3].image` (dir.png): the image path is a folder"),
+        h[0].starts_with(
+            "error: content/help/first.yaml:5:12: `steps[1].image` (cut.png): the image is corrupt or truncated"
+        ),
         "{h:?}"
     );
+    assert!(
+        h[1].contains("`steps[2].image` (logo.png): the file is an SVG image; screenshots must be PNG, JPEG or WebP"),
+        "{h:?}"
+    );
+    assert!(h[2].contains("`steps[3].image` (dir.png): the image path is a folder"), "{h:?}");
 }
 
 #[test]
@@ -249,26 +195,14 @@ fn bad_site_toml() {
     );
     let run = site.build();
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("error: site.toml:3:1: invalid site.toml: unknown field `langauge`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("did you mean `languages`?"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("error: site.toml:3:1: invalid site.toml: unknown field `langauge`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `languages`?"), "{}", run.stderr);
 }
 
 #[test]
 fn unknown_language_in_site_gets_a_suggestion() {
     let (_, run) = broken("title: {zh: 标, EN: T}\ndate: 2024-01-02\nsteps: [{text: x}]\n");
-    assert!(
-        run.stderr
-            .contains("`EN` in `title` is not one of the site's languages")
-    );
+    assert!(run.stderr.contains("`EN` in `title` is not one of the site's languages"));
     assert!(run.stderr.contains("did you mean `en`?"), "{}", run.stderr);
 }
 
@@ -278,17 +212,8 @@ fn file_names_must_be_urls() {
     site.write("content/help/Forgot Password.yaml", site.read(T));
     let run = site.build();
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("the file name `Forgot Password` cannot be used in a URL"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("e.g. `forgot-password`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("the file name `Forgot Password` cannot be used in a URL"), "{}", run.stderr);
+    assert!(run.stderr.contains("e.g. `forgot-password`"), "{}", run.stderr);
 }
 
 #[test]
@@ -299,10 +224,7 @@ fn a_template_error_fails_without_writing() {
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("templates/tag.html"), "{}", run.stderr);
-    assert!(
-        site.page("en/help/first/index.html")
-            .contains("The first question")
-    );
+    assert!(site.page("en/help/first/index.html").contains("The first question"));
 }
 
 #[test]
@@ -322,9 +244,7 @@ fn empty_and_garbage_files_do_not_panic() {
         let (site, run) = broken(text);
         assert_failed_cleanly(&site, &run);
         assert!(
-            run.headlines()
-                .iter()
-                .any(|h| h.starts_with("error: content/help/first.yaml")),
+            run.headlines().iter().any(|h| h.starts_with("error: content/help/first.yaml")),
             "{text:?}: {}",
             run.stderr
         );

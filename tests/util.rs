@@ -26,17 +26,12 @@ impl Run {
 
     /// The `error: ...` and `warning: ...` headlines, in order.
     pub fn headlines(&self) -> Vec<&str> {
-        self.stderr
-            .lines()
-            .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
-            .collect()
+        self.stderr.lines().filter(|l| l.starts_with("error: ") || l.starts_with("warning: ")).collect()
     }
 }
 
 pub fn fixture_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 impl TestSite {

@@ -57,17 +57,13 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         // Hidden files are editor and VCS litter; `_name` folders hold shared assets.
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(name.starts_with('.') || (name.starts_with('_') && e.file_type().is_dir()))
+            e.depth() == 0 || !(name.starts_with('.') || (name.starts_with('_') && e.file_type().is_dir()))
         });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.clone());
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.clone());
                 diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
                 continue;
             }
@@ -87,10 +83,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         if name.ends_with(".yml") {
             diags.push(
                 Diagnostic::warning(entry.path(), None, "ignored: stepwise reads `.yaml` files")
-                    .with_hint(format!(
-                        "rename it to `{}`",
-                        name.trim_end_matches(".yml").to_string() + ".yaml"
-                    )),
+                    .with_hint(format!("rename it to `{}`", name.trim_end_matches(".yml").to_string() + ".yaml")),
             );
             continue;
         }
@@ -112,12 +105,8 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
             ("authors", String::new())
         } else if name.starts_with('_') {
             diags.push(
-                Diagnostic::warning(
-                    entry.path(),
-                    None,
-                    "ignored: files starting with `_` are reserved",
-                )
-                .with_hint("known special files are `_category.yaml` and `_authors.yaml`"),
+                Diagnostic::warning(entry.path(), None, "ignored: files starting with `_` are reserved")
+                    .with_hint("known special files are `_category.yaml` and `_authors.yaml`"),
             );
             continue;
         } else {
@@ -126,11 +115,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         let Some(text) = read_text(entry.path(), &mut diags) else {
             continue;
         };
-        let file = SourceFile {
-            path: entry.path().to_path_buf(),
-            key,
-            text,
-        };
+        let file = SourceFile { path: entry.path().to_path_buf(), key, text };
         match slot {
             "category" => raw.categories.push(file),
             "authors" => raw.authors = Some(file),
@@ -147,11 +132,7 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
             diags.push(Diagnostic::error(
                 path,
                 None,
-                format!(
-                    "the file is {} KB; YAML files are limited to {} KB",
-                    m.len() / 1024,
-                    MAX_YAML_BYTES / 1024
-                ),
+                format!("the file is {} KB; YAML files are limited to {} KB", m.len() / 1024, MAX_YAML_BYTES / 1024),
             ));
             return None;
         }
@@ -172,9 +153,8 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
         Ok(text) => Some(text),
         Err(pos) => {
             diags.push(
-                Diagnostic::error(path, Some(pos), "the file is not valid UTF-8").with_hint(
-                    "save it as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)",
-                ),
+                Diagnostic::error(path, Some(pos), "the file is not valid UTF-8")
+                    .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" > UTF-8)"),
             );
             None
         }
@@ -202,9 +182,6 @@ mod tests {
     #[test]
     fn strips_bom_and_finds_bad_bytes() {
         assert_eq!(decode_utf8(b"\xEF\xBB\xBFa: 1".to_vec()).unwrap(), "a: 1");
-        assert_eq!(
-            decode_utf8(b"a: 1\nb: \xff".to_vec()).unwrap_err(),
-            Pos { line: 2, col: 4 }
-        );
+        assert_eq!(decode_utf8(b"a: 1\nb: \xff".to_vec()).unwrap_err(), Pos { line: 2, col: 4 });
     }
 }

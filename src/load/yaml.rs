@@ -92,40 +92,25 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     if let Some(err) = builder.error {
         return Err(err);
     }
-    Ok(builder.root.unwrap_or(Node {
-        pos: Pos::START,
-        value: Value::Null,
-    }))
+    Ok(builder.root.unwrap_or(Node { pos: Pos::START, value: Value::Null }))
 }
 
 fn pos_of(m: &Marker) -> Pos {
-    Pos {
-        line: m.line().max(1),
-        col: m.col() + 1,
-    }
+    Pos { line: m.line().max(1), col: m.col() + 1 }
 }
 
 /// Turns the parser's message into one a writer of prose can act on.
 fn scan_error(text: &str, mark: &Marker, info: &str) -> YamlError {
     let pos = pos_of(mark);
     let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
-    YamlError {
-        pos,
-        message: format!("invalid YAML: {info}"),
-        hint: hint_for(info, line),
-    }
+    YamlError { pos, message: format!("invalid YAML: {info}"), hint: hint_for(info, line) }
 }
 
 /// Hints for the usual mistakes made while typing prose into YAML, chosen from the
 /// parser's message and the offending line.
 fn hint_for(info: &str, line: &str) -> Option<String> {
-    let value = line
-        .split_once(": ")
-        .map(|(_, v)| v.trim_start())
-        .unwrap_or("");
-    if line.contains('\t')
-        && (info.contains("tab") || line.trim_start().starts_with('\t') || line.starts_with('\t'))
-    {
+    let value = line.split_once(": ").map(|(_, v)| v.trim_start()).unwrap_or("");
+    if line.contains('\t') && (info.contains("tab") || line.trim_start().starts_with('\t') || line.starts_with('\t')) {
         return Some("YAML indentation must use spaces, not tabs".into());
     }
     if let Some(first) = value.chars().next()
@@ -151,12 +136,13 @@ fn hint_for(info: &str, line: &str) -> Option<String> {
         );
     }
     if info.contains("quoted scalar") || info.contains("while scanning a quoted") {
-        return Some("a quote is opened but never closed; close it, or write the quote mark twice (`''`) inside single quotes".into());
+        return Some(
+            "a quote is opened but never closed; close it, or write the quote mark twice (`''`) inside single quotes"
+                .into(),
+        );
     }
     if info.contains("did not find expected key") || info.contains("block mapping") {
-        return Some(
-            "check the indentation: keys at the same level must line up, using spaces".into(),
-        );
+        return Some("check the indentation: keys at the same level must line up, using spaces".into());
     }
     None
 }
@@ -180,11 +166,7 @@ struct Frame {
 impl TreeBuilder {
     fn fail(&mut self, pos: Pos, message: impl Into<String>, hint: Option<&str>) {
         if self.error.is_none() {
-            self.error = Some(YamlError {
-                pos,
-                message: message.into(),
-                hint: hint.map(str::to_owned),
-            });
+            self.error = Some(YamlError { pos, message: message.into(), hint: hint.map(str::to_owned) });
         }
     }
 
@@ -194,9 +176,7 @@ impl TreeBuilder {
             self.fail(
                 pos,
                 format!("the file expands to more than {MAX_NODES} values"),
-                Some(
-                    "this is usually an alias (`*name`) repeated many times; write the values out",
-                ),
+                Some("this is usually an alias (`*name`) repeated many times; write the values out"),
             );
             return false;
         }
@@ -220,26 +200,16 @@ impl TreeBuilder {
                 None => {
                     let Value::Str(name) = node.value else {
                         let pos = node.pos;
-                        self.fail(
-                            pos,
-                            "a key must be a plain word, not a list or mapping",
-                            None,
-                        );
+                        self.fail(pos, "a key must be a plain word, not a list or mapping", None);
                         return;
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
-                        let msg = format!(
-                            "key `{name}` appears twice (first on line {})",
-                            first.pos.line
-                        );
+                        let msg = format!("key `{name}` appears twice (first on line {})", first.pos.line);
                         let pos = node.pos;
                         self.fail(pos, msg, Some("remove one of them"));
                         return;
                     }
-                    top.pending_key = Some(Key {
-                        pos: node.pos,
-                        name,
-                    });
+                    top.pending_key = Some(Key { pos: node.pos, name });
                 }
                 Some(key) => entries.push((key, node)),
             },
@@ -249,18 +219,10 @@ impl TreeBuilder {
 
     fn open(&mut self, value: Value, anchor: usize, pos: Pos) {
         if self.stack.len() >= MAX_DEPTH {
-            self.fail(
-                pos,
-                format!("values are nested more than {MAX_DEPTH} levels deep"),
-                None,
-            );
+            self.fail(pos, format!("values are nested more than {MAX_DEPTH} levels deep"), None);
             return;
         }
-        self.stack.push(Frame {
-            node: Node { pos, value },
-            anchor,
-            pending_key: None,
-        });
+        self.stack.push(Frame { node: Node { pos, value }, anchor, pending_key: None });
     }
 }
 
@@ -275,13 +237,9 @@ impl MarkedEventReceiver for TreeBuilder {
                 if !self.count(1, pos) {
                     return;
                 }
-                let is_null = style == TScalarStyle::Plain
-                    && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL");
-                let value = if is_null {
-                    Value::Null
-                } else {
-                    Value::Str(text)
-                };
+                let is_null =
+                    style == TScalarStyle::Plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL");
+                let value = if is_null { Value::Null } else { Value::Str(text) };
                 self.attach(Node { pos, value }, anchor);
             }
             Event::SequenceStart(anchor, _) => {
@@ -307,13 +265,7 @@ impl MarkedEventReceiver for TreeBuilder {
                 let size = count_nodes(&node);
                 if self.count(size, pos) {
                     // Positions point at the alias, where the reader will look.
-                    self.attach(
-                        Node {
-                            pos,
-                            value: node.value,
-                        },
-                        0,
-                    );
+                    self.attach(Node { pos, value: node.value }, 0);
                 }
             }
             Event::DocumentStart => {
@@ -362,17 +314,9 @@ mod tests {
         let keys = map_keys(&node);
         assert_eq!(keys[0], ("title".into(), Pos { line: 1, col: 1 }));
         assert_eq!(keys[1], ("steps".into(), Pos { line: 4, col: 1 }));
-        let Value::Map(entries) = &node.value else {
-            unreachable!()
-        };
-        let Value::Map(title) = &entries[0].1.value else {
-            unreachable!()
-        };
-        assert_eq!(
-            title[1].1.value,
-            Value::Str("no".into()),
-            "no Norway problem"
-        );
+        let Value::Map(entries) = &node.value else { unreachable!() };
+        let Value::Map(title) = &entries[0].1.value else { unreachable!() };
+        assert_eq!(title[1].1.value, Value::Str("no".into()), "no Norway problem");
         assert_eq!(title[1].1.pos, Pos { line: 3, col: 7 });
     }
 
@@ -399,10 +343,7 @@ mod tests {
     fn stops_deep_nesting() {
         let text = "[".repeat(10_000) + &"]".repeat(10_000);
         assert!(parse(&text).is_err());
-        let text = "a:\n".to_string()
-            + &(1..200)
-                .map(|i| format!("{}a:\n", "  ".repeat(i)))
-                .collect::<String>();
+        let text = "a:\n".to_string() + &(1..200).map(|i| format!("{}a:\n", "  ".repeat(i))).collect::<String>();
         assert!(parse(&text).is_err());
     }
 

@@ -47,9 +47,7 @@ pub struct Decoder<'a> {
     pub diags: Diagnostics,
 }
 
-const TUTORIAL_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes",
-];
+const TUTORIAL_KEYS: &[&str] = &["title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes"];
 const STEP_KEYS: &[&str] = &["text", "image", "alt", "highlight", "redact"];
 const BOX_KEYS: &[&str] = &["x", "y", "w", "h", "label"];
 const NOTE_KEYS: &[&str] = &["kind", "text"];
@@ -58,11 +56,7 @@ const AUTHOR_KEYS: &[&str] = &["name", "bio"];
 
 impl<'a> Decoder<'a> {
     pub fn new(file: &'a Path, languages: &'a [String]) -> Self {
-        Decoder {
-            file,
-            languages,
-            diags: Diagnostics::new(),
-        }
+        Decoder { file, languages, diags: Diagnostics::new() }
     }
 
     fn source_lang(&self) -> &str {
@@ -70,14 +64,12 @@ impl<'a> Decoder<'a> {
     }
 
     fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(self.file, Some(pos), message));
+        self.diags.push(Diagnostic::error(self.file, Some(pos), message));
         self.last()
     }
 
     fn warning(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::warning(self.file, Some(pos), message));
+        self.diags.push(Diagnostic::warning(self.file, Some(pos), message));
         self.last()
     }
 
@@ -103,18 +95,10 @@ impl<'a> Decoder<'a> {
     /// for messages ("a step").
     fn fields<'n>(&mut self, node: &'n Node, allowed: &[&str], what: &str) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
-            self.error(
-                node.pos,
-                format!(
-                    "{what} must be a mapping of keys, found {}",
-                    node.kind_name()
-                ),
-            );
+            self.error(node.pos, format!("{what} must be a mapping of keys, found {}", node.kind_name()));
             return None;
         };
-        let mut fields = Fields {
-            entries: Vec::new(),
-        };
+        let mut fields = Fields { entries: Vec::new() };
         for (key, value) in entries {
             if allowed.contains(&key.name.as_str()) {
                 fields.entries.push((key, value));
@@ -139,10 +123,7 @@ impl<'a> Decoder<'a> {
                 None
             }
             _ => {
-                self.error(
-                    node.pos,
-                    format!("`{field}` must be a text, found {}", node.kind_name()),
-                );
+                self.error(node.pos, format!("`{field}` must be a text, found {}", node.kind_name()));
                 None
             }
         }
@@ -152,11 +133,9 @@ impl<'a> Decoder<'a> {
     pub fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
         let source = self.source_lang().to_string();
         match &node.value {
-            Value::Str(s) if !s.trim().is_empty() => Some(Localized::everywhere(
-                s.trim().to_string(),
-                node.pos,
-                &source,
-            )),
+            Value::Str(s) if !s.trim().is_empty() => {
+                Some(Localized::everywhere(s.trim().to_string(), node.pos, &source))
+            }
             Value::Map(entries) => {
                 let mut values = BTreeMap::new();
                 let mut ok = true;
@@ -168,37 +147,23 @@ impl<'a> Decoder<'a> {
                     }
                     match &v.value {
                         Value::Str(s) if !s.trim().is_empty() => {
-                            values.insert(
-                                key.name.clone(),
-                                Spanned {
-                                    text: s.trim().to_string(),
-                                    pos: v.pos,
-                                },
-                            );
+                            values.insert(key.name.clone(), Spanned { text: s.trim().to_string(), pos: v.pos });
                         }
                         Value::Str(_) | Value::Null => {
                             // An empty translation is the same as a missing one; the
                             // source language may not be empty.
                             if key.name == source {
                                 ok = false;
-                                self.error(
-                                    v.pos,
-                                    format!("the {source} text of `{field}` is empty"),
-                                );
+                                self.error(v.pos, format!("the {source} text of `{field}` is empty"));
                             }
                         }
                         _ => {
                             ok = false;
                             self.error(
                                 v.pos,
-                                format!(
-                                    "the {} text of `{field}` must be a text, found {}",
-                                    key.name,
-                                    v.kind_name()
-                                ),
+                                format!("the {} text of `{field}` must be a text, found {}", key.name, v.kind_name()),
                             )
-                            .hint =
-                                Some("if the text starts with `[` or `{`, put it in quotes".into());
+                            .hint = Some("if the text starts with `[` or `{`, put it in quotes".into());
                         }
                     }
                 }
@@ -206,20 +171,13 @@ impl<'a> Decoder<'a> {
                     return None;
                 }
                 if !values.contains_key(&source) {
-                    self.error(
-                        node.pos,
-                        format!("`{field}` has no {source} text (the source language)"),
-                    )
-                    .hint = Some(format!(
-                        "add `{source}: ...`: other languages fall back to it"
-                    ));
+                    self.error(node.pos, format!("`{field}` has no {source} text (the source language)")).hint =
+                        Some(format!("add `{source}: ...`: other languages fall back to it"));
                     return None;
                 }
                 for lang in &self.languages[1..] {
                     if !values.contains_key(lang) {
-                        let msg = format!(
-                            "`{field}` has no {lang} translation; the {source} text is shown"
-                        );
+                        let msg = format!("`{field}` has no {lang} translation; the {source} text is shown");
                         self.warning(node.pos, msg);
                     }
                 }
@@ -230,11 +188,8 @@ impl<'a> Decoder<'a> {
                 None
             }
             Value::Seq(_) => {
-                self.error(
-                    node.pos,
-                    format!("`{field}` must be a text or a mapping of languages, found a list"),
-                )
-                .hint = Some("if the text starts with `[`, put it in quotes".into());
+                self.error(node.pos, format!("`{field}` must be a text or a mapping of languages, found a list"))
+                    .hint = Some("if the text starts with `[`, put it in quotes".into());
                 None
             }
         }
@@ -246,22 +201,16 @@ impl<'a> Decoder<'a> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("the site's languages (site.toml) are {}", langs.join(", ")),
         };
-        self.error(
-            key.pos,
-            format!(
-                "`{}` in `{field}` is not one of the site's languages",
-                key.name
-            ),
-        )
-        .hint = Some(hint);
+        self.error(key.pos, format!("`{}` in `{field}` is not one of the site's languages", key.name)).hint =
+            Some(hint);
     }
 
     fn date(&mut self, node: &Node, field: &str) -> Option<Date> {
         let s = self.string(node, field)?;
         let date = Date::parse(&s);
         if date.is_none() {
-            self.error(node.pos, format!("`{field}` is not a valid date: `{s}`"))
-                .hint = Some("write a real calendar date as YYYY-MM-DD, e.g. 2024-05-01".into());
+            self.error(node.pos, format!("`{field}` is not a valid date: `{s}`")).hint =
+                Some("write a real calendar date as YYYY-MM-DD, e.g. 2024-05-01".into());
         }
         date
     }
@@ -271,26 +220,17 @@ impl<'a> Decoder<'a> {
             Value::Seq(items) => Some(items),
             Value::Null => Some(&[]),
             _ => {
-                self.error(
-                    node.pos,
-                    format!("`{field}` must be a list, found {}", node.kind_name()),
-                )
-                .hint = Some(format!("write `{field}: [a, b]` or one `- item` per line"));
+                self.error(node.pos, format!("`{field}` must be a list, found {}", node.kind_name())).hint =
+                    Some(format!("write `{field}: [a, b]` or one `- item` per line"));
                 None
             }
         }
     }
 
     fn number(&mut self, node: &Node, field: &str) -> Option<f64> {
-        let parsed = node
-            .as_str()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite());
+        let parsed = node.as_str().and_then(|s| s.trim().parse::<f64>().ok()).filter(|v| v.is_finite());
         if parsed.is_none() {
-            self.error(
-                node.pos,
-                format!("`{field}` must be a number, found {}", describe(node)),
-            );
+            self.error(node.pos, format!("`{field}` must be a number, found {}", describe(node)));
         }
         parsed
     }
@@ -311,36 +251,28 @@ impl<'a> Decoder<'a> {
                 match key.name.as_str() {
                     "label" => label = self.text(v, &format!("{path}.label")),
                     name => {
-                        let idx = ["x", "y", "w", "h"]
-                            .iter()
-                            .position(|k| *k == name)
-                            .unwrap_or(0);
+                        let idx = ["x", "y", "w", "h"].iter().position(|k| *k == name).unwrap_or(0);
                         let Some(num) = self.number(v, &format!("{path}.{name}")) else {
                             continue;
                         };
                         if !(0.0..=1.0).contains(&num) {
-                            self.error(v.pos, format!("`{path}.{name}` is {num}; box values are fractions of the image, from 0 to 1"))
-                                .hint = Some("for a box at 120 px in a 1080 px wide screenshot, write 0.11".into());
+                            self.error(
+                                v.pos,
+                                format!("`{path}.{name}` is {num}; box values are fractions of the image, from 0 to 1"),
+                            )
+                            .hint = Some("for a box at 120 px in a 1080 px wide screenshot, write 0.11".into());
                             continue;
                         }
                         vals[idx] = Some(num);
                     }
                 }
             }
-            let missing: Vec<&str> = ["x", "y", "w", "h"]
-                .iter()
-                .zip(vals)
-                .filter(|(_, v)| v.is_none())
-                .map(|(k, _)| *k)
-                .collect();
+            let missing: Vec<&str> =
+                ["x", "y", "w", "h"].iter().zip(vals).filter(|(_, v)| v.is_none()).map(|(k, _)| *k).collect();
             if !missing.is_empty() {
-                if !f
-                    .entries
-                    .iter()
-                    .any(|(k, _)| missing.contains(&k.name.as_str()))
-                {
-                    self.error(item.pos, format!("`{path}` needs {}", missing.join(", ")))
-                        .hint = Some("a box is {x: 0.1, y: 0.2, w: 0.3, h: 0.05}".into());
+                if !f.entries.iter().any(|(k, _)| missing.contains(&k.name.as_str())) {
+                    self.error(item.pos, format!("`{path}` needs {}", missing.join(", "))).hint =
+                        Some("a box is {x: 0.1, y: 0.2, w: 0.3, h: 0.05}".into());
                 }
                 continue;
             }
@@ -348,14 +280,18 @@ impl<'a> Decoder<'a> {
                 continue;
             };
             if w <= 0.0 || h <= 0.0 {
-                self.error(
-                    item.pos,
-                    format!("`{path}` has no area (w and h must be above 0)"),
-                );
+                self.error(item.pos, format!("`{path}` has no area (w and h must be above 0)"));
                 continue;
             }
             if x + w > 1.0 + 1e-9 || y + h > 1.0 + 1e-9 {
-                self.error(item.pos, format!("`{path}` reaches outside the image (x+w = {:.3}, y+h = {:.3}; both must be at most 1)", x + w, y + h));
+                self.error(
+                    item.pos,
+                    format!(
+                        "`{path}` reaches outside the image (x+w = {:.3}, y+h = {:.3}; both must be at most 1)",
+                        x + w,
+                        y + h
+                    ),
+                );
                 continue;
             }
             out.push(Rect { x, y, w, h, label });
@@ -363,13 +299,7 @@ impl<'a> Decoder<'a> {
         out
     }
 
-    fn image(
-        &mut self,
-        node: &Node,
-        yaml_dir: &str,
-        field: &str,
-        refs: &mut Vec<ImageRef>,
-    ) -> Option<StepImage> {
+    fn image(&mut self, node: &Node, yaml_dir: &str, field: &str, refs: &mut Vec<ImageRef>) -> Option<StepImage> {
         let source = self.source_lang().to_string();
         let mut per_lang = BTreeMap::new();
         let mut add = |this: &mut Self, lang: &str, v: &Node| {
@@ -377,8 +307,8 @@ impl<'a> Decoder<'a> {
             let resolved = match resolve_relative(yaml_dir, &written) {
                 Some(p) => p,
                 None => {
-                    this.error(v.pos, format!("`{field}` leads outside the content folder: `{written}`"))
-                        .hint = Some("screenshots must be inside `content/`, usually in a folder beside the YAML file".into());
+                    this.error(v.pos, format!("`{field}` leads outside the content folder: `{written}`")).hint =
+                        Some("screenshots must be inside `content/`, usually in a folder beside the YAML file".into());
                     return None;
                 }
             };
@@ -402,10 +332,7 @@ impl<'a> Decoder<'a> {
                     }
                 }
                 if !entries.iter().any(|(k, _)| k.name == source) {
-                    self.error(
-                        node.pos,
-                        format!("`{field}` has no {source} image (the source language)"),
-                    );
+                    self.error(node.pos, format!("`{field}` has no {source} image (the source language)"));
                     return None;
                 }
             }
@@ -413,20 +340,13 @@ impl<'a> Decoder<'a> {
                 add(self, &source, node)?;
             }
         }
-        per_lang.contains_key(&source).then_some(StepImage {
-            pos: node.pos,
-            per_lang,
-        })
+        per_lang.contains_key(&source).then_some(StepImage { pos: node.pos, per_lang })
     }
 
     /// Decodes one tutorial file.
     pub fn tutorial(mut self, file: &SourceFile) -> (DecodedTutorial, Diagnostics) {
-        let empty = || DecodedTutorial {
-            tutorial: None,
-            images: Vec::new(),
-            related_refs: Vec::new(),
-            author_ref: None,
-        };
+        let empty =
+            || DecodedTutorial { tutorial: None, images: Vec::new(), related_refs: Vec::new(), author_ref: None };
         let Some(root) = self.parse(&file.text) else {
             return (empty(), self.diags);
         };
@@ -461,24 +381,16 @@ impl<'a> Decoder<'a> {
                 "summary" => summary = self.text(v, "summary"),
                 "date" => date = self.date(v, "date"),
                 "updated" => updated = self.date(v, "updated"),
-                "author" => {
-                    author_ref = self.string(v, "author").map(|id| IdRef { pos: v.pos, id })
-                }
+                "author" => author_ref = self.string(v, "author").map(|id| IdRef { pos: v.pos, id }),
                 "tags" => tags = self.tags(v),
                 "related" => {
                     for (i, item) in self.list(v, "related").unwrap_or(&[]).iter().enumerate() {
                         if let Some(rid) = self.string(item, &format!("related[{}]", i + 1)) {
                             let rid = rid.trim_matches('/').trim_end_matches(".yaml").to_string();
                             if rid == id {
-                                self.warning(
-                                    item.pos,
-                                    "a tutorial cannot be related to itself; ignored",
-                                );
+                                self.warning(item.pos, "a tutorial cannot be related to itself; ignored");
                             } else {
-                                related_refs.push(IdRef {
-                                    pos: item.pos,
-                                    id: rid,
-                                });
+                                related_refs.push(IdRef { pos: item.pos, id: rid });
                             }
                         }
                     }
@@ -487,10 +399,7 @@ impl<'a> Decoder<'a> {
                     saw_steps = true;
                     let items = self.list(v, "steps").unwrap_or(&[]);
                     if items.is_empty() && matches!(v.value, Value::Seq(_) | Value::Null) {
-                        self.error(
-                            v.pos,
-                            "`steps` is empty; a tutorial needs at least one step",
-                        );
+                        self.error(v.pos, "`steps` is empty; a tutorial needs at least one step");
                     }
                     step_count = items.len();
                     for (i, item) in items.iter().enumerate() {
@@ -511,8 +420,7 @@ impl<'a> Decoder<'a> {
         }
         for (name, present) in [("title", f.has("title")), ("date", f.has("date"))] {
             if !present {
-                self.error(Pos::START, format!("the tutorial has no `{name}`"))
-                    .hint = Some(match name {
+                self.error(Pos::START, format!("the tutorial has no `{name}`")).hint = Some(match name {
                     "title" => "add `title: {zh: ..., en: ...}`".into(),
                     _ => "add `date: YYYY-MM-DD` (the day it was published)".into(),
                 });
@@ -546,12 +454,7 @@ impl<'a> Decoder<'a> {
             }),
             _ => None,
         };
-        let decoded = DecodedTutorial {
-            tutorial,
-            images,
-            related_refs,
-            author_ref,
-        };
+        let decoded = DecodedTutorial { tutorial, images, related_refs, author_ref };
         (decoded, self.diags)
     }
 
@@ -573,13 +476,7 @@ impl<'a> Decoder<'a> {
         tags
     }
 
-    fn step(
-        &mut self,
-        node: &Node,
-        n: usize,
-        yaml_dir: &str,
-        images: &mut Vec<ImageRef>,
-    ) -> Option<Step> {
+    fn step(&mut self, node: &Node, n: usize, yaml_dir: &str, images: &mut Vec<ImageRef>) -> Option<Step> {
         let path = format!("steps[{n}]");
         let f = self.fields(node, STEP_KEYS, &format!("step {n}"))?;
         let mut text = None;
@@ -612,26 +509,13 @@ impl<'a> Decoder<'a> {
                 }
             }
             if let Some(v) = f.get("alt") {
-                self.warning(
-                    v.pos,
-                    format!("`{path}.alt` is ignored: the step has no image"),
-                );
+                self.warning(v.pos, format!("`{path}.alt` is ignored: the step has no image"));
             }
         } else if alt.is_none() && !f.has("alt") {
-            self.warning(
-                node.pos,
-                format!("step {n} has no `alt` text for its screenshot; the step text is used"),
-            )
-            .hint = Some("describe what the screenshot shows, for screen-reader users".into());
+            self.warning(node.pos, format!("step {n} has no `alt` text for its screenshot; the step text is used"))
+                .hint = Some("describe what the screenshot shows, for screen-reader users".into());
         }
-        Some(Step {
-            pos: node.pos,
-            text: text?,
-            image,
-            alt,
-            highlight,
-            redact,
-        })
+        Some(Step { pos: node.pos, text: text?, image, alt, highlight, redact })
     }
 
     fn note(&mut self, node: &Node, n: usize) -> Option<Note> {
@@ -644,10 +528,8 @@ impl<'a> Decoder<'a> {
                     let s = self.string(v, &format!("notes[{n}].kind"))?;
                     kind = NoteKind::parse(&s);
                     if kind.is_none() {
-                        let hint = did_you_mean(&s, NoteKind::NAMES).map_or_else(
-                            || "use tip, note or warning".to_string(),
-                            |c| format!("did you mean `{c}`?"),
-                        );
+                        let hint = did_you_mean(&s, NoteKind::NAMES)
+                            .map_or_else(|| "use tip, note or warning".to_string(), |c| format!("did you mean `{c}`?"));
                         self.error(v.pos, format!("unknown note kind `{s}`")).hint = Some(hint);
                     }
                 }
@@ -658,10 +540,7 @@ impl<'a> Decoder<'a> {
         if !f.has("text") {
             self.error(node.pos, format!("note {n} has no `text`"));
         }
-        Some(Note {
-            kind: kind?,
-            text: text?,
-        })
+        Some(Note { kind: kind?, text: text? })
     }
 
     /// Decodes a `_category.yaml`.
@@ -682,18 +561,14 @@ impl<'a> Decoder<'a> {
                 "order" => match v.as_str().and_then(|s| s.parse::<i64>().ok()) {
                     Some(o) => order = o,
                     None => {
-                        self.error(
-                            v.pos,
-                            format!("`order` must be a whole number, found {}", describe(v)),
-                        );
+                        self.error(v.pos, format!("`order` must be a whole number, found {}", describe(v)));
                     }
                 },
                 _ => {}
             }
         }
         if !f.has("title") {
-            self.error(Pos::START, "the category has no `title`").hint =
-                Some("add `title: {zh: ..., en: ...}`".into());
+            self.error(Pos::START, "the category has no `title`").hint = Some("add `title: {zh: ..., en: ...}`".into());
         }
         if self.diags.has_errors() {
             return (None, self.diags);
@@ -718,8 +593,7 @@ impl<'a> Decoder<'a> {
             Value::Null => {}
             Value::Map(entries) => {
                 for (key, v) in entries {
-                    let Some(f) = self.fields(v, AUTHOR_KEYS, &format!("author `{}`", key.name))
-                    else {
+                    let Some(f) = self.fields(v, AUTHOR_KEYS, &format!("author `{}`", key.name)) else {
                         continue;
                     };
                     let mut name = None;
@@ -735,21 +609,14 @@ impl<'a> Decoder<'a> {
                         self.error(key.pos, format!("author `{}` has no `name`", key.name));
                     }
                     if let Some(name) = name {
-                        out.push(Author {
-                            id: key.name.clone(),
-                            name,
-                            bio,
-                        });
+                        out.push(Author { id: key.name.clone(), name, bio });
                     }
                 }
             }
             _ => {
                 self.error(
                     root.pos,
-                    format!(
-                        "`_authors.yaml` must map author ids to {{name, bio}}, found {}",
-                        root.kind_name()
-                    ),
+                    format!("`_authors.yaml` must map author ids to {{name, bio}}, found {}", root.kind_name()),
                 );
             }
         }
@@ -767,10 +634,7 @@ impl<'n> Fields<'n> {
     }
 
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == key)
-            .map(|(_, v)| *v)
+        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| *v)
     }
 }
 
@@ -787,10 +651,7 @@ pub fn tag_slug(tag: &str) -> String {
     for c in tag.trim().chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if (c == '-' || c == '_' || c.is_whitespace())
-            && !out.ends_with('-')
-            && !out.is_empty()
-        {
+        } else if (c == '-' || c == '_' || c.is_whitespace()) && !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
     }
@@ -825,20 +686,14 @@ mod tests {
     }
 
     fn decode(text: &str) -> (Option<Tutorial>, Vec<String>) {
-        let file = SourceFile {
-            path: "t.yaml".into(),
-            key: "cat/t".into(),
-            text: text.into(),
-        };
+        let file = SourceFile { path: "t.yaml".into(), key: "cat/t".into(), text: text.into() };
         let l = langs();
         let (t, d) = Decoder::new(Path::new("t.yaml"), &l).tutorial(&file);
-        (
-            t.tutorial,
-            d.sorted().iter().map(Diagnostic::headline).collect(),
-        )
+        (t.tutorial, d.sorted().iter().map(Diagnostic::headline).collect())
     }
 
-    const MINIMAL: &str = "title: {zh: 标题, en: Title}\ndate: 2024-05-01\nsteps:\n  - text: {zh: 点击【我的】, en: \"[My]\"}\n";
+    const MINIMAL: &str =
+        "title: {zh: 标题, en: Title}\ndate: 2024-05-01\nsteps:\n  - text: {zh: 点击【我的】, en: \"[My]\"}\n";
 
     #[test]
     fn decodes_a_minimal_tutorial() {
@@ -870,10 +725,7 @@ mod tests {
     fn missing_translation_is_a_warning() {
         let (t, d) = decode(&MINIMAL.replace(", en: Title", ""));
         assert!(t.is_some());
-        assert_eq!(
-            d,
-            vec!["warning: t.yaml:1:8: `title` has no en translation; the zh text is shown"]
-        );
+        assert_eq!(d, vec!["warning: t.yaml:1:8: `title` has no en translation; the zh text is shown"]);
     }
 
     #[test]
@@ -889,14 +741,8 @@ mod tests {
 
     #[test]
     fn resolves_paths_inside_content_only() {
-        assert_eq!(
-            resolve_relative("a/b", "c/step-01.png").as_deref(),
-            Some("a/b/c/step-01.png")
-        );
-        assert_eq!(
-            resolve_relative("a/b", "../../_shots/x.png").as_deref(),
-            Some("_shots/x.png")
-        );
+        assert_eq!(resolve_relative("a/b", "c/step-01.png").as_deref(), Some("a/b/c/step-01.png"));
+        assert_eq!(resolve_relative("a/b", "../../_shots/x.png").as_deref(), Some("_shots/x.png"));
         assert_eq!(resolve_relative("a/b", "../../../etc/passwd"), None);
         assert_eq!(resolve_relative("a", "/etc/passwd"), None);
         assert_eq!(resolve_relative("a", "C:\\x.png"), None);

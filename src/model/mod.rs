@@ -59,9 +59,7 @@ impl Site {
         let mut all: Vec<usize> = (0..self.tutorials.len()).collect();
         all.sort_by(|&a, &b| {
             let (ta, tb) = (&self.tutorials[a], &self.tutorials[b]);
-            tb.last_changed()
-                .cmp(&ta.last_changed())
-                .then_with(|| ta.id.cmp(&tb.id))
+            tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
         });
         all
     }
@@ -69,10 +67,7 @@ impl Site {
     /// Every tutorial under a category, its subcategories' included.
     pub fn count_under(&self, path: &str) -> usize {
         let prefix = format!("{path}/");
-        self.tutorials
-            .iter()
-            .filter(|t| t.category == path || t.category.starts_with(&prefix))
-            .count()
+        self.tutorials.iter().filter(|t| t.category == path || t.category.starts_with(&prefix)).count()
     }
 
     /// The chain of categories from the top down to `path`, inclusive.
@@ -98,11 +93,8 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
     let content_dir = root.join(CONTENT_DIR);
 
     // Per-file decoding, in parallel.
-    let decoded: Vec<(DecodedTutorial, Diagnostics)> = raw
-        .tutorials
-        .par_iter()
-        .map(|f| Decoder::new(&f.path, &langs).tutorial(f))
-        .collect();
+    let decoded: Vec<(DecodedTutorial, Diagnostics)> =
+        raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &langs).tutorial(f)).collect();
     let mut categories = BTreeMap::new();
     for file in &raw.categories {
         let (cat, d) = Decoder::new(&file.path, &langs).category(file);
@@ -132,22 +124,14 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
         }
     }
     tutorials.sort_by(|a, b| a.id.cmp(&b.id));
-    let index: HashMap<String, usize> = tutorials
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.clone(), i))
-        .collect();
+    let index: HashMap<String, usize> = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
 
     // References between files. A tutorial that failed to decode still exists as an id.
     let all_ids: BTreeSet<&str> = raw.tutorials.iter().map(|f| f.key.as_str()).collect();
     for (file, related, author) in &checks {
         for r in related {
             if !all_ids.contains(r.id.as_str()) {
-                let mut d = Diagnostic::error(
-                    file,
-                    Some(r.pos),
-                    format!("related tutorial `{}` does not exist", r.id),
-                );
+                let mut d = Diagnostic::error(file, Some(r.pos), format!("related tutorial `{}` does not exist", r.id));
                 d.hint = Some(match did_you_mean(&r.id, all_ids.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "an id is the file's path under content/ without `.yaml`".into(),
@@ -158,32 +142,21 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
         if let Some(a) = author
             && !authors.contains_key(&a.id)
         {
-            let mut d = Diagnostic::error(
-                file,
-                Some(a.pos),
-                format!("author `{}` is not in content/_authors.yaml", a.id),
-            );
-            d.hint = Some(
-                match did_you_mean(&a.id, authors.keys().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "add the author to content/_authors.yaml with a name and bio".into(),
-                },
-            );
+            let mut d =
+                Diagnostic::error(file, Some(a.pos), format!("author `{}` is not in content/_authors.yaml", a.id));
+            d.hint = Some(match did_you_mean(&a.id, authors.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "add the author to content/_authors.yaml with a name and bio".into(),
+            });
             diags.push(d);
         }
     }
 
     check_names(&tutorials, &raw.folders, &content_dir, &mut diags);
     let category_files: BTreeSet<&str> = raw.categories.iter().map(|f| f.key.as_str()).collect();
-    add_implicit_categories(
-        &tutorials,
-        &mut categories,
-        &category_files,
-        &content_dir,
-        &langs[0],
-        &mut diags,
-    );
-    let images = check_images(&content_dir, &config, &image_refs, &mut diags);
+    add_implicit_categories(&tutorials, &mut categories, &category_files, &content_dir, &langs[0], &mut diags);
+    let cache = root.join(images::CACHE_DIR).join("img");
+    let images = check_images(&content_dir, &config, &image_refs, &cache, &mut diags);
 
     if diags.has_errors() {
         return (None, diags);
@@ -193,18 +166,13 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
     let newest_first = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {
             let (ta, tb) = (&tutorials[a], &tutorials[b]);
-            tb.last_changed()
-                .cmp(&ta.last_changed())
-                .then_with(|| ta.id.cmp(&tb.id))
+            tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
         })
     };
     let mut category_tutorials: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, t) in tutorials.iter().enumerate() {
-        category_tutorials
-            .entry(t.category.clone())
-            .or_default()
-            .push(i);
+        category_tutorials.entry(t.category.clone()).or_default().push(i);
         for tag in &t.tags {
             tags.entry(tag.clone()).or_default().push(i);
         }
@@ -214,10 +182,7 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
 
     let mut subcategories: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for c in categories.values() {
-        subcategories
-            .entry(c.parent().unwrap_or("").to_string())
-            .or_default()
-            .push(c.path.clone());
+        subcategories.entry(c.parent().unwrap_or("").to_string()).or_default().push(c.path.clone());
     }
     for list in subcategories.values_mut() {
         list.sort_by(|a, b| (categories[a].order, a).cmp(&(categories[b].order, b)));
@@ -241,12 +206,7 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
 
 /// File and folder names become URLs: they must be lowercase ASCII words, must not clash
 /// with each other or with the generator's own pages.
-fn check_names(
-    tutorials: &[Tutorial],
-    folders: &[String],
-    content_dir: &Path,
-    diags: &mut Diagnostics,
-) {
+fn check_names(tutorials: &[Tutorial], folders: &[String], content_dir: &Path, diags: &mut Diagnostics) {
     let folder_set: BTreeSet<&str> = folders.iter().map(String::as_str).collect();
     // Every folder that (through its subfolders) holds a tutorial.
     let mut with_tutorials: BTreeSet<&str> = BTreeSet::new();
@@ -262,56 +222,42 @@ fn check_names(
             if !is_url_safe(seg) {
                 let what = if is_last { "file name" } else { "folder name" };
                 diags.push(
-                    Diagnostic::error(
-                        &t.file,
-                        None,
-                        format!("the {what} `{seg}` cannot be used in a URL"),
-                    )
-                    .with_hint(format!(
-                        "use lowercase letters, digits and `-`, e.g. `{}`",
-                        suggest_slug(seg)
-                    )),
+                    Diagnostic::error(&t.file, None, format!("the {what} `{seg}` cannot be used in a URL"))
+                        .with_hint(format!("use lowercase letters, digits and `-`, e.g. `{}`", suggest_slug(seg))),
                 );
             }
             if i == 0 && RESERVED_NAMES.contains(&seg) {
                 diags.push(
-                    Diagnostic::error(
-                        &t.file,
-                        None,
-                        format!("`{seg}` is reserved for stepwise's own pages"),
-                    )
-                    .with_hint("rename the file or folder"),
+                    Diagnostic::error(&t.file, None, format!("`{seg}` is reserved for stepwise's own pages"))
+                        .with_hint("rename the file or folder"),
                 );
             }
         }
         // A screenshot folder beside the tutorial is normal; one holding tutorials is a category.
         if folder_set.contains(t.id.as_str()) && with_tutorials.contains(t.id.as_str()) {
             diags.push(
-                Diagnostic::error(&t.file, None, format!("`{}` is both a tutorial and a category folder with tutorials: their pages would share a URL", t.id))
-                    .with_hint(format!("rename the tutorial file or the folder `{}`", content_dir.join(&t.id).display())),
+                Diagnostic::error(
+                    &t.file,
+                    None,
+                    format!(
+                        "`{}` is both a tutorial and a category folder with tutorials: their pages would share a URL",
+                        t.id
+                    ),
+                )
+                .with_hint(format!("rename the tutorial file or the folder `{}`", content_dir.join(&t.id).display())),
             );
         }
     }
 }
 
 fn is_url_safe(seg: &str) -> bool {
-    !seg.is_empty()
-        && seg
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn suggest_slug(seg: &str) -> String {
     let s = decode::tag_slug(seg);
-    let ascii: String = s
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    if ascii.is_empty() {
-        "my-tutorial".into()
-    } else {
-        ascii
-    }
+    let ascii: String = s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if ascii.is_empty() { "my-tutorial".into() } else { ascii }
 }
 
 /// Every folder that holds tutorials is a category, with or without `_category.yaml`.
@@ -349,8 +295,12 @@ fn add_implicit_categories(
         let name = path.rsplit('/').next().unwrap_or(&path);
         let title = name.replace(['-', '_'], " ");
         diags.push(
-            Diagnostic::warning(content_dir.join(&path), None, format!("the category folder has no `_category.yaml`; its title is \"{title}\" in every language"))
-                .with_hint("add _category.yaml with `title: {zh: ..., en: ...}`"),
+            Diagnostic::warning(
+                content_dir.join(&path),
+                None,
+                format!("the category folder has no `_category.yaml`; its title is \"{title}\" in every language"),
+            )
+            .with_hint("add _category.yaml with `title: {zh: ..., en: ...}`"),
         );
         categories.insert(
             path.clone(),
@@ -371,17 +321,13 @@ fn check_images(
     content_dir: &Path,
     config: &SiteConfig,
     refs: &[ImageRef],
+    cache: &Path,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, ImageInfo> {
-    let keys: BTreeSet<String> = refs
-        .iter()
-        .map(|r| r.path.to_string_lossy().replace('\\', "/"))
-        .collect();
+    let keys: BTreeSet<String> = refs.iter().map(|r| r.path.to_string_lossy().replace('\\', "/")).collect();
     let keys: Vec<String> = keys.into_iter().collect();
-    let results: Vec<(String, Result<ImageInfo, images::ImageProblem>)> = keys
-        .par_iter()
-        .map(|k| (k.clone(), images::probe(content_dir, k, &config.images)))
-        .collect();
+    let results: Vec<(String, Result<ImageInfo, images::ImageProblem>)> =
+        keys.par_iter().map(|k| (k.clone(), images::probe(content_dir, k, &config.images, Some(cache)))).collect();
     let mut ok = BTreeMap::new();
     let mut bad = HashMap::new();
     for (k, r) in results {
@@ -397,11 +343,8 @@ fn check_images(
     for r in refs {
         let key = r.path.to_string_lossy().replace('\\', "/");
         if let Some(p) = bad.get(&key) {
-            let mut d = Diagnostic::error(
-                &r.file,
-                Some(r.pos),
-                format!("`{}` ({}): {}", r.field, r.written, p.message),
-            );
+            let mut d =
+                Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
             d.hint = p.hint.clone();
             diags.push(d);
         }

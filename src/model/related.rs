@@ -21,11 +21,7 @@ const SIBLING_CATEGORY: f32 = 0.5;
 const TITLE_WEIGHT: f32 = 1.0;
 
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
-pub fn compute(
-    tutorials: &[Tutorial],
-    index: &HashMap<String, usize>,
-    languages: &[String],
-) -> Vec<Vec<usize>> {
+pub fn compute(tutorials: &[Tutorial], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
     let n = tutorials.len();
     let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -33,10 +29,8 @@ pub fn compute(
     let title_tokens: Vec<Vec<String>> = tutorials
         .par_iter()
         .map(|t| {
-            let mut toks: Vec<String> = languages
-                .iter()
-                .flat_map(|l| tokens(t.title.get(l, &languages[0]).text))
-                .collect();
+            let mut toks: Vec<String> =
+                languages.iter().flat_map(|l| tokens(t.title.get(l, &languages[0]).text)).collect();
             toks.sort_unstable();
             toks.dedup();
             toks
@@ -117,20 +111,10 @@ pub fn compute(
                 }
             }
             scores.remove(&i);
-            let mut ranked: Vec<(usize, f32)> = scores
-                .into_iter()
-                .filter(|(j, s)| *s > 0.0 && !picked.contains(j))
-                .collect();
-            ranked.sort_by(|a, b| {
-                b.1.total_cmp(&a.1)
-                    .then_with(|| tutorials[a.0].id.cmp(&tutorials[b.0].id))
-            });
-            picked.extend(
-                ranked
-                    .into_iter()
-                    .take(MAX_RELATED - picked.len())
-                    .map(|(j, _)| j),
-            );
+            let mut ranked: Vec<(usize, f32)> =
+                scores.into_iter().filter(|(j, s)| *s > 0.0 && !picked.contains(j)).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| tutorials[a.0].id.cmp(&tutorials[b.0].id)));
+            picked.extend(ranked.into_iter().take(MAX_RELATED - picked.len()).map(|(j, _)| j));
             picked
         })
         .collect()

@@ -36,40 +36,24 @@ impl Localized {
     pub fn everywhere(text: String, pos: Pos, source: &str) -> Self {
         let mut values = BTreeMap::new();
         values.insert(source.to_string(), Spanned { text, pos });
-        Localized {
-            pos,
-            values,
-            same_everywhere: true,
-        }
+        Localized { pos, values, same_everywhere: true }
     }
 
     /// `values` must contain `source` (the decoder checks it).
     pub fn per_language(values: BTreeMap<String, Spanned>, pos: Pos) -> Self {
-        Localized {
-            pos,
-            values,
-            same_everywhere: false,
-        }
+        Localized { pos, values, same_everywhere: false }
     }
 
     pub fn get<'a>(&'a self, lang: &str, source: &'a str) -> Resolved<'a> {
         if let Some((l, v)) = self.values.get_key_value(lang) {
-            return Resolved {
-                text: &v.text,
-                lang: l,
-                is_fallback: false,
-            };
+            return Resolved { text: &v.text, lang: l, is_fallback: false };
         }
         let (l, v) = self
             .values
             .get_key_value(source)
             .or_else(|| self.values.iter().next())
             .map_or(("", ""), |(l, v)| (l.as_str(), v.text.as_str()));
-        Resolved {
-            text: v,
-            lang: l,
-            is_fallback: !self.same_everywhere,
-        }
+        Resolved { text: v, lang: l, is_fallback: !self.same_everywhere }
     }
 
     /// The source-language text.
@@ -106,37 +90,18 @@ impl Date {
         }
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = s.get(r)?;
-            part.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| part.parse().ok())?
+            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
         };
         let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
         if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) {
             return None;
         }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ][month as usize - 1];
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month as usize - 1];
         if day == 0 || day > days {
             return None;
         }
-        Some(Date {
-            year: year as u16,
-            month: month as u8,
-            day: day as u8,
-        })
+        Some(Date { year: year as u16, month: month as u8, day: day as u8 })
     }
 }
 
@@ -200,10 +165,7 @@ pub struct StepImage {
 
 impl StepImage {
     pub fn for_lang<'a>(&'a self, lang: &str, source: &str) -> &'a str {
-        self.per_lang
-            .get(lang)
-            .or_else(|| self.per_lang.get(source))
-            .map_or("", String::as_str)
+        self.per_lang.get(lang).or_else(|| self.per_lang.get(source)).map_or("", String::as_str)
     }
 }
 
@@ -286,6 +248,8 @@ pub struct ImageInfo {
     pub height: u32,
     pub format: ImageFormat,
     pub bytes: u64,
+    /// Hash of the file's bytes (hex): the cache key of everything made from it.
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

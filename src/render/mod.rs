@@ -14,6 +14,7 @@ use serde_json::json;
 use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::images::{self, ImagePlan};
 use crate::markdown;
 use crate::model::{Localized, Site, Tutorial};
 use crate::theme::Theme;
@@ -72,19 +73,10 @@ impl PageKey {
         match self {
             PageKey::Root => PageKey::Root,
             PageKey::Index { .. } => PageKey::Index { lang },
-            PageKey::Category { path, .. } => PageKey::Category {
-                lang,
-                path: path.clone(),
-            },
-            PageKey::Tutorial { id, .. } => PageKey::Tutorial {
-                lang,
-                id: id.clone(),
-            },
+            PageKey::Category { path, .. } => PageKey::Category { lang, path: path.clone() },
+            PageKey::Tutorial { id, .. } => PageKey::Tutorial { lang, id: id.clone() },
             PageKey::Tags { .. } => PageKey::Tags { lang },
-            PageKey::Tag { tag, .. } => PageKey::Tag {
-                lang,
-                tag: tag.clone(),
-            },
+            PageKey::Tag { tag, .. } => PageKey::Tag { lang, tag: tag.clone() },
         }
     }
 }
@@ -96,22 +88,13 @@ pub fn all_pages(site: &Site) -> Vec<PageKey> {
         keys.push(PageKey::Index { lang: lang.clone() });
         keys.push(PageKey::Tags { lang: lang.clone() });
         for path in site.categories.keys() {
-            keys.push(PageKey::Category {
-                lang: lang.clone(),
-                path: path.clone(),
-            });
+            keys.push(PageKey::Category { lang: lang.clone(), path: path.clone() });
         }
         for t in &site.tutorials {
-            keys.push(PageKey::Tutorial {
-                lang: lang.clone(),
-                id: t.id.clone(),
-            });
+            keys.push(PageKey::Tutorial { lang: lang.clone(), id: t.id.clone() });
         }
         for tag in site.tags.keys() {
-            keys.push(PageKey::Tag {
-                lang: lang.clone(),
-                tag: tag.clone(),
-            });
+            keys.push(PageKey::Tag { lang: lang.clone(), tag: tag.clone() });
         }
     }
     keys
@@ -169,11 +152,8 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable in the source.
         tera.set_escape_fn(markdown::escape);
-        let templates: Vec<(String, String)> = theme
-            .templates
-            .iter()
-            .map(|(n, (t, _))| (n.clone(), t.clone()))
-            .collect();
+        let templates: Vec<(String, String)> =
+            theme.templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
         if let Err(e) = tera.add_raw_templates(templates) {
             let mut diags = Diagnostics::new();
             let msg = error_chain(&e);
@@ -182,46 +162,30 @@ impl Renderer {
                 .iter()
                 .find(|(n, _)| msg.contains(n.as_str()))
                 .map_or_else(|| "templates".into(), |(_, (_, p))| p.clone());
-            diags.push(Diagnostic::error(
-                file,
-                None,
-                format!("template error: {msg}"),
-            ));
+            diags.push(Diagnostic::error(file, None, format!("template error: {msg}")));
             return Err(diags);
         }
-        let strings = languages
-            .iter()
-            .map(|l| (l.clone(), theme.strings_for(l)))
-            .collect();
+        let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
         Ok(Renderer { tera, strings })
     }
 
-    /// Renders one page.
-    pub fn render(&self, site: &Site, key: &PageKey) -> Result<String, RenderError> {
+    /// Renders one page. `images` names the screenshot files (see `images::plan`).
+    pub fn render(&self, site: &Site, images: &ImagePlan, key: &PageKey) -> Result<String, RenderError> {
         let (template, ctx) = match key {
             PageKey::Root => ("root.html", self.root_context(site)),
             PageKey::Index { lang } => ("index.html", self.index_context(site, lang, key)),
-            PageKey::Category { lang, path } => (
-                "category.html",
-                self.category_context(site, lang, path, key),
-            ),
-            PageKey::Tutorial { lang, id } => {
-                ("tutorial.html", self.tutorial_context(site, lang, id, key))
-            }
+            PageKey::Category { lang, path } => ("category.html", self.category_context(site, lang, path, key)),
+            PageKey::Tutorial { lang, id } => ("tutorial.html", self.tutorial_context(site, images, lang, id, key)),
             PageKey::Tags { lang } => ("tags.html", self.tags_context(site, lang, key)),
             PageKey::Tag { lang, tag } => ("tag.html", self.tag_context(site, lang, tag, key)),
         };
-        self.tera.render(template, &ctx).map_err(|e| RenderError {
-            template: template.to_string(),
-            message: error_chain(&e),
-        })
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError { template: template.to_string(), message: error_chain(&e) })
     }
 
     fn t<'a>(&'a self, lang: &str, key: &str) -> &'a str {
-        self.strings
-            .get(lang)
-            .and_then(|s| s.get(key))
-            .map_or("", String::as_str)
+        self.strings.get(lang).and_then(|s| s.get(key)).map_or("", String::as_str)
     }
 
     /// The context every page template gets.
@@ -233,10 +197,7 @@ impl Renderer {
         ctx.insert("root", &root_prefix(&dir));
         ctx.insert("home", &link(&dir, &urls::index_dir(lang)));
         ctx.insert("t", &self.strings.get(lang));
-        ctx.insert(
-            "site_title",
-            &site.config.title.get(lang).cloned().unwrap_or_default(),
-        );
+        ctx.insert("site_title", &site.config.title.get(lang).cloned().unwrap_or_default());
         ctx.insert("page", &meta);
         ctx
     }
@@ -257,15 +218,11 @@ impl Renderer {
             .iter()
             .map(|l| Alternate {
                 hreflang: html_lang(l),
-                href: site
-                    .config
-                    .absolute(&urls::encode_path(&key.with_lang(l).dir())),
+                href: site.config.absolute(&urls::encode_path(&key.with_lang(l).dir())),
             })
             .chain(std::iter::once(Alternate {
                 hreflang: "x-default".into(),
-                href: site
-                    .config
-                    .absolute(&urls::encode_path(&key.with_lang(site.source_lang()).dir())),
+                href: site.config.absolute(&urls::encode_path(&key.with_lang(site.source_lang()).dir())),
             }))
             .collect();
         let languages = site
@@ -293,10 +250,7 @@ impl Renderer {
 
     fn text(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
         let r = text.get(lang, site.source_lang());
-        TextView {
-            html: markdown::to_html(r.text),
-            fallback_lang: r.is_fallback.then(|| html_lang(r.lang)),
-        }
+        TextView { html: markdown::to_html(r.text), fallback_lang: r.is_fallback.then(|| html_lang(r.lang)) }
     }
 
     fn plain(&self, site: &Site, text: &Localized, lang: &str) -> String {
@@ -306,10 +260,7 @@ impl Renderer {
     fn date_display(&self, lang: &str, date: crate::model::Date) -> String {
         let months = self.t(lang, "months");
         let names: Vec<&str> = months.split(',').map(str::trim).collect();
-        let month = names
-            .get(usize::from(date.month) - 1)
-            .copied()
-            .unwrap_or("");
+        let month = names.get(usize::from(date.month) - 1).copied().unwrap_or("");
         self.t(lang, "date_format")
             .replace("{year}", &date.year.to_string())
             .replace("{month}", &date.month.to_string())
@@ -323,9 +274,7 @@ impl Renderer {
         QuestionItem {
             title: self.text(site, &t.title, lang),
             href: link(from_dir, &urls::tutorial_dir(lang, &t.id)),
-            category: category
-                .map(|c| self.plain(site, &c.title, lang))
-                .unwrap_or_default(),
+            category: category.map(|c| self.plain(site, &c.title, lang)).unwrap_or_default(),
             category_href: link(from_dir, &urls::category_dir(lang, &t.category)),
             date: t.last_changed().to_string(),
             date_display: self.date_display(lang, t.last_changed()),
@@ -335,10 +284,8 @@ impl Renderer {
     }
 
     fn breadcrumbs(&self, site: &Site, lang: &str, from_dir: &str, category: &str) -> Vec<Link> {
-        let mut crumbs = vec![Link {
-            title: self.t(lang, "home").to_string(),
-            href: link(from_dir, &urls::index_dir(lang)),
-        }];
+        let mut crumbs =
+            vec![Link { title: self.t(lang, "home").to_string(), href: link(from_dir, &urls::index_dir(lang)) }];
         for c in site.category_chain(category) {
             crumbs.push(Link {
                 title: self.plain(site, &c.title, lang),
@@ -349,24 +296,13 @@ impl Renderer {
     }
 
     fn tag_item(&self, lang: &str, from_dir: &str, tag: &str, count: usize) -> TagItem {
-        TagItem {
-            name: tag.to_string(),
-            href: link(from_dir, &urls::tag_dir(lang, tag)),
-            count,
-        }
+        TagItem { name: tag.to_string(), href: link(from_dir, &urls::tag_dir(lang, tag)), count }
     }
 
     fn root_context(&self, site: &Site) -> Context {
         let source = site.source_lang().to_string();
         let key = PageKey::Root;
-        let mut meta = self.meta(
-            site,
-            &source,
-            &key,
-            "root",
-            site.config.title[&source].clone(),
-            String::new(),
-        );
+        let mut meta = self.meta(site, &source, &key, "root", site.config.title[&source].clone(), String::new());
         meta.alternates.clear();
         let mut ctx = self.base(site, &source, &key, meta);
         let choices: Vec<serde_json::Value> = site
@@ -395,35 +331,20 @@ impl Renderer {
         let sections: Vec<CategorySection> = site
             .subcategories
             .get("")
-            .map(|tops| {
-                tops.iter()
-                    .map(|p| self.section(site, lang, &dir, p))
-                    .collect()
-            })
+            .map(|tops| tops.iter().map(|p| self.section(site, lang, &dir, p)).collect())
             .unwrap_or_default();
         ctx.insert("sections", &sections);
         // Tutorials at the top of content/, outside any category.
         let loose: Vec<QuestionItem> = site
             .category_tutorials
             .get("")
-            .map(|l| {
-                l.iter()
-                    .map(|&i| self.question(site, lang, &dir, i))
-                    .collect()
-            })
+            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
             .unwrap_or_default();
         ctx.insert("loose", &loose);
-        let latest: Vec<QuestionItem> = site
-            .latest()
-            .into_iter()
-            .take(LATEST_COUNT)
-            .map(|i| self.question(site, lang, &dir, i))
-            .collect();
+        let latest: Vec<QuestionItem> =
+            site.latest().into_iter().take(LATEST_COUNT).map(|i| self.question(site, lang, &dir, i)).collect();
         ctx.insert("latest", &latest);
-        ctx.insert(
-            "popular_tags",
-            &self.popular_tags(site, lang, &dir, POPULAR_TAGS),
-        );
+        ctx.insert("popular_tags", &self.popular_tags(site, lang, &dir, POPULAR_TAGS));
         ctx.insert("tags_href", &link(&dir, &urls::tags_dir(lang)));
         ctx.insert("tutorial_count", &site.tutorials.len());
         ctx
@@ -432,10 +353,7 @@ impl Renderer {
     fn popular_tags(&self, site: &Site, lang: &str, dir: &str, n: usize) -> Vec<TagItem> {
         let mut tags: Vec<(&String, usize)> = site.tags.iter().map(|(t, l)| (t, l.len())).collect();
         tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        tags.into_iter()
-            .take(n)
-            .map(|(t, c)| self.tag_item(lang, dir, t, c))
-            .collect()
+        tags.into_iter().take(n).map(|(t, c)| self.tag_item(lang, dir, t, c)).collect()
     }
 
     fn section(&self, site: &Site, lang: &str, dir: &str, path: &str) -> CategorySection {
@@ -445,16 +363,10 @@ impl Renderer {
         let under: Vec<usize> = site
             .latest()
             .into_iter()
-            .filter(|&i| {
-                site.tutorials[i].category == path
-                    || site.tutorials[i].category.starts_with(&prefix)
-            })
+            .filter(|&i| site.tutorials[i].category == path || site.tutorials[i].category.starts_with(&prefix))
             .collect();
-        let questions = under
-            .iter()
-            .take(INDEX_QUESTIONS_PER_CATEGORY)
-            .map(|&i| self.question(site, lang, dir, i))
-            .collect();
+        let questions =
+            under.iter().take(INDEX_QUESTIONS_PER_CATEGORY).map(|&i| self.question(site, lang, dir, i)).collect();
         CategorySection {
             title: self.text(site, &c.title, lang),
             href: link(dir, &urls::category_dir(lang, path)),
@@ -466,13 +378,7 @@ impl Renderer {
         }
     }
 
-    fn subcategory_items(
-        &self,
-        site: &Site,
-        lang: &str,
-        dir: &str,
-        path: &str,
-    ) -> Vec<CategoryItem> {
+    fn subcategory_items(&self, site: &Site, lang: &str, dir: &str, path: &str) -> Vec<CategoryItem> {
         site.subcategories
             .get(path)
             .map(|subs| {
@@ -495,22 +401,14 @@ impl Renderer {
         let dir = key.dir();
         let c = &site.categories[path];
         let title = self.plain(site, &c.title, lang);
-        let description = c
-            .description
-            .as_ref()
-            .map(|d| self.plain(site, d, lang))
-            .unwrap_or_default();
+        let description = c.description.as_ref().map(|d| self.plain(site, d, lang)).unwrap_or_default();
         let mut meta = self.meta(site, lang, key, "category", title, description);
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, path);
         let mut ctx = self.base(site, lang, key, meta);
         let questions: Vec<QuestionItem> = site
             .category_tutorials
             .get(path)
-            .map(|l| {
-                l.iter()
-                    .map(|&i| self.question(site, lang, &dir, i))
-                    .collect()
-            })
+            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
             .unwrap_or_default();
         ctx.insert(
             "category",
@@ -520,10 +418,7 @@ impl Renderer {
                 "count": site.count_under(path),
             }),
         );
-        ctx.insert(
-            "subcategories",
-            &self.subcategory_items(site, lang, &dir, path),
-        );
+        ctx.insert("subcategories", &self.subcategory_items(site, lang, &dir, path));
         ctx.insert("questions", &questions);
         ctx
     }
@@ -534,11 +429,7 @@ impl Renderer {
         let mut meta = self.meta(site, lang, key, "tags", title, String::new());
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, "");
         let mut ctx = self.base(site, lang, key, meta);
-        let tags: Vec<TagItem> = site
-            .tags
-            .iter()
-            .map(|(t, l)| self.tag_item(lang, &dir, t, l.len()))
-            .collect();
+        let tags: Vec<TagItem> = site.tags.iter().map(|(t, l)| self.tag_item(lang, &dir, t, l.len())).collect();
         ctx.insert("tags", &tags);
         ctx
     }
@@ -548,19 +439,13 @@ impl Renderer {
         let title = format!("{} #{tag}", self.t(lang, "tag"));
         let mut meta = self.meta(site, lang, key, "tag", title, String::new());
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, "");
-        meta.breadcrumbs.push(Link {
-            title: self.t(lang, "all_tags").to_string(),
-            href: link(&dir, &urls::tags_dir(lang)),
-        });
+        meta.breadcrumbs
+            .push(Link { title: self.t(lang, "all_tags").to_string(), href: link(&dir, &urls::tags_dir(lang)) });
         let mut ctx = self.base(site, lang, key, meta);
         let questions: Vec<QuestionItem> = site
             .tags
             .get(tag)
-            .map(|l| {
-                l.iter()
-                    .map(|&i| self.question(site, lang, &dir, i))
-                    .collect()
-            })
+            .map(|l| l.iter().map(|&i| self.question(site, lang, &dir, i)).collect())
             .unwrap_or_default();
         ctx.insert("tag", tag);
         ctx.insert("questions", &questions);
@@ -568,7 +453,7 @@ impl Renderer {
         ctx
     }
 
-    fn tutorial_context(&self, site: &Site, lang: &str, id: &str, key: &PageKey) -> Context {
+    fn tutorial_context(&self, site: &Site, plan: &ImagePlan, lang: &str, id: &str, key: &PageKey) -> Context {
         let dir = key.dir();
         let idx = site.index[id];
         let t = &site.tutorials[idx];
@@ -580,14 +465,7 @@ impl Renderer {
             .map(|s| self.plain(site, s, lang))
             .or_else(|| t.steps.first().map(|s| self.plain(site, &s.text, lang)))
             .unwrap_or_default();
-        let mut meta = self.meta(
-            site,
-            lang,
-            key,
-            "tutorial",
-            title_plain.clone(),
-            description.clone(),
-        );
+        let mut meta = self.meta(site, lang, key, "tutorial", title_plain.clone(), description.clone());
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, &t.category);
 
         let mut untranslated = 0;
@@ -612,23 +490,30 @@ impl Renderer {
                 count(&text);
                 let image = step.image.as_ref().and_then(|img| {
                     let info = site.images.get(img.for_lang(lang, src))?;
-                    let alt = step.alt.as_ref().map_or_else(
-                        || self.plain(site, &step.text, lang),
-                        |a| self.plain(site, a, lang),
-                    );
-                    let src_url = link(&dir, &format!("img/{}", info.key));
+                    let rendition = plan.renditions.get(&images::rendition_key(&info.key, &step.redact))?;
+                    let alt = step
+                        .alt
+                        .as_ref()
+                        .map_or_else(|| self.plain(site, &step.text, lang), |a| self.plain(site, a, lang));
+                    let srcset = |variants: &[images::Variant]| {
+                        variants
+                            .iter()
+                            .map(|v| format!("{} {}w", link(&dir, &v.path), v.width))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    // The fallback `src`: the largest variant a phone would pick.
+                    let fallback = rendition.variants.iter().rev().find(|v| v.width <= 960).unwrap_or(rendition.full());
                     let lazy = !first_image;
                     first_image = false;
                     Some(ImageView {
-                        srcset: format!("{src_url} {}w", info.width),
-                        sizes: format!(
-                            "(min-width: 760px) 340px, min(100vw - 3rem, {}px)",
-                            info.width
-                        ),
-                        full: src_url.clone(),
-                        src: src_url,
-                        width: info.width,
-                        height: info.height,
+                        src: link(&dir, &fallback.path),
+                        srcset: srcset(&rendition.variants),
+                        webp_srcset: rendition.use_webp.then(|| srcset(&rendition.webp)),
+                        sizes: format!("(min-width: 760px) 340px, min(calc(100vw - 4rem), {}px)", rendition.width),
+                        full: link(&dir, &rendition.full().path),
+                        width: rendition.width,
+                        height: rendition.height,
                         alt,
                         lazy,
                         callouts: step
@@ -646,11 +531,7 @@ impl Renderer {
                             .collect(),
                     })
                 });
-                StepView {
-                    n: i + 1,
-                    text,
-                    image,
-                }
+                StepView { n: i + 1, text, image }
             })
             .collect();
         let notes: Vec<NoteView> = t
@@ -661,29 +542,19 @@ impl Renderer {
                 count(&text);
                 NoteView {
                     kind: n.kind.as_str(),
-                    label: self
-                        .t(lang, &format!("note_{}", n.kind.as_str()))
-                        .to_string(),
+                    label: self.t(lang, &format!("note_{}", n.kind.as_str())).to_string(),
                     text,
                 }
             })
             .collect();
-        let author = t
-            .author
-            .as_ref()
-            .and_then(|a| site.authors.get(a))
-            .map(|a| {
-                let name_plain = self.plain(site, &a.name, lang);
-                AuthorView {
-                    name: self.text(site, &a.name, lang),
-                    initial: name_plain
-                        .chars()
-                        .next()
-                        .map(String::from)
-                        .unwrap_or_default(),
-                    bio: a.bio.as_ref().map(|b| self.text(site, b, lang)),
-                }
-            });
+        let author = t.author.as_ref().and_then(|a| site.authors.get(a)).map(|a| {
+            let name_plain = self.plain(site, &a.name, lang);
+            AuthorView {
+                name: self.text(site, &a.name, lang),
+                initial: name_plain.chars().next().map(String::from).unwrap_or_default(),
+                bio: a.bio.as_ref().map(|b| self.text(site, b, lang)),
+            }
+        });
         let category = site.categories.get(&t.category).map(|c| Link {
             title: self.plain(site, &c.title, lang),
             href: link(&dir, &urls::category_dir(lang, &c.path)),
@@ -703,12 +574,14 @@ impl Renderer {
                 .map(|tag| self.tag_item(lang, &dir, tag, site.tags.get(tag).map_or(0, Vec::len)))
                 .collect(),
             author,
-            related: site.related[idx]
-                .iter()
-                .map(|&j| self.question(site, lang, &dir, j))
-                .collect(),
+            related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
             untranslated,
-            jsonld: self.howto_jsonld(site, t, lang, &title_plain, &description, &meta.canonical),
+            jsonld: self.howto_jsonld(site, plan, t, lang, &title_plain, &description, &meta.canonical),
+            og_image: images::og_key(site, idx, lang).and_then(|k| plan.og.get(&k)).map(|v| OgImage {
+                url: site.config.absolute(&v.path),
+                width: v.width,
+                height: v.height,
+            }),
             steps,
             notes,
         };
@@ -718,9 +591,11 @@ impl Renderer {
     }
 
     /// schema.org HowTo with its steps, serialized safely for a `<script>` element.
+    #[allow(clippy::too_many_arguments)]
     fn howto_jsonld(
         &self,
         site: &Site,
+        plan: &ImagePlan,
         t: &Tutorial,
         lang: &str,
         title: &str,
@@ -728,30 +603,26 @@ impl Renderer {
         canonical: &str,
     ) -> String {
         let src = site.source_lang();
-        let steps: Vec<serde_json::Value> = t
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let mut step = json!({
-                    "@type": "HowToStep",
-                    "position": i + 1,
-                    "text": self.plain(site, &s.text, lang),
-                    "url": format!("{canonical}#step-{}", i + 1),
-                });
-                if let Some(img) = s
-                    .image
-                    .as_ref()
-                    .and_then(|img| site.images.get(img.for_lang(lang, src)))
-                {
-                    step["image"] = json!(
-                        site.config
-                            .absolute(&urls::encode_path(&format!("img/{}", img.key)))
-                    );
-                }
-                step
-            })
-            .collect();
+        let steps: Vec<serde_json::Value> =
+            t.steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let mut step = json!({
+                        "@type": "HowToStep",
+                        "position": i + 1,
+                        "text": self.plain(site, &s.text, lang),
+                        "url": format!("{canonical}#step-{}", i + 1),
+                    });
+                    let rendition = s.image.as_ref().and_then(|img| {
+                        plan.renditions.get(&images::rendition_key(img.for_lang(lang, src), &s.redact))
+                    });
+                    if let Some(r) = rendition {
+                        step["image"] = json!(site.config.absolute(&r.full().path));
+                    }
+                    step
+                })
+                .collect();
         let mut doc = json!({
             "@context": "https://schema.org",
             "@type": "HowTo",

@@ -10,11 +10,7 @@ pub fn tutorial_dir(lang: &str, id: &str) -> String {
 }
 
 pub fn category_dir(lang: &str, path: &str) -> String {
-    if path.is_empty() {
-        format!("{lang}/")
-    } else {
-        format!("{lang}/{path}/")
-    }
+    if path.is_empty() { format!("{lang}/") } else { format!("{lang}/{path}/") }
 }
 
 pub fn index_dir(lang: &str) -> String {
@@ -64,9 +60,6 @@ mod tests {
         assert_eq!(link("zh/a/b/", "zh/tags/x/"), "../../../zh/tags/x/");
         assert_eq!(link("", "zh/"), "zh/");
         assert_eq!(link("zh/", "style.css"), "../style.css");
-        assert_eq!(
-            link("zh/", "zh/tags/密码/"),
-            "../zh/tags/%E5%AF%86%E7%A0%81/"
-        );
+        assert_eq!(link("zh/", "zh/tags/密码/"), "../zh/tags/%E5%AF%86%E7%A0%81/");
     }
 }

@@ -101,6 +101,8 @@ pub struct Callout {
 pub struct ImageView {
     pub src: String,
     pub srcset: String,
+    /// Lossless WebP variants, when they are enough smaller to be worth a `<source>`.
+    pub webp_srcset: Option<String>,
     pub sizes: String,
     pub full: String,
     pub width: u32,
@@ -150,4 +152,13 @@ pub struct TutorialView {
     pub untranslated: usize,
     /// Escaped JSON for `<script type="application/ld+json">`.
     pub jsonld: String,
+    /// The social-card image: the first screenshot with its boxes burned in.
+    pub og_image: Option<OgImage>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct OgImage {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
 }

@@ -1,4 +1,4 @@
-//! Screenshots: find them, check them, measure them.
+//! Screenshots: check them and measure them.
 //!
 //! A screenshot is checked before anything is written: it must be a PNG, JPEG or WebP
 //! (recognised by its bytes, not its name), within the size and pixel limits of
@@ -22,30 +22,24 @@ pub struct ImageProblem {
 }
 
 fn problem(message: impl Into<String>, hint: Option<&str>) -> ImageProblem {
-    ImageProblem {
-        message: message.into(),
-        hint: hint.map(str::to_owned),
-    }
+    ImageProblem { message: message.into(), hint: hint.map(str::to_owned) }
 }
 
 /// Checks that `path` (inside `content_dir`) is a usable screenshot and measures it.
+/// With a cache folder, a file whose bytes were verified before is not decoded again.
 pub fn probe(
     content_dir: &Path,
     key: &str,
     settings: &ImageSettings,
+    cache: Option<&Path>,
 ) -> Result<ImageInfo, ImageProblem> {
     let path = content_dir.join(key);
     let meta = std::fs::symlink_metadata(&path).map_err(|_| {
-        problem(
-            "the image does not exist",
-            Some("check the file name and that the path is relative to the YAML file"),
-        )
+        problem("the image does not exist", Some("check the file name and that the path is relative to the YAML file"))
     })?;
     // A symlink may point anywhere; only follow it if it stays inside content/.
-    let real = std::fs::canonicalize(&path)
-        .map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
-    let content_real =
-        std::fs::canonicalize(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
+    let real = std::fs::canonicalize(&path).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let content_real = std::fs::canonicalize(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
     if !real.starts_with(&content_real) {
         return Err(problem(
             "the image is a link that leads outside the content folder",
@@ -66,8 +60,8 @@ pub fn probe(
             Some("shrink the screenshot, or raise `max_file_mb` under [images] in site.toml"),
         ));
     }
-    let bytes =
-        std::fs::read(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let bytes = std::fs::read(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    let hash = super::hash_bytes(&bytes);
     let format = sniff(&bytes)?;
     let (width, height) = dimensions(&bytes, format)?;
     let pixels = u64::from(width) * u64::from(height);
@@ -83,15 +77,15 @@ pub fn probe(
             ),
         ));
     }
-    verify_decodes(&bytes, format, pixels)?;
-    Ok(ImageInfo {
-        key: key.to_string(),
-        source: PathBuf::from(&real),
-        width,
-        height,
-        format,
-        bytes: bytes_len,
-    })
+    let verified = cache.map(|c| c.join(format!("{hash}.verified")));
+    if !verified.as_ref().is_some_and(|v| v.exists()) {
+        verify_decodes(&bytes, format, pixels)?;
+        if let Some(v) = &verified {
+            // Best effort: without the marker the next build just decodes again.
+            let _ = std::fs::create_dir_all(v.parent().unwrap_or(Path::new("."))).and_then(|_| std::fs::write(v, b""));
+        }
+    }
+    Ok(ImageInfo { key: key.to_string(), source: PathBuf::from(&real), width, height, format, bytes: bytes_len, hash })
 }
 
 /// Recognises the format from the first bytes.
@@ -137,19 +131,8 @@ fn reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
 fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageProblem> {
     reader(bytes, format)
         .into_dimensions()
-        .map_err(|e| {
-            problem(
-                format!("the image is corrupt or truncated: {e}"),
-                Some("export the screenshot again"),
-            )
-        })
-        .and_then(|(w, h)| {
-            if w == 0 || h == 0 {
-                Err(problem("the image has no pixels", None))
-            } else {
-                Ok((w, h))
-            }
-        })
+        .map_err(|e| problem(format!("the image is corrupt or truncated: {e}"), Some("export the screenshot again")))
+        .and_then(|(w, h)| if w == 0 || h == 0 { Err(problem("the image has no pixels", None)) } else { Ok((w, h)) })
 }
 
 /// Decodes every pixel (within a memory limit derived from the checked dimensions), so
@@ -159,12 +142,9 @@ fn verify_decodes(bytes: &[u8], format: ImageFormat, pixels: u64) -> Result<(), 
     let mut limits = Limits::default();
     limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(64 << 20));
     r.limits(limits);
-    r.decode().map(|_| ()).map_err(|e| {
-        problem(
-            format!("the image is corrupt or truncated: {e}"),
-            Some("export the screenshot again"),
-        )
-    })
+    r.decode()
+        .map(|_| ())
+        .map_err(|e| problem(format!("the image is corrupt or truncated: {e}"), Some("export the screenshot again")))
 }
 
 #[cfg(test)]
@@ -172,11 +152,7 @@ mod tests {
     use super::*;
 
     fn settings() -> ImageSettings {
-        ImageSettings {
-            widths: vec![480],
-            max_file_bytes: 20 << 20,
-            max_pixels: 40_000_000,
-        }
+        ImageSettings { widths: vec![480], max_file_bytes: 20 << 20, max_pixels: 40_000_000 }
     }
 
     fn png(w: u32, h: u32) -> Vec<u8> {
@@ -192,34 +168,12 @@ mod tests {
         let data = png(30, 60);
         std::fs::write(dir.path().join("ok.png"), &data).unwrap();
         std::fs::write(dir.path().join("cut.png"), &data[..data.len() / 2]).unwrap();
-        std::fs::write(
-            dir.path().join("x.svg.png"),
-            "<svg xmlns='http://www.w3.org/2000/svg'/>",
-        )
-        .unwrap();
-        let info = probe(dir.path(), "ok.png", &settings()).unwrap();
-        assert_eq!(
-            (info.width, info.height, info.format),
-            (30, 60, ImageFormat::Png)
-        );
-        assert!(
-            probe(dir.path(), "cut.png", &settings())
-                .unwrap_err()
-                .message
-                .contains("corrupt")
-        );
-        assert!(
-            probe(dir.path(), "x.svg.png", &settings())
-                .unwrap_err()
-                .message
-                .contains("SVG")
-        );
-        assert!(
-            probe(dir.path(), "none.png", &settings())
-                .unwrap_err()
-                .message
-                .contains("does not exist")
-        );
+        std::fs::write(dir.path().join("x.svg.png"), "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+        let info = probe(dir.path(), "ok.png", &settings(), None).unwrap();
+        assert_eq!((info.width, info.height, info.format), (30, 60, ImageFormat::Png));
+        assert!(probe(dir.path(), "cut.png", &settings(), None).unwrap_err().message.contains("corrupt"));
+        assert!(probe(dir.path(), "x.svg.png", &settings(), None).unwrap_err().message.contains("SVG"));
+        assert!(probe(dir.path(), "none.png", &settings(), None).unwrap_err().message.contains("does not exist"));
     }
 
     #[test]
@@ -230,11 +184,7 @@ mod tests {
         data[20..24].copy_from_slice(&100_000u32.to_be_bytes());
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bomb.png"), &data).unwrap();
-        let err = probe(dir.path(), "bomb.png", &settings()).unwrap_err();
-        assert!(
-            err.message.contains("over the limit of 40 megapixels")
-                || err.message.contains("corrupt"),
-            "{err:?}"
-        );
+        let err = probe(dir.path(), "bomb.png", &settings(), None).unwrap_err();
+        assert!(err.message.contains("over the limit of 40 megapixels") || err.message.contains("corrupt"), "{err:?}");
     }
 }

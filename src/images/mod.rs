@@ -1,0 +1,286 @@
+//! Screenshots: checked (`probe`), planned (this file, pure), then made (`process`).
+//!
+//! The plan turns the site model into the list of files each screenshot needs: a
+//! responsive variant per configured width (never upscaled), the full-size image, a
+//! lossless WebP beside each PNG, and a social-card image per page. Every output name
+//! carries a hash of its inputs (source bytes + parameters), so a CDN can cache it
+//! forever and the build cache can tell, without decoding anything, what is already made.
+
+pub mod probe;
+pub mod process;
+
+use std::collections::BTreeMap;
+
+pub use probe::{ImageProblem, probe};
+
+use crate::config::ImageSettings;
+use crate::model::{ImageFormat, ImageInfo, Rect, Site};
+
+/// The build cache folder, beside `site.toml` (git-ignored by `stepwise init`).
+pub const CACHE_DIR: &str = ".stepwise-cache";
+
+/// Bump when the output of processing changes for the same inputs (filters, encoders),
+/// so stale cache entries are never reused.
+const PIPELINE_VERSION: &str = "stepwise-img-1";
+
+/// The widest social-card image; larger is wasted on a preview.
+const OG_MAX_WIDTH: u32 = 960;
+
+/// Hex hash of some bytes (blake3, first 64 bits: plenty to tell screenshots apart).
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
+}
+
+/// A box in ten-thousandths of the image, hashable and exact.
+pub type Box4 = [u16; 4];
+
+pub fn box4(r: &Rect) -> Box4 {
+    let q = |v: f64| (v.clamp(0.0, 1.0) * 10_000.0).round() as u16;
+    [q(r.x), q(r.y), q(r.w), q(r.h)]
+}
+
+/// One way a screenshot is shown: the source with some regions redacted.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RenditionKey {
+    pub image: String,
+    pub redact: Vec<Box4>,
+}
+
+/// A social-card image: a screenshot (redacted) with its highlight boxes burned in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OgKey {
+    pub rendition: RenditionKey,
+    pub boxes: Vec<Box4>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Png,
+    Jpeg,
+    WebP,
+    /// The source file's bytes, unchanged (full size, nothing redacted).
+    Original,
+}
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    /// Output-relative path, `img/step-01-480.3f2a9c1b0d.png`.
+    pub path: String,
+    pub encoding: Encoding,
+    /// Filled in by processing (0 in a plan that was not processed).
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendition {
+    pub width: u32,
+    pub height: u32,
+    /// Ascending width; the last one is full size.
+    pub variants: Vec<Variant>,
+    /// Lossless WebP of the same widths, for PNG sources.
+    pub webp: Vec<Variant>,
+    /// Whether the WebP files are worth offering (smaller than the PNGs by enough).
+    pub use_webp: bool,
+}
+
+impl Rendition {
+    pub fn full(&self) -> &Variant {
+        // A plan always has at least the full-size variant.
+        &self.variants[self.variants.len() - 1]
+    }
+}
+
+/// Every image file of a build, keyed for the renderer.
+#[derive(Debug, Clone, Default)]
+pub struct ImagePlan {
+    pub renditions: BTreeMap<RenditionKey, Rendition>,
+    pub og: BTreeMap<OgKey, Variant>,
+}
+
+impl ImagePlan {
+    pub fn files(&self) -> impl Iterator<Item = &Variant> {
+        self.renditions
+            .values()
+            .flat_map(|r| r.variants.iter().chain(r.webp.iter().filter(move |_| r.use_webp)))
+            .chain(self.og.values())
+    }
+}
+
+/// The rendition a step shows in one language.
+pub fn rendition_key(image: &str, redact: &[Rect]) -> RenditionKey {
+    RenditionKey { image: image.to_string(), redact: redact.iter().map(box4).collect() }
+}
+
+/// The social card of a tutorial in one language: its first screenshot.
+pub fn og_key(site: &Site, tutorial: usize, lang: &str) -> Option<OgKey> {
+    let t = &site.tutorials[tutorial];
+    let step = t.steps.iter().find(|s| s.image.is_some())?;
+    let image = step.image.as_ref()?.for_lang(lang, site.source_lang());
+    Some(OgKey { rendition: rendition_key(image, &step.redact), boxes: step.highlight.iter().map(box4).collect() })
+}
+
+/// Plans every file the site's screenshots need. Pure: names depend only on inputs.
+pub fn plan(site: &Site) -> ImagePlan {
+    let mut plan = ImagePlan::default();
+    let src = site.source_lang();
+    for (i, t) in site.tutorials.iter().enumerate() {
+        for step in &t.steps {
+            let Some(img) = &step.image else { continue };
+            for lang in &site.config.languages {
+                let key = rendition_key(img.for_lang(lang, src), &step.redact);
+                if plan.renditions.contains_key(&key) {
+                    continue;
+                }
+                if let Some(info) = site.images.get(&key.image) {
+                    let r = plan_rendition(info, &key, &site.config.images);
+                    plan.renditions.insert(key, r);
+                }
+            }
+        }
+        for lang in &site.config.languages {
+            if let Some(og) = og_key(site, i, lang)
+                && !plan.og.contains_key(&og)
+                && let Some(info) = site.images.get(&og.rendition.image)
+            {
+                let v = plan_og(info, &og);
+                plan.og.insert(og, v);
+            }
+        }
+    }
+    plan
+}
+
+fn scaled_height(info: &ImageInfo, width: u32) -> u32 {
+    ((u64::from(info.height) * u64::from(width) + u64::from(info.width) / 2) / u64::from(info.width)).max(1) as u32
+}
+
+fn output_name(info: &ImageInfo, parts: &[&str], width: u32, ext: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(PIPELINE_VERSION.as_bytes());
+    hasher.update(info.hash.as_bytes());
+    for p in parts {
+        hasher.update(b"\0");
+        hasher.update(p.as_bytes());
+    }
+    hasher.update(format!("\0{width}\0{ext}").as_bytes());
+    let hash = &hasher.finalize().to_hex()[..10];
+    let stem = info.key.rsplit('/').next().unwrap_or("image");
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    let stem: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    format!("img/{stem}-{width}.{hash}.{ext}")
+}
+
+fn boxes_part(boxes: &[Box4]) -> String {
+    boxes.iter().map(|b| format!("{},{},{},{}", b[0], b[1], b[2], b[3])).collect::<Vec<_>>().join(";")
+}
+
+fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings) -> Rendition {
+    let redact = boxes_part(&key.redact);
+    let mut widths: Vec<u32> = settings.widths.iter().copied().filter(|&w| w < info.width).collect();
+    widths.push(info.width);
+    let main_ext = info.format.extension();
+    let variant = |w: u32, ext: &str, encoding: Encoding| Variant {
+        width: w,
+        height: scaled_height(info, w),
+        path: output_name(info, &["redact", &redact], w, ext),
+        encoding,
+        bytes: 0,
+    };
+    let variants = widths
+        .iter()
+        .map(|&w| {
+            if w == info.width && key.redact.is_empty() {
+                variant(w, main_ext, Encoding::Original)
+            } else {
+                let enc = match info.format {
+                    ImageFormat::Png => Encoding::Png,
+                    ImageFormat::Jpeg => Encoding::Jpeg,
+                    ImageFormat::WebP => Encoding::WebP,
+                };
+                variant(w, main_ext, enc)
+            }
+        })
+        .collect();
+    let webp = if info.format == ImageFormat::Png {
+        widths.iter().map(|&w| variant(w, "webp", Encoding::WebP)).collect()
+    } else {
+        Vec::new()
+    };
+    Rendition {
+        width: info.width,
+        height: info.height,
+        variants,
+        webp,
+        // Decided by processing, once the sizes are known.
+        use_webp: false,
+    }
+}
+
+fn plan_og(info: &ImageInfo, key: &OgKey) -> Variant {
+    let w = info.width.min(OG_MAX_WIDTH);
+    Variant {
+        width: w,
+        height: scaled_height(info, w),
+        path: output_name(info, &["og", &boxes_part(&key.rendition.redact), &boxes_part(&key.boxes)], w, "jpg"),
+        encoding: Encoding::Jpeg,
+        bytes: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn info(w: u32, h: u32, format: ImageFormat) -> ImageInfo {
+        ImageInfo {
+            key: "cat/t/step-01.png".into(),
+            source: PathBuf::from("x"),
+            width: w,
+            height: h,
+            format,
+            bytes: 1,
+            hash: "0123456789abcdef".into(),
+        }
+    }
+
+    fn settings() -> ImageSettings {
+        ImageSettings { widths: vec![480, 960], max_file_bytes: 1 << 20, max_pixels: 1 << 30 }
+    }
+
+    #[test]
+    fn never_upscales_and_keeps_the_original() {
+        let key = rendition_key("cat/t/step-01.png", &[]);
+        let r = plan_rendition(&info(540, 1170, ImageFormat::Png), &key, &settings());
+        let widths: Vec<u32> = r.variants.iter().map(|v| v.width).collect();
+        assert_eq!(widths, vec![480, 540]);
+        assert_eq!(r.variants[0].height, 1040);
+        assert_eq!(r.full().encoding, Encoding::Original);
+        assert_eq!(r.webp.len(), 2);
+        assert!(r.variants[0].path.starts_with("img/step-01-480."));
+        assert!(r.variants[0].path.ends_with(".png"));
+    }
+
+    #[test]
+    fn redaction_changes_every_name_and_forbids_the_original() {
+        let plain = plan_rendition(&info(1080, 2340, ImageFormat::Png), &rendition_key("k", &[]), &settings());
+        let rect = Rect { x: 0.1, y: 0.1, w: 0.2, h: 0.05, label: None };
+        let redacted = plan_rendition(&info(1080, 2340, ImageFormat::Png), &rendition_key("k", &[rect]), &settings());
+        assert_eq!(redacted.full().encoding, Encoding::Png, "original pixels never reach the output");
+        for (a, b) in plain.variants.iter().zip(&redacted.variants) {
+            assert_ne!(a.path, b.path);
+        }
+    }
+
+    #[test]
+    fn jpeg_sources_get_no_webp() {
+        let r = plan_rendition(&info(2000, 1000, ImageFormat::Jpeg), &rendition_key("k", &[]), &settings());
+        assert!(r.webp.is_empty());
+        assert_eq!(r.variants.iter().map(|v| v.width).collect::<Vec<_>>(), vec![480, 960, 2000]);
+        assert!(r.variants[0].path.ends_with(".jpg"));
+    }
+}

@@ -1,0 +1,342 @@
+//! Making the planned image files: decode, redact, resize, encode, cache.
+//!
+//! Work is grouped by source file, so each screenshot is decoded at most once, and the
+//! groups run in parallel on every core; peak memory is a few decoded screenshots per
+//! core, whatever the number of images. A file already in the cache (its name is a hash
+//! of its inputs) is reused without decoding anything.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use fast_image_resize as fir;
+use image::{ImageEncoder, RgbaImage};
+use rayon::prelude::*;
+
+use super::{Box4, Encoding, ImagePlan, OgKey, RenditionKey, Variant};
+use crate::model::{ImageFormat, ImageInfo, Site};
+
+/// WebP is offered only when it saves at least this share of the PNG bytes.
+const WEBP_MIN_SAVING: f64 = 0.10;
+const JPEG_QUALITY: u8 = 84;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImageStats {
+    /// Source screenshots that had to be decoded.
+    pub decoded: usize,
+    /// Files encoded in this build.
+    pub made: usize,
+    /// Files taken from the cache (or copied unchanged from the source).
+    pub reused: usize,
+    pub source_bytes: u64,
+    pub output_bytes: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    #[error("{path}: {message}")]
+    Image { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// What one source file must produce.
+#[derive(Default)]
+struct SourceWork<'a> {
+    renditions: Vec<(&'a RenditionKey, &'a [Variant], &'a [Variant])>,
+    og: Vec<(&'a OgKey, &'a Variant)>,
+}
+
+/// Makes every planned file that is not in `cache` yet, then records sizes in the plan
+/// and decides where WebP pays.
+pub fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result<ImageStats, ProcessError> {
+    std::fs::create_dir_all(cache).map_err(|source| ProcessError::Io { path: cache.to_path_buf(), source })?;
+    let mut by_source: BTreeMap<&str, SourceWork<'_>> = BTreeMap::new();
+    for (key, r) in &plan.renditions {
+        by_source.entry(&key.image).or_default().renditions.push((key, &r.variants, &r.webp));
+    }
+    for (key, v) in &plan.og {
+        by_source.entry(&key.rendition.image).or_default().og.push((key, v));
+    }
+    let work: Vec<(&str, SourceWork<'_>)> = by_source.into_iter().collect();
+    let results: Result<Vec<ImageStats>, ProcessError> = work
+        .par_iter()
+        .map(|(image, work)| match site.images.get(*image) {
+            Some(info) => process_source(info, work, cache),
+            None => Ok(ImageStats::default()),
+        })
+        .collect();
+    let mut stats = results?.into_iter().fold(ImageStats::default(), |mut a, s| {
+        a.decoded += s.decoded;
+        a.made += s.made;
+        a.reused += s.reused;
+        a
+    });
+
+    // Sizes, now that every file exists; then the WebP decision per rendition.
+    let size_of = |v: &Variant, info: Option<&ImageInfo>| -> u64 {
+        match v.encoding {
+            Encoding::Original => info.map_or(0, |i| i.bytes),
+            _ => std::fs::metadata(cache.join(file_name(&v.path))).map_or(0, |m| m.len()),
+        }
+    };
+    for (key, r) in plan.renditions.iter_mut() {
+        let info = site.images.get(&key.image);
+        for v in r.variants.iter_mut().chain(r.webp.iter_mut()) {
+            v.bytes = size_of(v, info);
+        }
+        let main: u64 = r.variants.iter().map(|v| v.bytes).sum();
+        let webp: u64 = r.webp.iter().map(|v| v.bytes).sum();
+        r.use_webp = !r.webp.is_empty() && (webp as f64) < main as f64 * (1.0 - WEBP_MIN_SAVING);
+    }
+    for (key, v) in plan.og.iter_mut() {
+        v.bytes = size_of(v, site.images.get(&key.rendition.image));
+    }
+    stats.source_bytes = site.images.values().map(|i| i.bytes).sum();
+    stats.output_bytes = plan.files().map(|v| v.bytes).sum();
+    Ok(stats)
+}
+
+/// Copies every planned file into the output folder.
+pub fn place(site: &Site, plan: &ImagePlan, cache: &Path, out: &Path) -> Result<(), ProcessError> {
+    let mut originals: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (key, r) in &plan.renditions {
+        if let (Some(info), Some(v)) = (site.images.get(&key.image), r.variants.last())
+            && v.encoding == Encoding::Original
+        {
+            originals.insert(&v.path, &info.source);
+        }
+    }
+    let files: Vec<&Variant> = plan.files().collect();
+    files.par_iter().try_for_each(|v| {
+        let from = match originals.get(v.path.as_str()) {
+            Some(src) => src.to_path_buf(),
+            None => cache.join(file_name(&v.path)),
+        };
+        let to = out.join(&v.path);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| ProcessError::Io { path: parent.to_path_buf(), source })?;
+        }
+        std::fs::copy(&from, &to).map(|_| ()).map_err(|source| ProcessError::Io { path: from, source })
+    })
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Result<ImageStats, ProcessError> {
+    let mut stats = ImageStats::default();
+    let missing = |v: &Variant| v.encoding != Encoding::Original && !cache.join(file_name(&v.path)).exists();
+    let needs_work = work.renditions.iter().any(|(_, main, webp)| main.iter().chain(webp.iter()).any(missing))
+        || work.og.iter().any(|(_, v)| missing(v));
+    let reusable = work
+        .renditions
+        .iter()
+        .flat_map(|(_, m, w)| m.iter().chain(w.iter()))
+        .chain(work.og.iter().map(|(_, v)| *v))
+        .filter(|v| !missing(v))
+        .count();
+    stats.reused = reusable;
+    if !needs_work {
+        return Ok(stats);
+    }
+    let source = decode(info)?;
+    stats.decoded = 1;
+    let has_alpha = source.pixels().any(|p| p.0[3] != 255);
+    for (key, main, webp) in &work.renditions {
+        let base = redacted(&source, &key.redact);
+        for v in main.iter().chain(webp.iter()) {
+            if !missing(v) {
+                continue;
+            }
+            let pixels = resized(&base, v.width, v.height);
+            let bytes = encode(&pixels, v.encoding, has_alpha, info)?;
+            store(cache, &v.path, &bytes)?;
+            stats.made += 1;
+        }
+    }
+    for (key, v) in &work.og {
+        if !missing(v) {
+            continue;
+        }
+        let base = redacted(&source, &key.rendition.redact);
+        let mut pixels = resized(&base, v.width, v.height);
+        draw_boxes(&mut pixels, &key.boxes);
+        let bytes = encode(&pixels, Encoding::Jpeg, false, info)?;
+        store(cache, &v.path, &bytes)?;
+        stats.made += 1;
+    }
+    Ok(stats)
+}
+
+fn decode(info: &ImageInfo) -> Result<RgbaImage, ProcessError> {
+    let err = |message: String| ProcessError::Image { path: info.source.clone(), message };
+    let bytes = std::fs::read(&info.source).map_err(|source| ProcessError::Io { path: info.source.clone(), source })?;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes));
+    reader.set_format(match info.format {
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::WebP => image::ImageFormat::WebP,
+    });
+    let mut limits = image::Limits::default();
+    limits.max_alloc =
+        Some((u64::from(info.width) * u64::from(info.height)).saturating_mul(8).saturating_add(64 << 20));
+    reader.limits(limits);
+    reader.decode().map(|img| img.to_rgba8()).map_err(|e| err(format!("cannot decode: {e}")))
+}
+
+/// A copy with each region blocked out by a coarse mosaic: the original pixels of the
+/// region cannot be recovered from any output made from it.
+pub fn redacted<'a>(source: &'a RgbaImage, boxes: &[Box4]) -> std::borrow::Cow<'a, RgbaImage> {
+    if boxes.is_empty() {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut img = source.clone();
+    let (w, h) = img.dimensions();
+    let block = (w / 36).max(10);
+    for b in boxes {
+        let (x0, y0) = (frac(b[0], w), frac(b[1], h));
+        let (x1, y1) = ((frac(b[0] + b[2], w)).min(w), (frac(b[1] + b[3], h)).min(h));
+        let mut by = y0;
+        while by < y1 {
+            let mut bx = x0;
+            let ey = (by + block).min(y1);
+            while bx < x1 {
+                let ex = (bx + block).min(x1);
+                let mut sum = [0u64; 4];
+                let mut n = 0u64;
+                for y in by..ey {
+                    for x in bx..ex {
+                        let p = img.get_pixel(x, y).0;
+                        for c in 0..4 {
+                            sum[c] += u64::from(p[c]);
+                        }
+                        n += 1;
+                    }
+                }
+                let avg = image::Rgba(sum.map(|s| (s / n.max(1)) as u8));
+                for y in by..ey {
+                    for x in bx..ex {
+                        img.put_pixel(x, y, avg);
+                    }
+                }
+                bx = ex;
+            }
+            by = ey;
+        }
+    }
+    std::borrow::Cow::Owned(img)
+}
+
+fn frac(v: u16, size: u32) -> u32 {
+    ((u64::from(v) * u64::from(size) + 5_000) / 10_000) as u32
+}
+
+/// High-quality downscale (Lanczos3, alpha-aware), which keeps small UI text legible.
+fn resized(src: &RgbaImage, width: u32, height: u32) -> RgbaImage {
+    if src.width() == width && src.height() == height {
+        return src.clone();
+    }
+    let from = fir::images::ImageRef::new(src.width(), src.height(), src.as_raw(), fir::PixelType::U8x4);
+    let mut to = fir::images::Image::new(width, height, fir::PixelType::U8x4);
+    let options = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    match from {
+        Ok(from) if fir::Resizer::new().resize(&from, &mut to, &options).is_ok() => {
+            RgbaImage::from_raw(width, height, to.into_vec())
+                .unwrap_or_else(|| image::imageops::resize(src, width, height, image::imageops::FilterType::Lanczos3))
+        }
+        // Not expected for valid sizes; the slower resizer is always correct.
+        _ => image::imageops::resize(src, width, height, image::imageops::FilterType::Lanczos3),
+    }
+}
+
+/// Red outlines with a white outer ring, visible on light and dark screenshots.
+fn draw_boxes(img: &mut RgbaImage, boxes: &[Box4]) {
+    let (w, h) = img.dimensions();
+    let t = (w / 160).max(3);
+    for b in boxes {
+        let (x0, y0) = (frac(b[0], w), frac(b[1], h));
+        let (x1, y1) = (frac(b[0] + b[2], w).min(w.saturating_sub(1)), frac(b[1] + b[3], h).min(h.saturating_sub(1)));
+        for (ring, color) in [(t + 2, [255, 255, 255, 255]), (t, [230, 40, 40, 255])] {
+            for y in y0.saturating_sub(ring)..=(y1 + ring).min(h - 1) {
+                for x in x0.saturating_sub(ring)..=(x1 + ring).min(w - 1) {
+                    let inside = x >= x0 + ring.min(t)
+                        && x + ring.min(t) <= x1
+                        && y >= y0 + ring.min(t)
+                        && y + ring.min(t) <= y1;
+                    let on_band = !inside && (x + ring >= x0 && x <= x1 + ring && y + ring >= y0 && y <= y1 + ring);
+                    let near = x + t >= x0 && x <= x1 + t && y + t >= y0 && y <= y1 + t;
+                    if on_band && (ring == t || !near) {
+                        img.put_pixel(x, y, image::Rgba(color));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn encode(img: &RgbaImage, encoding: Encoding, has_alpha: bool, info: &ImageInfo) -> Result<Vec<u8>, ProcessError> {
+    let (w, h) = img.dimensions();
+    let mut out = Vec::new();
+    let rgb;
+    let (data, color): (&[u8], image::ExtendedColorType) = if has_alpha && encoding != Encoding::Jpeg {
+        (img.as_raw(), image::ExtendedColorType::Rgba8)
+    } else {
+        rgb = image::DynamicImage::ImageRgba8(img.clone()).to_rgb8();
+        (rgb.as_raw(), image::ExtendedColorType::Rgb8)
+    };
+    let result = match encoding {
+        // fdeflate's fast mode: within a few percent of zlib's best for flat UI
+        // screenshots, at a fraction of the time.
+        Encoding::Png | Encoding::Original => image::codecs::png::PngEncoder::new_with_quality(
+            &mut out,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::Adaptive,
+        )
+        .write_image(data, w, h, color),
+        Encoding::WebP => image::codecs::webp::WebPEncoder::new_lossless(&mut out).write_image(data, w, h, color),
+        Encoding::Jpeg => {
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).write_image(data, w, h, color)
+        }
+    };
+    result
+        .map(|_| out)
+        .map_err(|e| ProcessError::Image { path: info.source.clone(), message: format!("cannot encode: {e}") })
+}
+
+/// Writes a cache entry atomically (parallel builds may race on the same name).
+fn store(cache: &Path, path: &str, bytes: &[u8]) -> Result<(), ProcessError> {
+    let name = file_name(path);
+    let tmp = cache.join(format!(".{name}.{}.tmp", std::process::id()));
+    let dest = cache.join(name);
+    std::fs::write(&tmp, bytes).map_err(|source| ProcessError::Io { path: tmp.clone(), source })?;
+    std::fs::rename(&tmp, &dest).map_err(|source| ProcessError::Io { path: dest, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_replaces_the_pixels_of_the_region() {
+        let mut img = RgbaImage::from_pixel(100, 100, image::Rgba([255, 255, 255, 255]));
+        // "Text": alternating black pixels inside the region.
+        for x in (20..60).step_by(2) {
+            img.put_pixel(x, 30, image::Rgba([0, 0, 0, 255]));
+        }
+        let out = redacted(&img, &[[2_000, 2_500, 4_000, 1_000]]);
+        for x in 20..60 {
+            assert_ne!(out.get_pixel(x, 30).0, [0, 0, 0, 255], "no original text pixel survives");
+        }
+        assert_eq!(out.get_pixel(5, 5).0, [255, 255, 255, 255], "outside is untouched");
+    }
+
+    #[test]
+    fn boxes_are_drawn_in_red() {
+        let mut img = RgbaImage::from_pixel(200, 200, image::Rgba([255, 255, 255, 255]));
+        draw_boxes(&mut img, &[[2_500, 2_500, 5_000, 5_000]]);
+        assert_eq!(img.get_pixel(50, 100).0, [230, 40, 40, 255]);
+        assert_eq!(img.get_pixel(100, 100).0, [255, 255, 255, 255], "the inside stays clear");
+    }
+}
