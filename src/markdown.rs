@@ -9,6 +9,16 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Renders a text as inline HTML (no wrapping `<p>`; paragraphs are joined by `<br>`).
 pub fn to_html(text: &str) -> String {
+    render(text, true)
+}
+
+/// Like [`to_html`], with links shown as their text: for titles and labels, which the
+/// page puts inside links of its own (a link inside a link is invalid HTML).
+pub fn to_html_without_links(text: &str) -> String {
+    render(text, false)
+}
+
+fn render(text: &str, allow_links: bool) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     let mut pending = String::new();
     let mut paragraphs = 0;
@@ -39,7 +49,7 @@ pub fn to_html(text: &str) -> String {
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
                 Tag::Link { dest_url, title, .. } => {
-                    let safe = is_safe_url(&dest_url);
+                    let safe = allow_links && is_safe_url(&dest_url);
                     link_stack.push(safe);
                     if safe {
                         out.push_str("<a href=\"");
@@ -214,6 +224,11 @@ mod tests {
         assert_eq!(to_html("[click]( JaVaScRiPt:alert(1))"), "click");
         assert_eq!(to_html("[x](data:text/html,hi)"), "x");
         assert!(!to_html("![a](javascript:alert(1))").contains("javascript"));
+    }
+
+    #[test]
+    fn titles_lose_their_links_but_keep_the_text() {
+        assert_eq!(to_html_without_links("see [help](https://example.com) **now**"), "see help <strong>now</strong>");
     }
 
     #[test]

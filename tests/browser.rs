@@ -21,30 +21,32 @@ fn chromium() -> PathBuf {
     panic!("browser tests need Chromium: install it with `apt-get install chromium` (or set STEPWISE_CHROMIUM)");
 }
 
-/// Collects layout facts once the page (and its eager images) has loaded.
-const MEASURE: &str = r#"<script>
-addEventListener("load", function () {
-  var doc = document.documentElement;
+/// A wrapper page: the page under test in an iframe of the wanted width (headless
+/// Chromium will not make its window narrower than 500 px), measured once it has loaded.
+const WRAPPER: &str = r#"<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="index.html" style="width:WIDTHpx;height:900px;border:0"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var win = this.contentWindow, doc = win.document;
   var rect = function (el) { var r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right), Math.round(r.top), Math.round(r.bottom)]; };
   var out = {
-    scrollWidth: doc.scrollWidth,
-    innerWidth: window.innerWidth,
-    images: Array.prototype.map.call(document.querySelectorAll(".steps img"), function (i) { return {box: rect(i), loaded: i.complete && i.naturalWidth > 0, lazy: i.loading === "lazy"}; }),
-    callouts: Array.prototype.map.call(document.querySelectorAll(".callout"), function (c) { return {box: rect(c), image: rect(c.closest(".shot-frame").querySelector("img")), visible: getComputedStyle(c).display !== "none"}; }),
-    overflowing: Array.prototype.filter.call(document.querySelectorAll("main *"), function (el) { return el.getBoundingClientRect().right > window.innerWidth + 1; }).map(function (el) { return el.tagName + "." + el.className; }).slice(0, 5),
-    stepsFont: getComputedStyle(document.querySelector(".steps") || document.body).fontFamily
+    scrollWidth: doc.documentElement.scrollWidth,
+    innerWidth: win.innerWidth,
+    images: Array.prototype.map.call(doc.querySelectorAll(".steps img"), function (i) { return {box: rect(i), loaded: i.complete && i.naturalWidth > 0, lazy: i.loading === "lazy"}; }),
+    callouts: Array.prototype.map.call(doc.querySelectorAll(".callout"), function (c) { return {box: rect(c), image: rect(c.closest(".shot-frame").querySelector("img")), visible: win.getComputedStyle(c).display !== "none"}; }),
+    overflowing: Array.prototype.filter.call(doc.querySelectorAll("body *"), function (el) { return el.getBoundingClientRect().right > win.innerWidth + 1; }).map(function (el) { return el.tagName + "." + el.className; }).slice(0, 5)
   };
   var pre = document.createElement("pre");
   pre.id = "stepwise-measure";
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 });
-</script>"#;
+</script></body></html>"#;
 
 fn measure(page: &Path, width: u32) -> serde_json::Value {
-    let html = std::fs::read_to_string(page).unwrap();
+    assert!(page.ends_with("index.html"));
     let probe = page.with_file_name("measure.html");
-    std::fs::write(&probe, html.replace("</body>", &format!("{MEASURE}</body>"))).unwrap();
+    std::fs::write(&probe, WRAPPER.replace("WIDTH", &width.to_string())).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium())
         .args([
@@ -56,8 +58,10 @@ fn measure(page: &Path, width: u32) -> serde_json::Value {
             "--disable-sync",
             "--no-first-run",
             "--hide-scrollbars",
+            // The wrapper reads the framed page's DOM: both are file:// pages.
+            "--allow-file-access-from-files",
             "--virtual-time-budget=5000",
-            &format!("--window-size={width},900"),
+            "--window-size=1400,1000",
             &format!("--user-data-dir={}", profile.path().display()),
             "--dump-dom",
         ])
@@ -70,8 +74,12 @@ fn measure(page: &Path, width: u32) -> serde_json::Value {
     });
     let json = &dom[start + "<pre id=\"stepwise-measure\">".len()..];
     let json = &json[..json.find("</pre>").unwrap()];
-    serde_json::from_str(&json.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
-        .unwrap()
+    let m: serde_json::Value = serde_json::from_str(
+        &json.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"),
+    )
+    .unwrap();
+    assert_eq!(m["innerWidth"].as_i64(), Some(i64::from(width)), "the page was not laid out at {width}px: {m}");
+    m
 }
 
 #[test]
@@ -129,5 +137,6 @@ fn index_and_example_pages_fit_a_small_phone() {
     ] {
         let m = measure(&site.root.join("public").join(page), 320);
         assert_eq!(m["scrollWidth"], m["innerWidth"], "{page} scrolls sideways at 320px: {}", m["overflowing"]);
+        assert_eq!(m["overflowing"], serde_json::json!([]), "{page} at 320px: content is cut off");
     }
 }

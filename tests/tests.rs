@@ -9,3 +9,4 @@ mod browser;
 mod build;
 mod cli;
 mod errors;
+mod images;

@@ -78,18 +78,22 @@ pub struct Variant {
 pub struct Rendition {
     pub width: u32,
     pub height: u32,
-    /// Ascending width; the last one is full size.
+    /// The `srcset`, ascending width; the last one is full width.
     pub variants: Vec<Variant>,
-    /// Lossless WebP of the same widths, for PNG sources.
+    /// Lossless WebP twins of the re-encoded variants (PNG sources only).
     pub webp: Vec<Variant>,
     /// Whether the WebP files are worth offering (smaller than the PNGs by enough).
     pub use_webp: bool,
+    /// The source file unchanged, for "view full size" (none when something is redacted:
+    /// the original pixels must never reach the output).
+    pub original: Option<Variant>,
 }
 
 impl Rendition {
+    /// The file to open at full size.
     pub fn full(&self) -> &Variant {
-        // A plan always has at least the full-size variant.
-        &self.variants[self.variants.len() - 1]
+        // A plan always has at least the full-width variant.
+        self.original.as_ref().unwrap_or(&self.variants[self.variants.len() - 1])
     }
 }
 
@@ -104,7 +108,11 @@ impl ImagePlan {
     pub fn files(&self) -> impl Iterator<Item = &Variant> {
         self.renditions
             .values()
-            .flat_map(|r| r.variants.iter().chain(r.webp.iter().filter(move |_| r.use_webp)))
+            .flat_map(|r| {
+                // The original may also be the full-width entry of the srcset: list it once.
+                let original = r.original.iter().filter(|o| !r.variants.iter().any(|v| v.path == o.path));
+                r.variants.iter().chain(r.webp.iter().filter(move |_| r.use_webp)).chain(original)
+            })
             .chain(self.og.values())
     }
 }
@@ -178,11 +186,14 @@ fn boxes_part(boxes: &[Box4]) -> String {
     boxes.iter().map(|b| format!("{},{},{},{}", b[0], b[1], b[2], b[3])).collect::<Vec<_>>().join(";")
 }
 
+/// Smaller variants must save at least this share of the width to be worth a file.
+const MIN_STEP: f64 = 0.8;
+/// A PNG at or under this many bytes per pixel is already compressed better than a
+/// re-encode would manage (drawn mockups, optimised exports): it is served as it is.
+const COMPACT_PNG_BYTES_PER_PIXEL: f64 = 0.1;
+
 fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings) -> Rendition {
     let redact = boxes_part(&key.redact);
-    let mut widths: Vec<u32> = settings.widths.iter().copied().filter(|&w| w < info.width).collect();
-    widths.push(info.width);
-    let main_ext = info.format.extension();
     let variant = |w: u32, ext: &str, encoding: Encoding| Variant {
         width: w,
         height: scaled_height(info, w),
@@ -190,23 +201,33 @@ fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings
         encoding,
         bytes: 0,
     };
-    let variants = widths
+    let reencoded = match info.format {
+        ImageFormat::Png => Encoding::Png,
+        ImageFormat::Jpeg => Encoding::Jpeg,
+        ImageFormat::WebP => Encoding::WebP,
+    };
+    let ext = info.format.extension();
+    let original = key.redact.is_empty().then(|| variant(info.width, ext, Encoding::Original));
+    let bytes_per_pixel = info.bytes as f64 / (f64::from(info.width) * f64::from(info.height));
+    let serve_original =
+        original.is_some() && (info.format != ImageFormat::Png || bytes_per_pixel <= COMPACT_PNG_BYTES_PER_PIXEL);
+
+    let mut variants: Vec<Variant> = settings
+        .widths
         .iter()
-        .map(|&w| {
-            if w == info.width && key.redact.is_empty() {
-                variant(w, main_ext, Encoding::Original)
-            } else {
-                let enc = match info.format {
-                    ImageFormat::Png => Encoding::Png,
-                    ImageFormat::Jpeg => Encoding::Jpeg,
-                    ImageFormat::WebP => Encoding::WebP,
-                };
-                variant(w, main_ext, enc)
-            }
-        })
+        .filter(|&&w| f64::from(w) <= f64::from(info.width) * MIN_STEP)
+        .map(|&w| variant(w, ext, reencoded))
         .collect();
+    variants.push(match (&original, serve_original) {
+        (Some(o), true) => o.clone(),
+        _ => variant(info.width, ext, reencoded),
+    });
     let webp = if info.format == ImageFormat::Png {
-        widths.iter().map(|&w| variant(w, "webp", Encoding::WebP)).collect()
+        variants
+            .iter()
+            .filter(|v| v.encoding == Encoding::Png)
+            .map(|v| variant(v.width, "webp", Encoding::WebP))
+            .collect()
     } else {
         Vec::new()
     };
@@ -217,6 +238,7 @@ fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings
         webp,
         // Decided by processing, once the sizes are known.
         use_webp: false,
+        original,
     }
 }
 
@@ -255,14 +277,22 @@ mod tests {
     #[test]
     fn never_upscales_and_keeps_the_original() {
         let key = rendition_key("cat/t/step-01.png", &[]);
-        let r = plan_rendition(&info(540, 1170, ImageFormat::Png), &key, &settings());
+        let mut big = info(1080, 2340, ImageFormat::Png);
+        big.bytes = 600_000;
+        let r = plan_rendition(&big, &key, &settings());
         let widths: Vec<u32> = r.variants.iter().map(|v| v.width).collect();
-        assert_eq!(widths, vec![480, 540]);
+        // 960 is too close to 1080 to pay for a file of its own.
+        assert_eq!(widths, vec![480, 1080]);
         assert_eq!(r.variants[0].height, 1040);
-        assert_eq!(r.full().encoding, Encoding::Original);
+        assert_eq!(r.variants[1].encoding, Encoding::Png, "a heavy PNG is re-encoded at full width");
+        assert_eq!(r.full().encoding, Encoding::Original, "full size opens the original");
         assert_eq!(r.webp.len(), 2);
         assert!(r.variants[0].path.starts_with("img/step-01-480."));
         assert!(r.variants[0].path.ends_with(".png"));
+
+        let small = plan_rendition(&info(540, 1170, ImageFormat::Png), &key, &settings());
+        assert_eq!(small.variants.len(), 1, "480 is too close to 540");
+        assert_eq!(small.variants[0].encoding, Encoding::Original, "a compact PNG is served as it is");
     }
 
     #[test]
@@ -271,6 +301,8 @@ mod tests {
         let rect = Rect { x: 0.1, y: 0.1, w: 0.2, h: 0.05, label: None };
         let redacted = plan_rendition(&info(1080, 2340, ImageFormat::Png), &rendition_key("k", &[rect]), &settings());
         assert_eq!(redacted.full().encoding, Encoding::Png, "original pixels never reach the output");
+        assert!(redacted.original.is_none());
+        assert!(redacted.variants.iter().all(|v| v.encoding != Encoding::Original));
         for (a, b) in plain.variants.iter().zip(&redacted.variants) {
             assert_ne!(a.path, b.path);
         }
@@ -281,6 +313,7 @@ mod tests {
         let r = plan_rendition(&info(2000, 1000, ImageFormat::Jpeg), &rendition_key("k", &[]), &settings());
         assert!(r.webp.is_empty());
         assert_eq!(r.variants.iter().map(|v| v.width).collect::<Vec<_>>(), vec![480, 960, 2000]);
+        assert_eq!(r.variants[2].encoding, Encoding::Original);
         assert!(r.variants[0].path.ends_with(".jpg"));
     }
 }

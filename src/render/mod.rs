@@ -253,6 +253,15 @@ impl Renderer {
         TextView { html: markdown::to_html(r.text), fallback_lang: r.is_fallback.then(|| html_lang(r.lang)) }
     }
 
+    /// A title or label: the page wraps it in a link of its own, so its links become text.
+    fn title(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
+        let r = text.get(lang, site.source_lang());
+        TextView {
+            html: markdown::to_html_without_links(r.text),
+            fallback_lang: r.is_fallback.then(|| html_lang(r.lang)),
+        }
+    }
+
     fn plain(&self, site: &Site, text: &Localized, lang: &str) -> String {
         markdown::to_plain(text.get(lang, site.source_lang()).text)
     }
@@ -272,7 +281,7 @@ impl Renderer {
         let t = &site.tutorials[idx];
         let category = site.categories.get(&t.category);
         QuestionItem {
-            title: self.text(site, &t.title, lang),
+            title: self.title(site, &t.title, lang),
             href: link(from_dir, &urls::tutorial_dir(lang, &t.id)),
             category: category.map(|c| self.plain(site, &c.title, lang)).unwrap_or_default(),
             category_href: link(from_dir, &urls::category_dir(lang, &t.category)),
@@ -368,7 +377,7 @@ impl Renderer {
         let questions =
             under.iter().take(INDEX_QUESTIONS_PER_CATEGORY).map(|&i| self.question(site, lang, dir, i)).collect();
         CategorySection {
-            title: self.text(site, &c.title, lang),
+            title: self.title(site, &c.title, lang),
             href: link(dir, &urls::category_dir(lang, path)),
             count: under.len(),
             description: c.description.as_ref().map(|d| self.text(site, d, lang)),
@@ -386,7 +395,7 @@ impl Renderer {
                     .map(|p| {
                         let c = &site.categories[p];
                         CategoryItem {
-                            title: self.text(site, &c.title, lang),
+                            title: self.title(site, &c.title, lang),
                             href: link(dir, &urls::category_dir(lang, p)),
                             count: site.count_under(p),
                             description: c.description.as_ref().map(|d| self.text(site, d, lang)),
@@ -413,7 +422,7 @@ impl Renderer {
         ctx.insert(
             "category",
             &json!({
-                "title": self.text(site, &c.title, lang),
+                "title": self.title(site, &c.title, lang),
                 "description": c.description.as_ref().map(|d| self.text(site, d, lang)),
                 "count": site.count_under(path),
             }),
@@ -474,7 +483,7 @@ impl Renderer {
                 untranslated += 1;
             }
         };
-        let title = self.text(site, &t.title, lang);
+        let title = self.title(site, &t.title, lang);
         count(&title);
         let summary = t.summary.as_ref().map(|s| self.text(site, s, lang));
         if let Some(s) = &summary {
@@ -510,7 +519,13 @@ impl Renderer {
                         src: link(&dir, &fallback.path),
                         srcset: srcset(&rendition.variants),
                         webp_srcset: rendition.use_webp.then(|| srcset(&rendition.webp)),
-                        sizes: format!("(min-width: 760px) 340px, min(calc(100vw - 4rem), {}px)", rendition.width),
+                        // Phones: the column minus the timeline's gutter, and never wider than
+                        // the 70vh height cap allows for this aspect ratio.
+                        sizes: format!(
+                            "(min-width: 760px) 340px, min(calc(100vw - 5.25rem), {:.1}vh, {}px)",
+                            70.0 * f64::from(rendition.width) / f64::from(rendition.height),
+                            rendition.width
+                        ),
                         full: link(&dir, &rendition.full().path),
                         width: rendition.width,
                         height: rendition.height,
@@ -526,7 +541,7 @@ impl Renderer {
                                 top: pct(r.y),
                                 width: pct(r.w),
                                 height: pct(r.h),
-                                label: r.label.as_ref().map(|l| self.text(site, l, lang)),
+                                label: r.label.as_ref().map(|l| self.title(site, l, lang)),
                             })
                             .collect(),
                     })
@@ -550,7 +565,7 @@ impl Renderer {
         let author = t.author.as_ref().and_then(|a| site.authors.get(a)).map(|a| {
             let name_plain = self.plain(site, &a.name, lang);
             AuthorView {
-                name: self.text(site, &a.name, lang),
+                name: self.title(site, &a.name, lang),
                 initial: name_plain.chars().next().map(String::from).unwrap_or_default(),
                 bio: a.bio.as_ref().map(|b| self.text(site, b, lang)),
             }
