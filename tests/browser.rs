@@ -26,8 +26,18 @@ fn chromium() -> PathBuf {
 const WRAPPER: &str = r#"<!DOCTYPE html><html><body style="margin:0">
 <iframe id="f" src="index.html" style="width:WIDTHpx;height:900px;border:0"></iframe>
 <script>
+function ready(doc) {
+  return Array.prototype.every.call(doc.querySelectorAll("img:not([loading=lazy])"), function (i) { return i.complete && i.naturalWidth > 0; });
+}
 document.getElementById("f").addEventListener("load", function () {
-  var win = this.contentWindow, doc = win.document;
+  var frame = this, tries = 0;
+  (function wait() {
+    if (!ready(frame.contentWindow.document) && tries++ < 100) { setTimeout(wait, 50); return; }
+    measure(frame.contentWindow);
+  })();
+});
+function measure(win) {
+  var doc = win.document;
   var rect = function (el) { var r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right), Math.round(r.top), Math.round(r.bottom)]; };
   var out = {
     scrollWidth: doc.documentElement.scrollWidth,
@@ -40,7 +50,7 @@ document.getElementById("f").addEventListener("load", function () {
   pre.id = "stepwise-measure";
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
-});
+}
 </script></body></html>"#;
 
 fn measure(page: &Path, width: u32) -> serde_json::Value {
@@ -60,7 +70,7 @@ fn measure(page: &Path, width: u32) -> serde_json::Value {
             "--hide-scrollbars",
             // The wrapper reads the framed page's DOM: both are file:// pages.
             "--allow-file-access-from-files",
-            "--virtual-time-budget=5000",
+            "--virtual-time-budget=10000",
             "--window-size=1400,1000",
             &format!("--user-data-dir={}", profile.path().display()),
             "--dump-dom",

@@ -131,19 +131,19 @@ fn social_card_is_the_first_screenshot_with_its_boxes() {
     let og = tags_with(&html, "meta", "og:image\"");
     assert_eq!(og.len(), 1, "{html}");
     let url = attr(og[0], "content").unwrap();
-    assert!(url.starts_with("https://help.example.com/img/big-960.") && url.ends_with(".jpg"), "{url}");
+    assert!(url.starts_with("https://help.example.com/img/big-640.") && url.ends_with(".jpg"), "{url}");
     let file = site.root.join("public").join(url.trim_start_matches("https://help.example.com/"));
     let card = image::open(&file).unwrap().to_rgb8();
-    assert_eq!(card.width(), 960);
+    assert_eq!(card.width(), 640);
     // The highlight box (x 0.1..0.4, y 0.1) is drawn in red on its top edge: 1080x1600
-    // scaled to 960 wide puts it at y = 0.1 * 1422 = 142.
-    let red = (100..380)
+    // scaled to 640 wide puts it at y = 0.1 * 948 = 95, x from 64 to 256.
+    let red = (70..250)
         .filter(|&x| {
-            let p = card.get_pixel(x, 142).0;
+            let p = card.get_pixel(x, 95).0;
             p[0] > 150 && p[1] < 100 && p[2] < 100
         })
         .count();
-    assert!(red > 250, "the box's top edge is red: {red} of 280 columns");
+    assert!(red > 170, "the box's top edge is red: {red} of 180 columns");
     assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
 }
 

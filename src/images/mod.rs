@@ -23,8 +23,8 @@ pub const CACHE_DIR: &str = ".stepwise-cache";
 /// so stale cache entries are never reused.
 const PIPELINE_VERSION: &str = "stepwise-img-1";
 
-/// The widest social-card image; larger is wasted on a preview.
-const OG_MAX_WIDTH: u32 = 960;
+/// The widest social-card image: enough for a large preview card, small to make.
+const OG_MAX_WIDTH: u32 = 640;
 
 /// Hex hash of some bytes (blake3, first 64 bits: plenty to tell screenshots apart).
 pub fn hash_bytes(bytes: &[u8]) -> String {

@@ -19,7 +19,7 @@ use crate::model::{ImageFormat, ImageInfo, Site};
 const WEBP_MIN_SAVING: f64 = 0.10;
 /// NeuQuant's sampling factor: 1 looks at every pixel, 30 at one in thirty. Screenshots
 /// are large flat areas, so sampling loses nothing visible and saves most of the time.
-const QUANT_SAMPLE: i32 = 20;
+const QUANT_SAMPLE: i32 = 30;
 const JPEG_QUALITY: u8 = 84;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +148,9 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
     let has_alpha = source.pixels().any(|p| p.0[3] != 255);
     for (key, main, webp) in &work.renditions {
         let base = redacted(&source, &key.redact);
+        // One palette per rendition, learnt from the full-size pixels and shared by every
+        // width: half the work of learning one per variant, and the sizes look alike.
+        let mut palette: Option<color_quant::NeuQuant> = None;
         for v in main.iter() {
             // The WebP of the same width is made from the same (quantized) pixels.
             let twin = webp.iter().find(|w| w.width == v.width);
@@ -158,7 +161,8 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
             }
             let pixels = resized(&base, v.width, v.height);
             let pixels = if v.encoding == Encoding::Png || twin.is_some() {
-                Quantized::new(&pixels)
+                let nq = palette.get_or_insert_with(|| color_quant::NeuQuant::new(QUANT_SAMPLE, 256, base.as_raw()));
+                Quantized::with(nq, pixels)
             } else {
                 Quantized::none(pixels)
             };
@@ -312,11 +316,9 @@ impl Quantized {
         Quantized { rgba, palette: None }
     }
 
-    fn new(img: &RgbaImage) -> Self {
-        let nq = color_quant::NeuQuant::new(QUANT_SAMPLE, 256, img.as_raw());
-        let indices: Vec<u8> = img.as_raw().chunks_exact(4).map(|p| nq.index_of(p) as u8).collect();
+    fn with(nq: &color_quant::NeuQuant, mut rgba: RgbaImage) -> Self {
+        let indices: Vec<u8> = rgba.as_raw().chunks_exact(4).map(|p| nq.index_of(p) as u8).collect();
         let map = nq.color_map_rgba();
-        let mut rgba = img.clone();
         let buf: &mut [u8] = &mut rgba;
         for (px, &i) in buf.chunks_exact_mut(4).zip(&indices) {
             let at = usize::from(i) * 4;
