@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod theme;
 pub mod tokenize;
 
@@ -133,6 +134,26 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
     }
 }
 
+/// The files that are not pages: sitemap, robots.txt, feeds and search indexes.
+pub fn machine_files(site: &Site) -> Vec<(String, String)> {
+    let mut files = vec![
+        ("sitemap.xml".to_string(), render::feeds::sitemap(site)),
+        ("robots.txt".to_string(), render::feeds::robots(site)),
+    ];
+    let per_lang: Vec<Vec<(String, String)>> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| {
+            let mut f = vec![(format!("{lang}/atom.xml"), render::feeds::atom(site, lang))];
+            f.extend(search::files(site, lang));
+            f
+        })
+        .collect();
+    files.extend(per_lang.into_iter().flatten());
+    files
+}
+
 fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diagnostic {
     let file = site.root.join("templates").join(&e.template);
     Diagnostic::error(file, None, format!("rendering {}: {}", key.output_path(), e.message))
@@ -168,6 +189,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         rendered?;
         for (rel, bytes) in &loaded.theme.static_files {
             output::write_file(staging, rel, bytes).map_err(|e| Failure::io(staging, e.to_string()))?;
+        }
+        for (rel, text) in machine_files(site) {
+            output::write_file(staging, &rel, text.as_bytes()).map_err(|e| Failure::io(staging, e.to_string()))?;
         }
         images::process::place(site, &plan, &cache, staging).map_err(|e| Failure::io(staging, e.to_string()))
     });

@@ -141,6 +141,13 @@ fn flush_text(pending: &mut String, out: &mut String) {
             out.push_str("<span class=\"ui\">");
             escape_into(label.trim(), out);
             out.push_str("</span>");
+            // Keep closing punctuation on the chip's line (no lone "。" on the next one).
+            let after = &rest[after_open + len + close.len_utf8()..];
+            if after.starts_with([
+                '。', '，', '、', '；', '：', '！', '？', '）', '」', '』', '”', '.', ',', ';', ':', '!', '?', ')',
+            ]) {
+                out.push('\u{2060}');
+            }
         } else {
             escape_into(&rest[start..after_open + len + close.len_utf8()], out);
         }
@@ -200,11 +207,11 @@ mod tests {
     fn chinese_and_english_labels_become_chips() {
         assert_eq!(
             to_html("点击【我的】，再点击【账户设置】。"),
-            "点击<span class=\"ui\">我的</span>，再点击<span class=\"ui\">账户设置</span>。"
+            "点击<span class=\"ui\">我的</span>\u{2060}，再点击<span class=\"ui\">账户设置</span>\u{2060}。"
         );
         assert_eq!(
             to_html("click [My], then [Account Settings]"),
-            "click <span class=\"ui\">My</span>, then <span class=\"ui\">Account Settings</span>"
+            "click <span class=\"ui\">My</span>\u{2060}, then <span class=\"ui\">Account Settings</span>"
         );
     }
 

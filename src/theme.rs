@@ -27,9 +27,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "tutorial.html",
     "tags.html",
     "tag.html",
+    "search.html",
+    "404.html",
 );
 
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../themes/default/static/style.css"))];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../themes/default/static/style.css")),
+    ("search.js", include_bytes!("../themes/default/static/search.js")),
+];
 
 pub const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
 

@@ -90,6 +90,17 @@ mod tests {
         assert_eq!(tokens("Amazon's sales reports"), vec!["amazon", "sale", "report"]);
     }
 
+    /// The cases `search.js` is checked against too (tests/browser.rs).
+    #[test]
+    fn shared_cases_with_the_browser() {
+        let cases: Vec<(String, Vec<String>)> =
+            serde_json::from_str(include_str!("../tests/fixtures/search/tokenizer-cases.json")).unwrap();
+        assert!(cases.len() >= 10);
+        for (text, want) in cases {
+            assert_eq!(tokens(&text), want, "{text:?}");
+        }
+    }
+
     #[test]
     fn mixed_text_splits_at_script_changes() {
         assert_eq!(tokens("在Amazon开店"), vec!["在", "amazon", "开店"]);

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::TestSite;
+use crate::util::{TestSite, serve_dir};
 
 fn chromium() -> PathBuf {
     if let Some(p) = std::env::var_os("STEPWISE_CHROMIUM") {
@@ -149,4 +149,115 @@ fn index_and_example_pages_fit_a_small_phone() {
         assert_eq!(m["scrollWidth"], m["innerWidth"], "{page} scrolls sideways at 320px: {}", m["overflowing"]);
         assert_eq!(m["overflowing"], serde_json::json!([]), "{page} at 320px: content is cut off");
     }
+}
+
+/// Runs `script` (which must end by calling `done(value)`) in a page of a served site
+/// and returns `value`. `url` is loaded in an iframe of `width`, reachable as `frame`.
+fn run_in_page(public: &Path, url: &str, width: u32, script: &str) -> serde_json::Value {
+    let port = serve_dir(public);
+    let wrapper = format!(
+        r#"<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="{url}" style="width:{width}px;height:900px;border:0"></iframe>
+<script>
+function done(v) {{ var pre = document.createElement("pre"); pre.id = "stepwise-result"; pre.textContent = JSON.stringify(v); document.body.appendChild(pre); }}
+function waitFor(test, then, tries) {{ tries = tries || 0; var v = test(); if (v || tries > 200) {{ then(v); return; }} setTimeout(function () {{ waitFor(test, then, tries + 1); }}, 25); }}
+document.getElementById("f").addEventListener("load", function () {{
+  var frame = this.contentWindow, doc = frame.document;
+  {script}
+}});
+</script></body></html>"#
+    );
+    std::fs::write(public.join("wrapper.html"), wrapper).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=20000",
+            "--window-size=1400,1000",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+        ])
+        .arg(format!("http://127.0.0.1:{port}/wrapper.html"))
+        .output()
+        .expect("start chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom
+        .find("<pre id=\"stepwise-result\">")
+        .unwrap_or_else(|| panic!("no result in the DOM; chromium said: {}", String::from_utf8_lossy(&out.stderr)));
+    let json = &dom[start + "<pre id=\"stepwise-result\">".len()..];
+    let json = &json[..json.find("</pre>").unwrap()];
+    serde_json::from_str(&json.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+        .unwrap()
+}
+
+#[test]
+fn the_browser_tokenizer_matches_the_indexer() {
+    let site = TestSite::fixture("minimal");
+    assert_eq!(site.build().code, 0);
+    let cases = include_str!("fixtures/search/tokenizer-cases.json");
+    let script = format!(
+        "var cases = {cases}; done(cases.map(function (c) {{ return [c[0], frame.stepwiseSearch.tokens(c[0])]; }}));"
+    );
+    let got = run_in_page(&site.root.join("public"), "/zh/", 800, &script);
+    let want: serde_json::Value = serde_json::from_str(cases).unwrap();
+    for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+        assert_eq!(g[1], w[1], "search.js tokenizes {} differently from src/tokenize.rs", w[0]);
+    }
+    // The shard hash, too: both sides must pick the same file for a token.
+    let got = run_in_page(
+        &site.root.join("public"),
+        "/zh/",
+        800,
+        "done(['密码', 'password', 'ログ'].map(function (t) { return frame.stepwiseSearch.shardOf(t, 7); }));",
+    );
+    let want: Vec<usize> = ["密码", "password", "ログ"].iter().map(|t| stepwise::search::shard_of(t, 7)).collect();
+    assert_eq!(got, serde_json::json!(want));
+}
+
+#[test]
+fn typing_a_chinese_query_finds_the_tutorial_first() {
+    let site = TestSite::example();
+    assert_eq!(site.build().code, 0);
+    let script = r##"
+      var input = doc.getElementById("search-q");
+      input.focus();
+      input.value = "忘记密码";
+      input.dispatchEvent(new frame.Event("input", {bubbles: true}));
+      waitFor(function () { return doc.querySelectorAll("#search-live li a").length > 0; }, function () {
+        var links = Array.prototype.map.call(doc.querySelectorAll("#search-live li a"), function (a) { return a.getAttribute("href"); });
+        var marks = doc.querySelectorAll("#search-live mark").length;
+        done({links: links, marks: marks, hidden: doc.getElementById("search-live").hidden});
+      });
+    "##;
+    let got = run_in_page(&site.root.join("public"), "/zh/", 390, script);
+    assert_eq!(got["hidden"], false, "{got}");
+    assert!(got["links"][0].as_str().unwrap().ends_with("zh/cross-border-ec/amazon/forgot-password/"), "{got}");
+    assert!(got["marks"].as_u64().unwrap() > 0, "matches are highlighted: {got}");
+}
+
+#[test]
+fn the_results_page_works_from_a_url() {
+    let site = TestSite::example();
+    assert_eq!(site.build().code, 0);
+    let script = r##"
+      waitFor(function () { return doc.querySelectorAll("#search-results li").length > 0; }, function () {
+        var hits = Array.prototype.map.call(doc.querySelectorAll("#search-results li"), function (li) {
+          return {href: li.querySelector("a").getAttribute("href"), category: (li.querySelector(".search-hit-category") || {}).textContent, text: (li.querySelector(".search-hit-text") || {}).textContent, marks: li.querySelectorAll("mark").length};
+        });
+        done({hits: hits, input: doc.getElementById("search-q").value, status: doc.getElementById("search-status").textContent});
+      });
+    "##;
+    let got = run_in_page(&site.root.join("public"), "/en/search/?q=sales%20report", 1280, script);
+    assert_eq!(got["input"], "sales report");
+    let first = &got["hits"][0];
+    assert!(first["href"].as_str().unwrap().ends_with("en/cross-border-ec/amazon/view-sales/"), "{got}");
+    assert_eq!(first["category"], "Amazon");
+    assert!(first["marks"].as_u64().unwrap() > 0, "{got}");
+    assert!(!first["text"].as_str().unwrap().is_empty(), "the matching text is shown: {got}");
 }

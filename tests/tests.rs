@@ -10,3 +10,4 @@ mod build;
 mod cli;
 mod errors;
 mod images;
+mod search;

@@ -130,3 +130,76 @@ pub fn attr<'a>(tag: &'a str, attr: &str) -> Option<&'a str> {
     let end = tag[start..].find('"')?;
     Some(&tag[start..start + end])
 }
+
+/// A minimal static file server on a free loopback port, for browser tests that need
+/// `fetch` (which Chromium refuses on file:// pages). Serves `dir` until the process ends.
+pub fn serve_dir(dir: &Path) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
+                        break;
+                    }
+                }
+                let raw = line.split_whitespace().nth(1).unwrap_or("/");
+                let path = raw.split('?').next().unwrap_or("/");
+                let decoded = percent_decode(path);
+                let mut file = dir.join(decoded.trim_start_matches('/'));
+                if decoded.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                let (status, body) = match (decoded.contains(".."), std::fs::read(&file)) {
+                    (false, Ok(b)) => ("200 OK", b),
+                    _ => ("404 Not Found", b"not found".to_vec()),
+                };
+                let ctype = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("json") => "application/json",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("png") => "image/png",
+                    Some("jpg") => "image/jpeg",
+                    _ => "application/octet-stream",
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

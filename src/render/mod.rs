@@ -4,6 +4,7 @@
 //! site model and writes nothing, so pages render in parallel and a preview server can
 //! re-render just the pages an edit touches.
 
+pub mod feeds;
 pub mod urls;
 pub mod views;
 
@@ -49,6 +50,15 @@ pub enum PageKey {
         lang: String,
         tag: String,
     },
+    /// The search results page; works from a URL (`?q=`).
+    Search {
+        lang: String,
+    },
+    /// `{lang}/404.html`, or the root `404.html` (in the source language) when `root`.
+    NotFound {
+        lang: String,
+        root: bool,
+    },
 }
 
 impl PageKey {
@@ -61,14 +71,25 @@ impl PageKey {
             PageKey::Tutorial { lang, id } => urls::tutorial_dir(lang, id),
             PageKey::Tags { lang } => urls::tags_dir(lang),
             PageKey::Tag { lang, tag } => urls::tag_dir(lang, tag),
+            PageKey::Search { lang } => format!("{lang}/search/"),
+            PageKey::NotFound { lang, root } => {
+                if *root {
+                    String::new()
+                } else {
+                    urls::index_dir(lang)
+                }
+            }
         }
     }
 
     pub fn output_path(&self) -> String {
-        format!("{}index.html", self.dir())
+        match self {
+            PageKey::NotFound { .. } => format!("{}404.html", self.dir()),
+            _ => format!("{}index.html", self.dir()),
+        }
     }
 
-    fn with_lang(&self, other: &str) -> PageKey {
+    pub fn with_lang(&self, other: &str) -> PageKey {
         let lang = other.to_string();
         match self {
             PageKey::Root => PageKey::Root,
@@ -77,16 +98,20 @@ impl PageKey {
             PageKey::Tutorial { id, .. } => PageKey::Tutorial { lang, id: id.clone() },
             PageKey::Tags { .. } => PageKey::Tags { lang },
             PageKey::Tag { tag, .. } => PageKey::Tag { lang, tag: tag.clone() },
+            PageKey::Search { .. } => PageKey::Search { lang },
+            PageKey::NotFound { .. } => PageKey::NotFound { lang, root: false },
         }
     }
 }
 
 /// Every page of the site, in a stable order.
 pub fn all_pages(site: &Site) -> Vec<PageKey> {
-    let mut keys = vec![PageKey::Root];
+    let mut keys = vec![PageKey::Root, PageKey::NotFound { lang: site.source_lang().to_string(), root: true }];
     for lang in &site.config.languages {
         keys.push(PageKey::Index { lang: lang.clone() });
         keys.push(PageKey::Tags { lang: lang.clone() });
+        keys.push(PageKey::Search { lang: lang.clone() });
+        keys.push(PageKey::NotFound { lang: lang.clone(), root: false });
         for path in site.categories.keys() {
             keys.push(PageKey::Category { lang: lang.clone(), path: path.clone() });
         }
@@ -178,6 +203,8 @@ impl Renderer {
             PageKey::Tutorial { lang, id } => ("tutorial.html", self.tutorial_context(site, images, lang, id, key)),
             PageKey::Tags { lang } => ("tags.html", self.tags_context(site, lang, key)),
             PageKey::Tag { lang, tag } => ("tag.html", self.tag_context(site, lang, tag, key)),
+            PageKey::Search { lang } => ("search.html", self.search_context(site, lang, key)),
+            PageKey::NotFound { lang, .. } => ("404.html", self.not_found_context(site, lang, key)),
         };
         self.tera
             .render(template, &ctx)
@@ -196,6 +223,7 @@ impl Renderer {
         ctx.insert("html_lang", &html_lang(lang));
         ctx.insert("root", &root_prefix(&dir));
         ctx.insert("home", &link(&dir, &urls::index_dir(lang)));
+        ctx.insert("search_href", &link(&dir, &format!("{lang}/search/")));
         ctx.insert("t", &self.strings.get(lang));
         ctx.insert("site_title", &site.config.title.get(lang).cloned().unwrap_or_default());
         ctx.insert("page", &meta);
@@ -281,6 +309,8 @@ impl Renderer {
         let t = &site.tutorials[idx];
         let category = site.categories.get(&t.category);
         QuestionItem {
+            id: t.id.clone(),
+            plain_title: self.plain(site, &t.title, lang),
             title: self.title(site, &t.title, lang),
             href: link(from_dir, &urls::tutorial_dir(lang, &t.id)),
             category: category.map(|c| self.plain(site, &c.title, lang)).unwrap_or_default(),
@@ -352,6 +382,27 @@ impl Renderer {
         ctx.insert("loose", &loose);
         let latest: Vec<QuestionItem> =
             site.latest().into_iter().take(LATEST_COUNT).map(|i| self.question(site, lang, &dir, i)).collect();
+        // schema.org ItemList of the questions the index shows, in page order.
+        let listed: Vec<serde_json::Value> = sections
+            .iter()
+            .flat_map(|s| s.questions.iter())
+            .chain(loose.iter())
+            .enumerate()
+            .map(|(i, q)| {
+                let url = site.config.absolute(&urls::encode_path(&urls::tutorial_dir(lang, &q.id)));
+                json!({"@type": "ListItem", "position": i + 1, "url": url, "name": q.plain_title})
+            })
+            .collect();
+        ctx.insert(
+            "jsonld",
+            &json_for_script(&json!({
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "name": site.config.title[lang],
+                "numberOfItems": listed.len(),
+                "itemListElement": listed,
+            })),
+        );
         ctx.insert("latest", &latest);
         ctx.insert("popular_tags", &self.popular_tags(site, lang, &dir, POPULAR_TAGS));
         ctx.insert("tags_href", &link(&dir, &urls::tags_dir(lang)));
@@ -429,6 +480,53 @@ impl Renderer {
         );
         ctx.insert("subcategories", &self.subcategory_items(site, lang, &dir, path));
         ctx.insert("questions", &questions);
+        ctx
+    }
+
+    fn search_context(&self, site: &Site, lang: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let title = self.t(lang, "search").to_string();
+        let mut meta = self.meta(site, lang, key, "search", title, String::new());
+        meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, "");
+        let mut ctx = self.base(site, lang, key, meta);
+        ctx.insert(
+            "latest",
+            &site
+                .latest()
+                .into_iter()
+                .take(LATEST_COUNT)
+                .map(|i| self.question(site, lang, &dir, i))
+                .collect::<Vec<_>>(),
+        );
+        ctx
+    }
+
+    /// A 404 page is served at any URL, so its links are absolute paths from the site's
+    /// base path instead of relative ones.
+    fn not_found_context(&self, site: &Site, lang: &str, key: &PageKey) -> Context {
+        let base = site.config.base_path();
+        let title = self.t(lang, "not_found").to_string();
+        let mut meta = self.meta(site, lang, key, "not-found", title, String::new());
+        meta.alternates.clear();
+        for choice in &mut meta.languages {
+            choice.href = format!("{base}{}/", choice.code);
+        }
+        let mut ctx = self.base(site, lang, key, meta);
+        ctx.insert("root", &base);
+        ctx.insert("home", &format!("{base}{lang}/"));
+        ctx.insert("search_href", &format!("{base}{lang}/search/"));
+        let latest: Vec<QuestionItem> = site
+            .latest()
+            .into_iter()
+            .take(LATEST_COUNT)
+            .map(|i| {
+                let mut q = self.question(site, lang, "", i);
+                q.href = format!("{base}{}", q.href);
+                q.category_href = format!("{base}{}", q.category_href);
+                q
+            })
+            .collect();
+        ctx.insert("latest", &latest);
         ctx
     }
 
@@ -652,6 +750,27 @@ impl Renderer {
         if let Some(a) = t.author.as_ref().and_then(|a| site.authors.get(a)) {
             doc["author"] = json!({"@type": "Person", "name": self.plain(site, &a.name, lang)});
         }
+        // The page's breadcrumbs ride along on the page the HowTo is the main entity of,
+        // so the document keeps exactly one top-level HowTo.
+        let mut crumbs: Vec<(String, String)> =
+            vec![(self.t(lang, "home").to_string(), site.config.absolute(&urls::index_dir(lang)))];
+        for c in site.category_chain(&t.category) {
+            crumbs.push((
+                self.plain(site, &c.title, lang),
+                site.config.absolute(&urls::encode_path(&urls::category_dir(lang, &c.path))),
+            ));
+        }
+        crumbs.push((title.to_string(), canonical.to_string()));
+        let items: Vec<serde_json::Value> = crumbs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, url))| json!({"@type": "ListItem", "position": i + 1, "name": name, "item": url}))
+            .collect();
+        doc["mainEntityOfPage"] = json!({
+            "@type": "WebPage",
+            "@id": canonical,
+            "breadcrumb": {"@type": "BreadcrumbList", "itemListElement": items},
+        });
         json_for_script(&doc)
     }
 }

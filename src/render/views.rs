@@ -49,6 +49,8 @@ pub struct TextView {
 
 #[derive(Serialize, Debug, Clone)]
 pub struct QuestionItem {
+    pub id: String,
+    pub plain_title: String,
     pub title: TextView,
     pub href: String,
     pub category: String,
