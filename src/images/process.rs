@@ -161,7 +161,7 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
             }
             let pixels = resized(&base, v.width, v.height);
             let pixels = if v.encoding == Encoding::Png || twin.is_some() {
-                let nq = palette.get_or_insert_with(|| color_quant::NeuQuant::new(QUANT_SAMPLE, 256, base.as_raw()));
+                let nq = palette.get_or_insert_with(|| learn_palette(&base));
                 Quantized::with(nq, pixels)
             } else {
                 Quantized::none(pixels)
@@ -301,6 +301,18 @@ fn band(img: &mut RgbaImage, (x0, y0, x1, y1): (i64, i64, i64, i64), half: i64, 
     }
 }
 
+/// Learns a 256-colour palette from a small copy of the image: the colours of a
+/// screenshot survive a downscale, and learning costs grow with the pixel count.
+fn learn_palette(img: &RgbaImage) -> color_quant::NeuQuant {
+    const LEARN_WIDTH: u32 = 360;
+    if img.width() <= LEARN_WIDTH {
+        return color_quant::NeuQuant::new(QUANT_SAMPLE, 256, img.as_raw());
+    }
+    let h = ((u64::from(img.height()) * u64::from(LEARN_WIDTH)) / u64::from(img.width())).max(1) as u32;
+    let small = resized(img, LEARN_WIDTH, h);
+    color_quant::NeuQuant::new(QUANT_SAMPLE / 3, 256, small.as_raw())
+}
+
 /// An image reduced to a 256-colour palette (NeuQuant), or left in full colour.
 ///
 /// UI screenshots are flat colours and small anti-aliased text: a palette PNG keeps the
@@ -317,7 +329,27 @@ impl Quantized {
     }
 
     fn with(nq: &color_quant::NeuQuant, mut rgba: RgbaImage) -> Self {
-        let indices: Vec<u8> = rgba.as_raw().chunks_exact(4).map(|p| nq.index_of(p) as u8).collect();
+        // Screenshots repeat a few thousand colours over millions of pixels: remember each
+        // colour's palette entry (a direct-mapped table, cheaper than hashing) instead of
+        // searching the network for every pixel.
+        const SLOTS: usize = 1 << 16;
+        let mut memo: Vec<(u32, u8, bool)> = vec![(0, 0, false); SLOTS];
+        let indices: Vec<u8> = rgba
+            .as_raw()
+            .chunks_exact(4)
+            .map(|p| {
+                let key = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+                let slot = (key.wrapping_mul(0x9E37_79B1) >> 16) as usize;
+                match memo[slot] {
+                    (k, i, true) if k == key => i,
+                    _ => {
+                        let i = nq.index_of(p) as u8;
+                        memo[slot] = (key, i, true);
+                        i
+                    }
+                }
+            })
+            .collect();
         let map = nq.color_map_rgba();
         let buf: &mut [u8] = &mut rgba;
         for (px, &i) in buf.chunks_exact_mut(4).zip(&indices) {
