@@ -44,10 +44,15 @@ pub(crate) enum Command {
     Serve {
         #[command(flatten)]
         root: RootArg,
+        /// The port; the next free one if it is taken.
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// The address to listen on. Anything but loopback lets other machines in.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Open the site in the default browser once it is served.
+        #[arg(long)]
+        open: bool,
     },
     /// Write a tutorial skeleton: `stepwise new cross-border-ec/amazon/view-sales`.
     New {

@@ -12,6 +12,7 @@ use clap::Parser;
 
 use cli::{Cli, Command, I18nCommand};
 use stepwise::diagnostics::{Diagnostics, display_path};
+use stepwise::serve::{ServeEvent, ServeOptions};
 use stepwise::{BuildOptions, Failure, FailureKind};
 
 fn main() -> ExitCode {
@@ -93,11 +94,82 @@ fn main() -> ExitCode {
                 ExitCode::from(if e.io { 2 } else { 1 })
             }
         },
-        Command::Serve { .. } => not_yet("serve", "the live-preview server"),
+        Command::Serve { root, port, bind, open } => serve(ServeOptions { root: root.root, port, bind }, open),
         Command::I18n { command } => match command {
             I18nCommand::Status { .. } => not_yet("i18n status", "translation status"),
             I18nCommand::Confirm { .. } => not_yet("i18n confirm", "translation records"),
         },
+    }
+}
+
+/// `stepwise serve`: runs until interrupted, printing each rebuild.
+fn serve(opts: ServeOptions, open: bool) -> ExitCode {
+    let server = match stepwise::serve::start(&opts) {
+        Ok(s) => s,
+        Err(f) => return fail(f, "serve failed"),
+    };
+    // The first build's outcome comes first, then the address.
+    if let Some(event) = server.next_event() {
+        show_serve_event(event);
+    }
+    let url = server.url();
+    match server.port_taken {
+        Some(port) => println!("serving {url} (port {port} was taken)"),
+        None => println!("serving {url}"),
+    }
+    if server.is_public() {
+        eprintln!(
+            "warning: listening on {}: other machines on the network can read this preview \
+             (drop --bind to serve on 127.0.0.1 only)",
+            opts.bind
+        );
+    }
+    println!("watching {} for changes; press Ctrl-C to stop", display_path(&opts.root));
+    let _ = std::io::stdout().flush();
+    if open {
+        // Best effort: a missing opener is not worth failing for.
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+    while let Some(event) = server.next_event() {
+        show_serve_event(event);
+    }
+    ExitCode::SUCCESS
+}
+
+fn show_serve_event(event: ServeEvent) {
+    match event {
+        ServeEvent::Built { outcome, first, .. } => {
+            print_diagnostics(&outcome.diagnostics);
+            if first {
+                eprintln!("built {} pages in memory in {} ms", outcome.pages, outcome.elapsed.as_millis());
+            } else if outcome.changed {
+                eprintln!(
+                    "rebuilt {} of {} pages in {} ms{}",
+                    outcome.rendered,
+                    outcome.pages,
+                    outcome.elapsed.as_millis(),
+                    if outcome.images.made > 0 {
+                        format!(", {} screenshot files made", outcome.images.made)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+        ServeEvent::Failed { failure, .. } => {
+            print_diagnostics(&failure.diagnostics);
+            eprintln!(
+                "build failed: {}; still serving the last good pages (the next good save fixes it)",
+                failure.diagnostics.summary()
+            );
+        }
+        ServeEvent::WatchFailed(message) => {
+            eprintln!("warning: {message}; changes are no longer picked up (restart `stepwise serve`)");
+        }
     }
 }
 

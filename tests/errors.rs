@@ -220,10 +220,12 @@ fn file_names_must_be_urls() {
 fn a_template_error_fails_without_writing() {
     let site = TestSite::fixture("minimal");
     assert_eq!(site.build().code, 0);
-    site.write("templates/tag.html", "{% if %}broken");
+    site.write("templates/tag.html", "{% extends \"base.html\" %}\n{% block main %}{% if %}{% endblock main %}");
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("templates/tag.html"), "{}", run.stderr);
+    // The override is named (not the template it extends), with the line and column.
+    assert!(run.headlines()[0].starts_with("error: "), "{}", run.stderr);
+    assert!(run.headlines()[0].contains("templates/tag.html:2:23: template error: expected a value"), "{}", run.stderr);
     assert!(site.page("en/help/first/index.html").contains("The first question"));
 }
 

@@ -11,3 +11,4 @@ mod cli;
 mod errors;
 mod images;
 mod search;
+mod serve;

@@ -34,6 +34,7 @@ pub struct IdRef {
 
 /// What a tutorial file yielded. References are kept even when the file has errors, so
 /// the cross-file checks (images, ids) still report their problems in the same run.
+#[derive(Clone)]
 pub struct DecodedTutorial {
     pub tutorial: Option<Tutorial>,
     pub images: Vec<ImageRef>,

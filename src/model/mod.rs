@@ -88,13 +88,83 @@ impl Site {
 /// Builds the site model from loaded files. Returns `None` if any error was found; the
 /// diagnostics hold every problem (and warning) either way.
 pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<Site>, Diagnostics) {
+    // Per-file decoding, in parallel.
+    let decoded: Vec<(DecodedTutorial, Diagnostics)> =
+        raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &config.languages).tutorial(f)).collect();
+    finish_site(root, config, raw, decoded, None)
+}
+
+/// [`build_site`], decoding only the tutorial files that changed since the last call with
+/// the same cache (the preview server reloads the site after every edit).
+pub fn build_site_cached(
+    root: &Path,
+    config: SiteConfig,
+    raw: RawContent,
+    cache: &mut DecodeCache,
+) -> (Option<Site>, Diagnostics) {
+    let decoded = cache.decode(&raw.tutorials, &config.languages);
+    finish_site(root, config, raw, decoded, Some(&mut cache.related))
+}
+
+/// Decoded tutorial files, keyed by path and a hash of their id and text, and what the
+/// related lists were computed from.
+#[derive(Default)]
+pub struct DecodeCache {
+    languages: Vec<String>,
+    related: related::Memo,
+    entries: HashMap<PathBuf, (blake3::Hash, DecodedTutorial, Diagnostics)>,
+}
+
+impl DecodeCache {
+    fn decode(&mut self, files: &[crate::load::SourceFile], langs: &[String]) -> Vec<(DecodedTutorial, Diagnostics)> {
+        if self.languages != langs {
+            self.entries.clear();
+            self.related = related::Memo::default();
+            self.languages = langs.to_vec();
+        }
+        let hash = |f: &crate::load::SourceFile| {
+            let mut h = blake3::Hasher::new();
+            h.update(f.key.as_bytes());
+            h.update(b"\0");
+            h.update(f.text.as_bytes());
+            h.finalize()
+        };
+        let entries = &self.entries;
+        // `Some(hash)` marks a file decoded now, to be remembered.
+        let decoded: Vec<(Option<blake3::Hash>, DecodedTutorial, Diagnostics)> = files
+            .par_iter()
+            .map(|f| {
+                let h = hash(f);
+                match entries.get(&f.path) {
+                    Some((old, t, d)) if *old == h => (None, t.clone(), d.clone()),
+                    _ => {
+                        let (t, d) = Decoder::new(&f.path, langs).tutorial(f);
+                        (Some(h), t, d)
+                    }
+                }
+            })
+            .collect();
+        let present: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+        self.entries.retain(|p, _| present.contains(p.as_path()));
+        for (f, (h, t, d)) in files.iter().zip(&decoded) {
+            if let Some(h) = h {
+                self.entries.insert(f.path.clone(), (*h, t.clone(), d.clone()));
+            }
+        }
+        decoded.into_iter().map(|(_, t, d)| (t, d)).collect()
+    }
+}
+
+fn finish_site(
+    root: &Path,
+    config: SiteConfig,
+    raw: RawContent,
+    decoded: Vec<(DecodedTutorial, Diagnostics)>,
+    related_memo: Option<&mut related::Memo>,
+) -> (Option<Site>, Diagnostics) {
     let langs = config.languages.clone();
     let mut diags = Diagnostics::new();
     let content_dir = root.join(CONTENT_DIR);
-
-    // Per-file decoding, in parallel.
-    let decoded: Vec<(DecodedTutorial, Diagnostics)> =
-        raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &langs).tutorial(f)).collect();
     let mut categories = BTreeMap::new();
     for file in &raw.categories {
         let (cat, d) = Decoder::new(&file.path, &langs).category(file);
@@ -162,7 +232,10 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
         return (None, diags);
     }
 
-    let related = related::compute(&tutorials, &index, &langs);
+    let related = match related_memo {
+        Some(memo) => related::compute_with_memo(&tutorials, &index, &langs, memo),
+        None => related::compute(&tutorials, &index, &langs),
+    };
     let newest_first = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {
             let (ta, tb) = (&tutorials[a], &tutorials[b]);

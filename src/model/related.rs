@@ -22,100 +22,210 @@ const TITLE_WEIGHT: f32 = 1.0;
 
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
 pub fn compute(tutorials: &[Tutorial], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
-    let n = tutorials.len();
-    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
-    let title_tokens: Vec<Vec<String>> = tutorials
-        .par_iter()
-        .map(|t| {
-            let mut toks: Vec<String> =
-                languages.iter().flat_map(|l| tokens(t.title.get(l, &languages[0]).text)).collect();
-            toks.sort_unstable();
-            toks.dedup();
-            toks
+    let ix = Indexes::new(tutorials, languages);
+    (0..tutorials.len()).into_par_iter().map(|i| ix.related(tutorials, index, i)).collect()
+}
+
+/// What related lists are computed from, per tutorial id: kept between loads by the
+/// preview server, so an edit rescores only the tutorials it can affect.
+#[derive(Debug, Default, Clone)]
+pub struct Memo {
+    features: HashMap<String, Features>,
+    related: HashMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Features {
+    tags: Vec<String>,
+    category: String,
+    tokens: Vec<String>,
+    explicit: Vec<String>,
+}
+
+/// [`compute`], reusing `memo` (the previous load's) for every tutorial that shares no
+/// tag, category or title word with a changed one. The result is the same.
+pub fn compute_with_memo(
+    tutorials: &[Tutorial],
+    index: &HashMap<String, usize>,
+    languages: &[String],
+    memo: &mut Memo,
+) -> Vec<Vec<usize>> {
+    let ix = Indexes::new(tutorials, languages);
+    let features: Vec<Features> = tutorials
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Features {
+            tags: t.tags.clone(),
+            category: t.category.clone(),
+            tokens: ix.title_tokens[i].clone(),
+            explicit: t.related.clone(),
         })
         .collect();
-    for (i, t) in tutorials.iter().enumerate() {
-        for tag in &t.tags {
-            by_tag.entry(tag).or_default().push(i);
-        }
-        by_category.entry(&t.category).or_default().push(i);
-        for tok in &title_tokens[i] {
-            by_token.entry(tok.clone()).or_default().push(i);
-        }
-    }
-    let idf = |df: usize| ((n as f32 + 1.0) / (df as f32 + 0.5)).ln().max(0.05);
-    // A token on more than this many titles says nothing about any pair.
-    let common = (n / 10).max(40);
-
-    (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let t = &tutorials[i];
-            let mut picked: Vec<usize> = Vec::with_capacity(MAX_RELATED);
-            for rid in &t.related {
-                if let Some(&j) = index.get(rid)
-                    && j != i
-                    && !picked.contains(&j)
-                    && picked.len() < MAX_RELATED
-                {
-                    picked.push(j);
+    // Scores depend on the site size (rarity weights, the common-word cut): a tutorial
+    // added or removed rescores everything.
+    let same_set =
+        memo.features.len() == tutorials.len() && tutorials.iter().all(|t| memo.features.contains_key(&t.id));
+    let mut dirty = vec![!same_set; tutorials.len()];
+    if same_set {
+        let common = (ix.n / 10).max(40);
+        for (i, t) in tutorials.iter().enumerate() {
+            let (old, new) = (&memo.features[&t.id], &features[i]);
+            if old == new {
+                continue;
+            }
+            dirty[i] = true;
+            // Whoever shares what changed: their candidate `i` scores differently, and
+            // the rarity of the tag or word changed for all of them.
+            for tag in symmetric_difference(&old.tags, &new.tags) {
+                ix.by_tag.get(tag.as_str()).into_iter().flatten().for_each(|&j| dirty[j] = true);
+            }
+            for tok in symmetric_difference(&old.tokens, &new.tokens) {
+                // A word too common to count before and after counts for no one.
+                match ix.by_token.get(tok.as_str()) {
+                    Some(list) if list.len() <= common + 1 => list.iter().for_each(|&j| dirty[j] = true),
+                    _ => {}
                 }
             }
-            if picked.len() >= MAX_RELATED {
-                return picked;
-            }
-            let mut scores: HashMap<usize, f32> = HashMap::new();
-            for tag in &t.tags {
-                if let Some(list) = by_tag.get(tag.as_str()) {
-                    let w = TAG_WEIGHT * idf(list.len());
-                    for &j in list {
-                        *scores.entry(j).or_default() += w;
-                    }
-                }
-            }
-            for tok in &title_tokens[i] {
-                if let Some(list) = by_token.get(tok)
-                    && list.len() <= common
-                {
-                    let w = TITLE_WEIGHT * idf(list.len());
-                    for &j in list {
-                        *scores.entry(j).or_default() += w;
-                    }
-                }
-            }
-            // Category only lifts candidates that already share something, unless the
-            // category is small enough to scan.
-            if let Some(list) = by_category.get(t.category.as_str()) {
-                if list.len() <= 200 {
-                    for &j in list {
-                        *scores.entry(j).or_default() += SAME_CATEGORY;
-                    }
-                } else {
-                    for (j, s) in scores.iter_mut() {
-                        if tutorials[*j].category == t.category {
-                            *s += SAME_CATEGORY;
+            if old.category != new.category {
+                for f in [old, new] {
+                    // Same and sibling categories add to scores: everything under the parent.
+                    let parent = f.category.rsplit_once('/').map_or("", |(p, _)| p);
+                    for (j, t) in tutorials.iter().enumerate() {
+                        if t.category.starts_with(parent) {
+                            dirty[j] = true;
                         }
                     }
                 }
             }
-            if let Some((parent, _)) = t.category.rsplit_once('/') {
+        }
+    }
+    let related: Vec<Vec<usize>> = (0..tutorials.len())
+        .into_par_iter()
+        .map(|i| match memo.related.get(&tutorials[i].id) {
+            Some(ids) if !dirty[i] => ids.iter().filter_map(|id| index.get(id).copied()).collect(),
+            _ => ix.related(tutorials, index, i),
+        })
+        .collect();
+    memo.features = tutorials.iter().map(|t| t.id.clone()).zip(features).collect();
+    memo.related = tutorials
+        .iter()
+        .zip(&related)
+        .map(|(t, r)| (t.id.clone(), r.iter().map(|&j| tutorials[j].id.clone()).collect()))
+        .collect();
+    related
+}
+
+fn symmetric_difference<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<Item = &'a String> {
+    a.iter().filter(|x| !b.contains(x)).chain(b.iter().filter(|x| !a.contains(x)))
+}
+
+/// Inverted indexes over the whole site.
+struct Indexes<'a> {
+    n: usize,
+    by_tag: HashMap<&'a str, Vec<usize>>,
+    by_category: HashMap<&'a str, Vec<usize>>,
+    by_token: HashMap<String, Vec<usize>>,
+    title_tokens: Vec<Vec<String>>,
+}
+
+impl<'a> Indexes<'a> {
+    fn new(tutorials: &'a [Tutorial], languages: &[String]) -> Indexes<'a> {
+        let n = tutorials.len();
+        let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
+        let title_tokens: Vec<Vec<String>> = tutorials
+            .par_iter()
+            .map(|t| {
+                let mut toks: Vec<String> =
+                    languages.iter().flat_map(|l| tokens(t.title.get(l, &languages[0]).text)).collect();
+                toks.sort_unstable();
+                toks.dedup();
+                toks
+            })
+            .collect();
+        for (i, t) in tutorials.iter().enumerate() {
+            for tag in &t.tags {
+                by_tag.entry(tag).or_default().push(i);
+            }
+            by_category.entry(&t.category).or_default().push(i);
+            for tok in &title_tokens[i] {
+                by_token.entry(tok.clone()).or_default().push(i);
+            }
+        }
+        Indexes { n, by_tag, by_category, by_token, title_tokens }
+    }
+
+    /// Tutorial `i`'s related list: its explicit ids, then the best-scoring others.
+    fn related(&self, tutorials: &[Tutorial], index: &HashMap<String, usize>, i: usize) -> Vec<usize> {
+        let Indexes { n, by_tag, by_category, by_token, title_tokens } = self;
+        let n = *n;
+        let idf = |df: usize| ((n as f32 + 1.0) / (df as f32 + 0.5)).ln().max(0.05);
+        // A token on more than this many titles says nothing about any pair.
+        let common = (n / 10).max(40);
+        let t = &tutorials[i];
+        let mut picked: Vec<usize> = Vec::with_capacity(MAX_RELATED);
+        for rid in &t.related {
+            if let Some(&j) = index.get(rid)
+                && j != i
+                && !picked.contains(&j)
+                && picked.len() < MAX_RELATED
+            {
+                picked.push(j);
+            }
+        }
+        if picked.len() >= MAX_RELATED {
+            return picked;
+        }
+        let mut scores: HashMap<usize, f32> = HashMap::new();
+        for tag in &t.tags {
+            if let Some(list) = by_tag.get(tag.as_str()) {
+                let w = TAG_WEIGHT * idf(list.len());
+                for &j in list {
+                    *scores.entry(j).or_default() += w;
+                }
+            }
+        }
+        for tok in &title_tokens[i] {
+            if let Some(list) = by_token.get(tok)
+                && list.len() <= common
+            {
+                let w = TITLE_WEIGHT * idf(list.len());
+                for &j in list {
+                    *scores.entry(j).or_default() += w;
+                }
+            }
+        }
+        // Category only lifts candidates that already share something, unless the
+        // category is small enough to scan.
+        if let Some(list) = by_category.get(t.category.as_str()) {
+            if list.len() <= 200 {
+                for &j in list {
+                    *scores.entry(j).or_default() += SAME_CATEGORY;
+                }
+            } else {
                 for (j, s) in scores.iter_mut() {
-                    if tutorials[*j].category != t.category
-                        && tutorials[*j].category.starts_with(parent)
-                        && tutorials[*j].category.as_bytes().get(parent.len()) == Some(&b'/')
-                    {
-                        *s += SIBLING_CATEGORY;
+                    if tutorials[*j].category == t.category {
+                        *s += SAME_CATEGORY;
                     }
                 }
             }
-            scores.remove(&i);
-            let mut ranked: Vec<(usize, f32)> =
-                scores.into_iter().filter(|(j, s)| *s > 0.0 && !picked.contains(j)).collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| tutorials[a.0].id.cmp(&tutorials[b.0].id)));
-            picked.extend(ranked.into_iter().take(MAX_RELATED - picked.len()).map(|(j, _)| j));
-            picked
-        })
-        .collect()
+        }
+        if let Some((parent, _)) = t.category.rsplit_once('/') {
+            for (j, s) in scores.iter_mut() {
+                if tutorials[*j].category != t.category
+                    && tutorials[*j].category.starts_with(parent)
+                    && tutorials[*j].category.as_bytes().get(parent.len()) == Some(&b'/')
+                {
+                    *s += SIBLING_CATEGORY;
+                }
+            }
+        }
+        scores.remove(&i);
+        let mut ranked: Vec<(usize, f32)> =
+            scores.into_iter().filter(|(j, s)| *s > 0.0 && !picked.contains(j)).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| tutorials[a.0].id.cmp(&tutorials[b.0].id)));
+        picked.extend(ranked.into_iter().take(MAX_RELATED - picked.len()).map(|(j, _)| j));
+        picked
+    }
 }

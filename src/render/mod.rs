@@ -182,12 +182,29 @@ impl Renderer {
         if let Err(e) = tera.add_raw_templates(templates) {
             let mut diags = Diagnostics::new();
             let msg = error_chain(&e);
-            let file = theme
-                .templates
-                .iter()
-                .find(|(n, _)| msg.contains(n.as_str()))
-                .map_or_else(|| "templates".into(), |(_, (_, p))| p.clone());
-            diags.push(Diagnostic::error(file, None, format!("template error: {msg}")));
+            // Tera names the failing template first, in quotes (`Failed to parse 'tag.html'`);
+            // later names in the chain are the templates it extends.
+            let file = msg
+                .split('\'')
+                .skip(1)
+                .step_by(2)
+                .find_map(|name| theme.templates.get(name))
+                .or_else(|| theme.templates.iter().find(|(n, _)| msg.contains(n.as_str())).map(|(_, t)| t))
+                .map_or_else(|| "templates".into(), |(_, p)| p.clone());
+            // Tera's parse errors carry ` --> LINE:COL`.
+            let pos = msg.split_once(" --> ").and_then(|(_, rest)| {
+                let (line, rest) = rest.split_once(':')?;
+                let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                Some(crate::diagnostics::Pos { line: line.trim().parse().ok()?, col: col.parse().ok()? })
+            });
+            // The reason is the last line of Tera's report (`= expected a value...`).
+            let reason = match pos {
+                Some(_) => {
+                    msg.lines().rev().map(str::trim).find(|l| !l.is_empty()).unwrap_or(&msg).trim_start_matches("= ")
+                }
+                None => msg.as_str(),
+            };
+            diags.push(Diagnostic::error(file, pos, format!("template error: {reason}")));
             return Err(diags);
         }
         let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();

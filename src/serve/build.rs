@@ -1,0 +1,261 @@
+//! The preview build: the whole site in memory, kept up to date edit by edit.
+//!
+//! The first build renders every page; after that an edit to content reloads the site
+//! model (the theme and compiled templates are kept), diffs it against the last good one
+//! ([`super::incremental`]) and renders only the pages the edit touches. Screenshots go
+//! through the build's image cache, so only changed ones are encoded. Nothing is written
+//! outside `.stepwise-cache/`: `public/` is never touched. A failed build changes
+//! nothing here; the last good files keep being served.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::incremental::{self, Changes};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::images::{self, ImagePlan, process::ImageStats};
+use crate::model::Site;
+use crate::render::{self, PageKey, Renderer};
+use crate::theme::Theme;
+use crate::{Failure, FailureKind, config, load, model, theme};
+
+/// What a served path holds.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Bytes(Arc<Vec<u8>>),
+    /// A screenshot file in the image cache or the content folder, read when requested.
+    File(PathBuf),
+}
+
+/// Output-relative path (`zh/help/first/index.html`) -> its content.
+pub type Files = HashMap<String, Body>;
+
+/// What changed on disk, as far as the build cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Only files under `content/`.
+    Content,
+    /// site.toml, the theme or templates: everything is loaded and rendered again.
+    Everything,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    /// Pages rendered in this build.
+    pub rendered: usize,
+    /// Pages of the site.
+    pub pages: usize,
+    /// Whether anything served differs from before.
+    pub changed: bool,
+    pub full: bool,
+    pub images: ImageStats,
+    pub elapsed: Duration,
+    /// Warnings.
+    pub diagnostics: Diagnostics,
+}
+
+struct Good {
+    site: Site,
+    renderer: Arc<Renderer>,
+    theme: Arc<Theme>,
+    plan: ImagePlan,
+}
+
+/// A loaded site waiting to be rendered.
+struct Candidate {
+    site: Site,
+    renderer: Arc<Renderer>,
+    theme: Arc<Theme>,
+    diagnostics: Diagnostics,
+}
+
+pub struct Builder {
+    root: PathBuf,
+    cache: PathBuf,
+    last: Option<Good>,
+    files: Files,
+    /// A full load is due (the last one failed, or the theme changed since).
+    needs_full: bool,
+    decoded: model::DecodeCache,
+}
+
+impl Builder {
+    pub fn new(root: &Path) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            cache: root.join(images::CACHE_DIR).join("img"),
+            last: None,
+            files: Files::new(),
+            needs_full: true,
+            decoded: model::DecodeCache::default(),
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// The last good build's sitemap, feeds and search indexes. Made after the reload is
+    /// sent (see `run_build`): a page reloads without waiting for them.
+    pub fn machine_files(&self) -> Files {
+        let Some(last) = self.last.as_ref() else { return Files::new() };
+        crate::machine_files(&last.site)
+            .into_iter()
+            .map(|(path, text)| (path, Body::Bytes(Arc::new(text.into_bytes()))))
+            .collect()
+    }
+
+    /// Brings the files up to date after changes of `scope`. On failure the previous
+    /// files are kept.
+    pub fn rebuild(&mut self, scope: Scope) -> Result<Outcome, Failure> {
+        let start = Instant::now();
+        if scope == Scope::Everything {
+            self.needs_full = true;
+        }
+        let result = if self.last.is_some() && !self.needs_full { self.load_content() } else { self.load_everything() };
+        let result = result.and_then(|(candidate, changes, full)| self.install(candidate, changes, full));
+        let mut outcome = result?;
+        self.needs_full = false;
+        outcome.elapsed = start.elapsed();
+        Ok(outcome)
+    }
+
+    /// What [`crate::load`] does, with the decode cache: a theme edit decodes nothing.
+    fn load_everything(&mut self) -> Result<(Candidate, Changes, bool), Failure> {
+        let config = config::load(&self.root).map_err(content_failure)?;
+        let (raw, mut diags) = load::load_content(&self.root);
+        let theme = theme::load(&self.root, &config.theme);
+        let (site, model_diags) = model::build_site_cached(&self.root, config, raw, &mut self.decoded);
+        diags.extend(model_diags);
+        let theme = theme.map_err(|d| diags.extend(d)).ok();
+        let renderer = match (&site, &theme) {
+            (Some(site), Some(theme)) => Renderer::new(theme, &site.config.languages).map_err(|d| diags.extend(d)).ok(),
+            _ => None,
+        };
+        let diagnostics = diags.sorted();
+        match (site, renderer, theme) {
+            (Some(site), Some(renderer), Some(theme)) if !diagnostics.has_errors() => {
+                let candidate = Candidate { site, renderer: Arc::new(renderer), theme: Arc::new(theme), diagnostics };
+                Ok((candidate, Changes::everything(), true))
+            }
+            _ => Err(content_failure(diagnostics)),
+        }
+    }
+
+    /// Content only: the theme and compiled templates of the last good build are reused.
+    fn load_content(&mut self) -> Result<(Candidate, Changes, bool), Failure> {
+        let config = config::load(&self.root).map_err(content_failure)?;
+        if self.last.as_ref().is_none_or(|l| config != l.site.config) {
+            return self.load_everything();
+        }
+        let (raw, mut diags) = load::load_content(&self.root);
+        let (site, model_diags) = model::build_site_cached(&self.root, config, raw, &mut self.decoded);
+        diags.extend(model_diags);
+        let diags = diags.sorted();
+        let site = match site {
+            Some(site) if !diags.has_errors() => site,
+            _ => return Err(content_failure(diags)),
+        };
+        let Some(last) = self.last.as_ref() else { return self.load_everything() };
+        let changes = incremental::diff(&last.site, &site);
+        let candidate = Candidate {
+            site,
+            renderer: Arc::clone(&last.renderer),
+            theme: Arc::clone(&last.theme),
+            diagnostics: diags,
+        };
+        Ok((candidate, changes, false))
+    }
+
+    /// Renders what `changes` touches and, if all of it succeeds, makes it the served
+    /// state.
+    fn install(&mut self, c: Candidate, changes: Changes, full: bool) -> Result<Outcome, Failure> {
+        let site = &c.site;
+        let mut plan = images::plan(site);
+        let stats = images::process::process(site, &mut plan, &self.cache).map_err(|e| Failure {
+            kind: FailureKind::Io,
+            diagnostics: Diagnostics::from_iter([Diagnostic::error(&self.cache, None, e.to_string())]),
+        })?;
+        let keys = render::all_pages(site);
+        let todo: Vec<&PageKey> =
+            keys.iter().filter(|k| full || changes.touches(k) || !self.files.contains_key(&k.output_path())).collect();
+        let rendered: Result<Vec<(String, Vec<u8>)>, Diagnostic> = todo
+            .par_iter()
+            .map(|key| {
+                c.renderer.render(site, &plan, key).map(|html| (key.output_path(), html.into_bytes())).map_err(|e| {
+                    let file = site.root.join("templates").join(&e.template);
+                    Diagnostic::error(file, None, format!("rendering {}: {}", key.output_path(), e.message))
+                })
+            })
+            .collect();
+        let rendered = rendered.map_err(|d| content_failure(Diagnostics::from_iter([d])))?;
+
+        let plan_changed = self.last.as_ref().is_none_or(|l| !same_plan(&l.plan, &plan));
+        let mut changed = plan_changed;
+        let wanted: BTreeSet<String> = keys.iter().map(PageKey::output_path).collect();
+        let mut files = Files::with_capacity(self.files.len() + 16);
+        for (path, body) in self.files.drain() {
+            // Pages of the old site that are gone are dropped; static and image files are
+            // listed again below.
+            if wanted.contains(&path) {
+                files.insert(path, body);
+            } else if matches!(body, Body::Bytes(_)) && !c.theme.static_files.contains_key(&path) {
+                changed = true;
+            }
+        }
+        for (path, html) in rendered {
+            if !matches!(files.get(&path), Some(Body::Bytes(b)) if **b == html) {
+                changed = true;
+                files.insert(path, Body::Bytes(Arc::new(html)));
+            }
+        }
+        for (rel, bytes) in &c.theme.static_files {
+            if !matches!(self.static_bytes(rel), Some(b) if **b == *bytes) {
+                changed = true;
+            }
+            files.insert(rel.clone(), Body::Bytes(Arc::new(bytes.clone())));
+        }
+        let originals: HashMap<&str, &Path> = plan
+            .renditions
+            .iter()
+            .filter_map(|(key, r)| {
+                Some((r.original.as_ref()?.path.as_str(), site.images.get(&key.image)?.source.as_path()))
+            })
+            .collect();
+        for v in plan.files() {
+            let from = match originals.get(v.path.as_str()) {
+                Some(src) => src.to_path_buf(),
+                None => self.cache.join(v.path.rsplit('/').next().unwrap_or(&v.path)),
+            };
+            files.insert(v.path.clone(), Body::File(from));
+        }
+        self.files = files;
+        let outcome = Outcome {
+            rendered: todo.len(),
+            pages: keys.len(),
+            changed,
+            full,
+            images: stats,
+            elapsed: Duration::ZERO,
+            diagnostics: c.diagnostics,
+        };
+        self.last = Some(Good { site: c.site, renderer: c.renderer, theme: c.theme, plan });
+        Ok(outcome)
+    }
+
+    fn static_bytes(&self, rel: &str) -> Option<&Vec<u8>> {
+        self.last.as_ref()?.theme.static_files.get(rel)
+    }
+}
+
+fn content_failure(diagnostics: Diagnostics) -> Failure {
+    Failure { kind: FailureKind::Content, diagnostics }
+}
+
+fn same_plan(a: &ImagePlan, b: &ImagePlan) -> bool {
+    a.renditions == b.renditions && a.og == b.og
+}

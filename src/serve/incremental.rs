@@ -1,0 +1,290 @@
+//! Which pages an edit touches: a pure diff of the site before and after it.
+//!
+//! Rendering is a pure function of `&Site` and a page key, so a page needs rendering
+//! again exactly when something it shows changed. A tutorial shows up on its own pages,
+//! its category chain's pages, the pages of its tags, the site-wide pages (indexes,
+//! feeds, search) and the pages of the tutorials that list it as related; a tutorial
+//! page also shows the counts of its tags. Anything this diff cannot follow cheaply
+//! (site.toml, categories, authors) re-renders everything. It never reads the disk.
+
+use std::collections::BTreeSet;
+
+use crate::model::Site;
+use crate::render::PageKey;
+
+/// The pages to render again after an edit.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Every page.
+    pub all: bool,
+    /// The site-wide pages (indexes, tag list, and any other page that is not one
+    /// tutorial's, one category's or one tag's): they list tutorials.
+    pub site_wide: bool,
+    /// Pages of single tutorials, categories and tags.
+    pub pages: BTreeSet<PageKey>,
+    /// Ids of the tutorials whose content changed (added and removed ones included).
+    pub tutorials: BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn everything() -> Changes {
+        Changes { all: true, site_wide: true, ..Changes::default() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.all && !self.site_wide && self.pages.is_empty()
+    }
+
+    /// Whether `key` must be rendered again (a page new to the site always is: the
+    /// caller renders keys it has no page for).
+    pub fn touches(&self, key: &PageKey) -> bool {
+        if self.all || self.pages.contains(key) {
+            return true;
+        }
+        match key {
+            PageKey::Tutorial { .. } | PageKey::Category { .. } | PageKey::Tag { .. } => false,
+            // Any other page (indexes, tag list, and whatever the renderer adds later:
+            // feeds, search) may list every tutorial.
+            _ => self.site_wide,
+        }
+    }
+}
+
+/// The pages of `new` that differ from `old`'s.
+pub fn diff(old: &Site, new: &Site) -> Changes {
+    if old.config != new.config
+        || old.categories != new.categories
+        || old.subcategories != new.subcategories
+        || old.authors != new.authors
+    {
+        return Changes::everything();
+    }
+
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    for t in &new.tutorials {
+        if old.tutorial(&t.id) != Some(t) {
+            changed.insert(t.id.clone());
+        }
+    }
+    for t in &old.tutorials {
+        if new.tutorial(&t.id).is_none() {
+            changed.insert(t.id.clone());
+        }
+    }
+    // A screenshot replaced on disk: the same YAML, other pixels (sizes, file names).
+    let images: BTreeSet<&str> = old
+        .images
+        .keys()
+        .chain(new.images.keys())
+        .map(String::as_str)
+        .filter(|k| old.images.get(*k) != new.images.get(*k))
+        .collect();
+    if !images.is_empty() {
+        for t in &new.tutorials {
+            let uses = t
+                .steps
+                .iter()
+                .filter_map(|s| s.image.as_ref())
+                .any(|img| img.per_lang.values().any(|k| images.contains(k.as_str())));
+            if uses {
+                changed.insert(t.id.clone());
+            }
+        }
+    }
+
+    let mut changes = Changes { site_wide: !changed.is_empty(), ..Changes::default() };
+    let langs = &new.config.languages;
+    let tutorial_pages = |pages: &mut BTreeSet<PageKey>, id: &str| {
+        for lang in langs {
+            pages.insert(PageKey::Tutorial { lang: lang.clone(), id: id.to_string() });
+        }
+    };
+    for id in &changed {
+        for site in [old, new] {
+            let Some(t) = site.tutorial(id) else { continue };
+            tutorial_pages(&mut changes.pages, id);
+            for lang in langs {
+                for c in site.category_chain(&t.category) {
+                    changes.pages.insert(PageKey::Category { lang: lang.clone(), path: c.path.clone() });
+                }
+                for tag in &t.tags {
+                    changes.pages.insert(PageKey::Tag { lang: lang.clone(), tag: tag.clone() });
+                }
+            }
+        }
+    }
+
+    // Related lists are computed from titles, tags and categories: one edit can change
+    // the lists of other tutorials, and a list shows its tutorials' titles.
+    let related_ids = |site: &Site, i: usize| -> Vec<String> {
+        site.related[i].iter().map(|&j| site.tutorials[j].id.clone()).collect()
+    };
+    for (i, t) in new.tutorials.iter().enumerate() {
+        let now = related_ids(new, i);
+        let before = old.index.get(&t.id).map(|&o| related_ids(old, o));
+        if before.as_ref() != Some(&now) || now.iter().any(|r| changed.contains(r)) {
+            tutorial_pages(&mut changes.pages, &t.id);
+        }
+    }
+
+    // A tutorial page shows how many tutorials carry each of its tags.
+    for (tag, list) in &new.tags {
+        if old.tags.get(tag).map(Vec::len) != Some(list.len()) {
+            for &i in list {
+                tutorial_pages(&mut changes.pages, &new.tutorials[i].id);
+            }
+        }
+    }
+    changes.tutorials = changed;
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Localized;
+    use std::path::Path;
+
+    type Row<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+
+    /// The sites before and after an edit, from `(id, title, tags, related)` rows,
+    /// written into one folder and read by the real loader.
+    fn sites(before: &[Row<'_>], after: &[Row<'_>]) -> (Site, Site) {
+        let dir = tempfile::tempdir().unwrap();
+        let old = site(dir.path(), before);
+        (old, site(dir.path(), after))
+    }
+
+    fn site(root: &Path, rows: &[Row<'_>]) -> Site {
+        let _ = std::fs::remove_dir_all(root.join("content"));
+        std::fs::write(root.join("site.toml"), "base_url = \"https://x.test\"\nlanguages = [\"zh\", \"en\"]\n")
+            .unwrap();
+        for cat in ["a", "b"] {
+            let d = root.join("content").join(cat);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("_category.yaml"), format!("title: {{zh: {cat}, en: {cat}}}\n")).unwrap();
+        }
+        for (id, title, tags, related) in rows {
+            let yaml = format!(
+                "title: {{zh: \"{title}\", en: \"{title}\"}}\ndate: 2024-05-01\ntags: [{}]\nrelated: [{}]\n\
+                 steps:\n  - text: {{zh: 一, en: one}}\n",
+                tags.join(", "),
+                related.join(", ")
+            );
+            std::fs::write(root.join("content").join(format!("{id}.yaml")), yaml).unwrap();
+        }
+        let site = crate::load(root).map(|l| l.site);
+        site.unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+    }
+
+    fn tutorial(lang: &str, id: &str) -> PageKey {
+        PageKey::Tutorial { lang: lang.into(), id: id.into() }
+    }
+
+    const BASE: &[Row<'static>] = &[
+        ("a/one", "Pay by card", &["pay"], &[]),
+        ("a/two", "Change the address", &["orders"], &["a/one"]),
+        ("b/three", "Track a parcel", &["orders"], &[]),
+        ("b/four", "Cancel an order", &["refund"], &[]),
+    ];
+
+    #[test]
+    fn nothing_changed_touches_nothing() {
+        let changes = {
+            let (old, new) = sites(BASE, BASE);
+            diff(&old, &new)
+        };
+        assert!(changes.is_empty(), "{changes:?}");
+        assert!(!changes.touches(&PageKey::Index { lang: "zh".into() }));
+    }
+
+    #[test]
+    fn a_title_edit_touches_its_pages_and_the_pages_that_list_it() {
+        let mut edited = BASE.to_vec();
+        edited[0].1 = "Pay with a new card";
+        let changes = {
+            let (old, new) = sites(BASE, &edited);
+            diff(&old, &new)
+        };
+        assert_eq!(changes.tutorials, BTreeSet::from(["a/one".to_string()]));
+        for lang in ["zh", "en"] {
+            assert!(changes.touches(&tutorial(lang, "a/one")));
+            // a/two lists a/one as related: it shows the new title.
+            assert!(changes.touches(&tutorial(lang, "a/two")));
+            assert!(changes.touches(&PageKey::Category { lang: lang.into(), path: "a".into() }));
+            assert!(changes.touches(&PageKey::Tag { lang: lang.into(), tag: "pay".into() }));
+            assert!(changes.touches(&PageKey::Index { lang: lang.into() }));
+            assert!(changes.touches(&PageKey::Tags { lang: lang.into() }));
+            assert!(!changes.touches(&PageKey::Category { lang: lang.into(), path: "b".into() }));
+            assert!(!changes.touches(&PageKey::Tag { lang: lang.into(), tag: "refund".into() }));
+            assert!(!changes.touches(&tutorial(lang, "b/four")));
+        }
+        assert!(!changes.all);
+    }
+
+    #[test]
+    fn a_new_tag_touches_old_and_new_tag_pages_and_the_tag_counts() {
+        let mut edited = BASE.to_vec();
+        edited[3].2 = &["orders"];
+        let changes = {
+            let (old, new) = sites(BASE, &edited);
+            diff(&old, &new)
+        };
+        let tag = |t: &str| PageKey::Tag { lang: "en".into(), tag: t.into() };
+        assert!(changes.touches(&tag("refund")), "the tag it left");
+        assert!(changes.touches(&tag("orders")), "the tag it joined");
+        // b/three carries `orders`, whose count it shows, went from 2 to 3.
+        assert!(changes.touches(&tutorial("en", "b/three")));
+        assert!(!changes.touches(&tag("pay")));
+    }
+
+    #[test]
+    fn a_removed_tutorial_touches_the_pages_that_listed_it() {
+        let edited: Vec<_> = BASE.iter().filter(|r| r.0 != "b/three").copied().collect();
+        let changes = {
+            let (old, new) = sites(BASE, &edited);
+            diff(&old, &new)
+        };
+        assert_eq!(changes.tutorials, BTreeSet::from(["b/three".to_string()]));
+        assert!(changes.touches(&PageKey::Category { lang: "zh".into(), path: "b".into() }));
+        assert!(changes.touches(&PageKey::Tag { lang: "zh".into(), tag: "orders".into() }));
+        assert!(changes.touches(&tutorial("zh", "a/two")), "shares the tag `orders`, whose count fell");
+    }
+
+    #[test]
+    fn related_lists_kept_between_loads_match_fresh_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut cache = crate::model::DecodeCache::default();
+        let mut rows: Vec<Row<'_>> = BASE.to_vec();
+        rows.push(("b/five", "Pay for an order by card", &["pay", "orders"], &[]));
+        rows.push(("a/six", "Track the refund", &["refund"], &[]));
+        let edits: [fn(&mut Vec<Row<'_>>); 5] = [
+            |_| {},
+            |r| r[1].1 = "Change the card",
+            |r| r[3].2 = &["pay"],
+            |r| r[2].3 = &["a/one", "b/four"],
+            |r| r[0].1 = "Pay by card",
+        ];
+        for edit in edits {
+            edit(&mut rows);
+            let fresh = site(root, &rows);
+            let config = crate::config::load(root).unwrap();
+            let (raw, _) = crate::load::load_content(root);
+            let (cached, _) = crate::model::build_site_cached(root, config, raw, &mut cache);
+            let cached = cached.unwrap();
+            assert_eq!(cached.related, fresh.related);
+            assert_eq!(cached.tutorials, fresh.tutorials);
+        }
+    }
+
+    #[test]
+    fn site_toml_and_category_edits_touch_everything() {
+        let (old, mut new) = sites(BASE, BASE);
+        new.config.title.insert("en".into(), "Another title".into());
+        assert!(diff(&old, &new).all);
+        let (old, mut new) = sites(BASE, BASE);
+        new.categories.get_mut("b").unwrap().title = Localized::everywhere("B".into(), Default::default(), "zh");
+        assert!(diff(&old, &new).all);
+    }
+}

@@ -1,0 +1,446 @@
+//! `stepwise serve` end to end: the real binary on a free port, spoken to over raw TCP
+//! (so request paths reach it exactly as written), a copy of a fixture edited under it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::util::TestSite;
+
+/// How long anything the server does may take: generous, for a loaded CI machine.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// A running `stepwise serve`, killed when dropped (a failed assertion included).
+struct Serve {
+    child: Child,
+    port: u16,
+    stdout: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Serve {
+    fn start(root: &Path, port: u16) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stepwise"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start stepwise serve");
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut serve = Serve { child, port: 0, stdout: String::new() };
+        let deadline = Instant::now() + WAIT;
+        while serve.port == 0 {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("no `serving` line; stdout so far: {}", serve.stdout));
+            serve.stdout.push_str(&line);
+            serve.stdout.push('\n');
+            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+                serve.port = rest.split('/').next().unwrap().parse().unwrap();
+            }
+        }
+        serve
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(self.port, "GET", path)
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.get("/__stepwise/status").body).unwrap()
+    }
+
+    /// Polls the status until `ok` holds for it.
+    fn wait_status(&self, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.status();
+            if ok(&s) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; status: {s}");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// An open event stream: its lines arrive on the receiver.
+    fn events(&self) -> Receiver<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "GET /__stepwise/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        rx
+    }
+}
+
+/// Reads event-stream lines until `event: {name}`; returns its data line.
+fn wait_event(rx: &Receiver<String>, name: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut seen = Vec::new();
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no `event: {name}` within {WAIT:?}; got {seen:?}"));
+        if line == format!("event: {name}") {
+            let data = rx.recv_timeout(WAIT).unwrap();
+            return data.strip_prefix("data: ").unwrap_or(&data).to_string();
+        }
+        seen.push(line);
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One request on its own connection, the path sent byte for byte.
+fn request(port: u16, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+    Reply { status, headers, body: body.to_string() }
+}
+
+/// A relative link resolved against a page's path, as a browser does.
+fn join(page: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = page.trim_end_matches('/').split('/').collect();
+    for seg in href.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    // As editors do: write a temporary file, then rename it over the original.
+    let tmp = path.with_extension("yaml.tmp");
+    std::fs::write(&tmp, text.replace(from, to)).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+const PAGE: &str = "/en/help/first/";
+
+#[test]
+fn serves_pages_with_the_reload_script_and_nothing_else() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+
+    for path in ["/", "/zh/", PAGE] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"), "{path}");
+        assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
+        assert!(r.body.contains("new EventSource(\"/__stepwise/events\")"), "{path}: no reload script");
+        assert_eq!(r.body.matches("id=\"stepwise-live\"").count(), 1, "{path}");
+        let script = r.body.find("id=\"stepwise-live\"").unwrap();
+        assert!(script < r.body.rfind("</body>").unwrap(), "{path}: the script is inside the body");
+    }
+    // Search indexes, feeds and the sitemap follow each build (made just after it).
+    let deadline = Instant::now() + WAIT;
+    while server.get("/zh/search-index.json").status != 200 {
+        assert!(Instant::now() < deadline, "no search index served");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let index = server.get("/zh/search-index.json");
+    assert_eq!(index.header("Content-Type"), Some("application/json"));
+    assert!(index.body.contains("第一个问题"));
+    assert!(server.get("/sitemap.xml").body.contains("<urlset"));
+    assert!(server.get("/en/atom.xml").body.contains("<feed"));
+    assert_eq!(server.get("/search.js").status, 200);
+
+    let page = server.get(PAGE);
+    assert!(page.body.contains("The first question"));
+    // Nothing on the page loads from elsewhere, and the policy forbids it anyway.
+    for attr in ["src=\"http", "src=\"//", "href=\"//"] {
+        assert!(!page.body.contains(attr), "the page loads from the network: {attr}");
+    }
+    assert!(page.header("Content-Security-Policy").unwrap().contains("default-src 'self'"));
+
+    // The screenshot and the stylesheet the page names are served, with their types.
+    let img = crate::util::tags_with(&page.body, "img", "src=");
+    let src = crate::util::attr(img[0], "src").unwrap();
+    let src = join(PAGE, src);
+    let r = server.get(&src);
+    assert_eq!((r.status, r.header("Content-Type")), (200, Some("image/png")), "{src}");
+    let css = crate::util::tags_with(&page.body, "link", "stylesheet");
+    let href = crate::util::attr(css[0], "href").unwrap();
+    let r = server.get(&join(PAGE, href));
+    assert_eq!((r.status, r.header("Content-Type")), (200, Some("text/css; charset=utf-8")), "{href}");
+
+    // HEAD: the headers of GET, no body.
+    let head = request(server.port, "HEAD", PAGE);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(head.body.is_empty());
+    assert!(head.header("Content-Length").unwrap().parse::<usize>().unwrap() > 0);
+
+    let missing = server.get("/en/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(missing.body.contains("stepwise-live"), "the 404 page reloads too");
+    assert_eq!(server.get("/en/help/first").header("Location"), Some("/en/help/first/"));
+
+    let status = server.status();
+    assert_eq!(status["ok"], true, "{status}");
+
+    // Only what the build produced: nothing beside it, however the path is spelled.
+    std::fs::write(site.root.join("secret.txt"), "TOP SECRET").unwrap();
+    for path in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2e%2e/site.toml",
+        "/zh/..%2f..%2fsite.toml",
+        "/zh/..%5c..%5csite.toml",
+        "//etc/passwd",
+        "/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/site.toml",
+        "/secret.txt",
+        "/content/help/first.yaml",
+        "/zh/%00",
+        "/etc/passwd",
+    ] {
+        let r = server.get(path);
+        assert!(r.status == 400 || r.status == 404, "{path} got {}", r.status);
+        for leak in ["base_url", "root:", "TOP SECRET", "第一个问题, en"] {
+            assert!(!r.body.contains(leak), "{path} leaked {leak:?}");
+        }
+    }
+    // A symlink in the content folder that leads out is refused by the build, never served.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/passwd", site.root.join("content/help/passwd.png")).unwrap();
+        assert_eq!(server.get("/content/help/passwd.png").status, 404);
+        assert_eq!(server.get("/en/help/passwd.png").status, 404);
+    }
+
+    assert!(!site.exists("public"), "serve must not write public/");
+}
+
+#[test]
+fn edits_reload_and_a_broken_edit_shows_until_fixed() {
+    let site = TestSite::fixture("minimal");
+    // A user's own public/ must come through a serve session untouched.
+    site.write("public/keep.txt", "mine");
+    let server = Serve::start(&site.root, free_port());
+    let events = server.events();
+    let hello = wait_event(&events, "hello");
+    assert!(hello.contains("\"error\":null"), "{hello}");
+    let yaml = site.root.join("content/help/first.yaml");
+
+    // An edit: the reload event, then the new title on the page.
+    edit(&yaml, "en: The first question", "en: The edited question");
+    let build = wait_event(&events, "reload");
+    assert_eq!(server.status()["build"], build.as_str());
+    let page = server.get(PAGE);
+    assert!(page.body.contains("The edited question"), "{}", page.body);
+    assert!(page.body.contains(&format!("var build = \"{build}\"")));
+
+    // A broken edit: the error, where it is, and the last good page still served.
+    edit(&yaml, "tags: [start]", "tags: [start");
+    let data = wait_event(&events, "build-error");
+    let error: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert!(error["file"].as_str().unwrap().ends_with("content/help/first.yaml"), "{error}");
+    assert!(error["line"].as_u64().unwrap() >= 3, "{error}");
+    assert!(error["message"].as_str().unwrap().contains("YAML"), "{error}");
+    let status = server.wait_status("the error", |s| s["ok"] == false);
+    assert_eq!(status["error"], error);
+    assert!(status["error"]["text"].as_str().unwrap().starts_with("error: "), "{status}");
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The edited question"), "the last good page is served");
+    // A page opened now learns of the error as soon as it connects.
+    let late = server.events();
+    assert!(wait_event(&late, "hello").contains("first.yaml"));
+
+    // The next good save clears it by itself.
+    edit(&yaml, "tags: [start", "tags: [start]");
+    wait_event(&events, "reload");
+    let status = server.wait_status("recovery", |s| s["ok"] == true);
+    assert_eq!(status["error"], serde_json::Value::Null);
+    assert!(server.get(PAGE).body.contains("The edited question"));
+
+    // A new tutorial appears, with its category page listing it.
+    site.write(
+        "content/help/second.yaml",
+        "title: {zh: 第二个, en: The second question}\ndate: 2024-02-03\ntags: [start]\n\
+         steps:\n  - text: {zh: 好。, en: Fine.}\n",
+    );
+    wait_event(&events, "reload");
+    assert!(server.get("/en/help/second/").body.contains("The second question"));
+    assert!(server.get("/en/help/").body.contains("The second question"));
+    assert!(server.get("/en/tags/start/").body.contains("The second question"));
+
+    assert_eq!(site.read("public/keep.txt"), "mine");
+    assert!(!site.exists("public/index.html"));
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_and_says_so() {
+    let site = TestSite::fixture("minimal");
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let server = Serve::start(&site.root, port);
+    assert_ne!(server.port, port);
+    assert!(server.stdout.contains(&format!("(port {port} was taken)")), "{}", server.stdout);
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn a_folder_without_site_toml_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .args(["serve", "--port", &free_port().to_string(), "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no site.toml here"));
+}
+
+fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("STEPWISE_CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("browser tests need Chromium: `apt-get install chromium` (or set STEPWISE_CHROMIUM)")
+}
+
+/// Headless Chromium, killed when dropped.
+struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    /// Asks Chromium to quit first, so it reaps its own helper processes; kills it if
+    /// it has not quit within a few seconds.
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A real browser holds a served page open; after an edit the page reloads itself: the
+/// server sees the page requested again and the new page's event stream connect.
+#[test]
+fn an_open_page_reloads_in_a_real_browser() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let profile = tempfile::tempdir().unwrap();
+    let child = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            // Keeps the browser running with the page open (nothing connects to it).
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("http://127.0.0.1:{}{PAGE}", server.port))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let _browser = Browser { child, _profile: profile };
+
+    let before = server.wait_status("the page and its event stream", |s| s["page_loads"] == 1 && s["streams"] == 1);
+    edit(&site.root.join("content/help/first.yaml"), "en: The first question", "en: Reloaded in the browser");
+    let after = server
+        .wait_status("the page to reload", |s| s["page_loads"].as_u64() >= Some(2) && s["streams"].as_u64() >= Some(2));
+    assert_ne!(before["build"], after["build"]);
+    assert!(server.get(PAGE).body.contains("Reloaded in the browser"));
+}
+
+#[test]
+fn template_and_image_errors_show_and_clear() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let events = server.events();
+    wait_event(&events, "hello");
+
+    // A template error, in a folder that did not exist when serving began.
+    site.write("templates/tutorial.html", "<main>{% if %}</main>");
+    let error: serde_json::Value = serde_json::from_str(&wait_event(&events, "build-error")).unwrap();
+    assert!(error["file"].as_str().unwrap().ends_with("templates/tutorial.html"), "{error}");
+    assert!(server.get(PAGE).body.contains("The first question"), "the last good page is served");
+    std::fs::remove_file(site.root.join("templates/tutorial.html")).unwrap();
+    wait_event(&events, "reload");
+    server.wait_status("recovery from the template error", |s| s["ok"] == true);
+
+    // A missing screenshot names the step's line.
+    let yaml = site.root.join("content/help/first.yaml");
+    edit(&yaml, "image: shot.png", "image: nope.png");
+    let error: serde_json::Value = serde_json::from_str(&wait_event(&events, "build-error")).unwrap();
+    assert!(error["file"].as_str().unwrap().ends_with("content/help/first.yaml"), "{error}");
+    assert_eq!(error["line"], 6, "{error}");
+    assert!(error["message"].as_str().unwrap().contains("does not exist"), "{error}");
+    edit(&yaml, "image: nope.png", "image: shot.png");
+    wait_event(&events, "reload");
+    server.wait_status("recovery from the missing image", |s| s["ok"] == true);
+}
