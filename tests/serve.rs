@@ -33,9 +33,20 @@ fn free_port() -> u16 {
 
 impl Serve {
     fn start(root: &Path, port: u16) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(root)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
+        cmd.args(["serve", "--port", &port.to_string(), "--root"]).arg(root);
+        Serve::spawn(cmd)
+    }
+
+    /// As a writer runs it: in the site folder, without `--root` (the root is `.`).
+    fn start_here(root: &Path, port: u16) -> Serve {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
+        cmd.args(["serve", "--port", &port.to_string()]).current_dir(root);
+        Serve::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Serve {
+        let mut child = cmd
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -443,4 +454,17 @@ fn template_and_image_errors_show_and_clear() {
     edit(&yaml, "image: nope.png", "image: shot.png");
     wait_event(&events, "reload");
     server.wait_status("recovery from the missing image", |s| s["ok"] == true);
+}
+
+#[test]
+fn run_in_the_site_folder_it_sees_edits() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start_here(&site.root, free_port());
+    assert!(server.get(PAGE).body.contains("The first question"));
+    edit(&site.root.join("content/help/first.yaml"), "The first question", "The edited question");
+    let deadline = Instant::now() + WAIT;
+    while !server.get(PAGE).body.contains("The edited question") {
+        assert!(Instant::now() < deadline, "the edit was never picked up with the root given as `.`");
+        std::thread::sleep(Duration::from_millis(25));
+    }
 }

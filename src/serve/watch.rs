@@ -61,6 +61,9 @@ pub struct SiteWatcher {
 
 impl SiteWatcher {
     pub fn new(root: &Path) -> notify::Result<SiteWatcher> {
+        // Events arrive with absolute paths; a relative root (`.`, the usual case) would
+        // never prefix them.
+        let root = &std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let (tx, events) = std::sync::mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx)?;
         // The root itself, not recursively: `public/`, `.stepwise-cache/` and whatever
