@@ -197,7 +197,14 @@ fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings
     let variant = |w: u32, ext: &str, encoding: Encoding| Variant {
         width: w,
         height: scaled_height(info, w),
-        path: output_name(info, &["redact", &redact], w, ext),
+        // The encoding is part of the name: the original and a re-encode of the same
+        // width are different files.
+        path: output_name(
+            info,
+            &["redact", &redact, if encoding == Encoding::Original { "original" } else { "" }],
+            w,
+            ext,
+        ),
         encoding,
         bytes: 0,
     };
@@ -286,6 +293,7 @@ mod tests {
         assert_eq!(r.variants[0].height, 1040);
         assert_eq!(r.variants[1].encoding, Encoding::Png, "a heavy PNG is re-encoded at full width");
         assert_eq!(r.full().encoding, Encoding::Original, "full size opens the original");
+        assert_ne!(r.full().path, r.variants[1].path, "the original and its re-encode are different files");
         assert_eq!(r.webp.len(), 2);
         assert!(r.variants[0].path.starts_with("img/step-01-480."));
         assert!(r.variants[0].path.ends_with(".png"));
