@@ -31,6 +31,9 @@ pub(crate) enum Command {
         /// Where to write the site.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// For publishing: hide the "not yet translated" and "may be outdated" badges.
+        #[arg(long)]
+        production: bool,
     },
     /// Check everything a build would, writing nothing.
     Check {
@@ -76,18 +79,41 @@ pub(crate) enum Command {
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum I18nCommand {
-    /// Missing and outdated translations, by file and field.
+    /// Missing and outdated translations, by file and field, and percent complete.
     Status {
         #[command(flatten)]
         root: RootArg,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Only this target language (repeatable).
+        #[arg(long = "lang")]
+        langs: Vec<String>,
     },
-    /// Record that the translations in these files match the current source text.
+    /// Record that the translations in these files (or folders) match the current source text.
     Confirm {
         #[command(flatten)]
         root: RootArg,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
         paths: Vec<PathBuf>,
+        /// Every file of the site.
+        #[arg(long)]
+        all: bool,
+        /// Only this target language (repeatable; default: all of them).
+        #[arg(long = "lang")]
+        langs: Vec<String>,
+    },
+    /// The UI-label glossary learned from the content: each source label and its translations.
+    Glossary {
+        #[command(flatten)]
+        root: RootArg,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Only this target language (repeatable).
+        #[arg(long = "lang")]
+        langs: Vec<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 

@@ -25,6 +25,14 @@ struct RawConfig {
     description: BTreeMap<String, String>,
     #[serde(default)]
     images: RawImages,
+    #[serde(default)]
+    i18n: RawI18n,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawI18n {
+    badges: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -50,6 +58,9 @@ pub struct SiteConfig {
     pub title: BTreeMap<String, String>,
     pub description: BTreeMap<String, String>,
     pub images: ImageSettings,
+    /// Show "not yet translated" / "may be outdated" badges on pages (`[i18n] badges`;
+    /// `build --production` turns them off).
+    pub translation_badges: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +207,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
             max_file_bytes: raw.images.max_file_mb.unwrap_or(20) * 1024 * 1024,
             max_pixels: raw.images.max_megapixels.unwrap_or(40) * 1_000_000,
         },
+        translation_badges: raw.i18n.badges.unwrap_or(true),
     })
 }
 

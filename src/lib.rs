@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod i18n;
 pub mod images;
 pub mod load;
 pub mod markdown;
@@ -35,6 +36,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where to write; `root/public` when `None`.
     pub output: Option<PathBuf>,
+    /// For publishing: no translation-status badges on the pages.
+    pub production: bool,
 }
 
 #[derive(Debug)]
@@ -114,7 +117,8 @@ pub fn load(root: &Path) -> Result<Loaded, Failure> {
 }
 
 /// `stepwise check`: validates everything a build would and renders every page in
-/// memory (so template errors show up too), writing nothing.
+/// memory (so template errors show up too), writing nothing; adds the translation QA
+/// warnings (UI labels).
 pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
     let loaded = load(root)?;
     let pages = render::all_pages(&loaded.site);
@@ -126,10 +130,12 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
             loaded.renderer.render(&loaded.site, &plan, key).err().map(|e| render_diagnostic(&loaded.site, key, e))
         })
         .collect();
+    let mut d = loaded.diagnostics;
     if errors.is_empty() {
-        Ok(loaded.diagnostics)
+        // Translation QA is `check`'s alone: a build need not repeat it.
+        d.extend(i18n::labels::check(&loaded.site));
+        Ok(d.sorted())
     } else {
-        let mut d = loaded.diagnostics;
         errors.into_iter().take(20).for_each(|e| d.push(e));
         Err(Failure::content(d.sorted()))
     }
@@ -164,7 +170,10 @@ fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diag
 /// for the output folder. On any error the previous output is left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
-    let loaded = load(&opts.root)?;
+    let mut loaded = load(&opts.root)?;
+    if opts.production {
+        loaded.site.config.translation_badges = false;
+    }
     let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     let site = &loaded.site;
     let pages = render::all_pages(site);

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, I18nCommand};
+use cli::{Cli, Command, Format, I18nCommand};
 use stepwise::diagnostics::{Diagnostics, display_path};
+use stepwise::i18n::Selection;
 use stepwise::serve::{ServeEvent, ServeOptions};
 use stepwise::{BuildOptions, Failure, FailureKind};
 
@@ -24,8 +25,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output } => {
-            let opts = BuildOptions { root: root.root, output };
+        Command::Build { root, output, production } => {
+            let opts = BuildOptions { root: root.root, output, production };
             match stepwise::build(&opts) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);
@@ -95,10 +96,93 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve { root, port, bind, open } => serve(ServeOptions { root: root.root, port, bind }, open),
-        Command::I18n { command } => match command {
-            I18nCommand::Status { .. } => not_yet("i18n status", "translation status"),
-            I18nCommand::Confirm { .. } => not_yet("i18n confirm", "translation records"),
-        },
+        Command::I18n { command } => i18n(command),
+    }
+}
+
+/// `stepwise i18n ...`: each loads the site as a build would (without printing its
+/// warnings: the report says the same, better).
+fn i18n(command: I18nCommand) -> ExitCode {
+    let (root, langs) = match &command {
+        I18nCommand::Status { root, langs, .. }
+        | I18nCommand::Confirm { root, langs, .. }
+        | I18nCommand::Glossary { root, langs, .. } => (root.root.clone(), langs.clone()),
+    };
+    let loaded = match stepwise::load(&root) {
+        Ok(l) => l,
+        Err(f) => return fail(f, "the site has errors; fix them first"),
+    };
+    let site = &loaded.site;
+    let targets = &site.config.languages[1..];
+    for lang in &langs {
+        if !targets.contains(lang) {
+            let hint = stepwise::diagnostics::did_you_mean(lang, targets.iter().map(String::as_str)).map_or_else(
+                || format!("the target languages are {}", targets.join(", ")),
+                |s| format!("did you mean `{s}`?"),
+            );
+            eprintln!("error: `{lang}` is not a target language of this site\n  = hint: {hint}");
+            return ExitCode::from(2);
+        }
+    }
+    let langs: Vec<String> = if langs.is_empty() { targets.to_vec() } else { langs };
+    match command {
+        I18nCommand::Status { format, .. } => {
+            let report = stepwise::i18n::status(site, &langs);
+            match format {
+                Format::Text => print!("{}", report.to_text()),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+            }
+            ExitCode::SUCCESS
+        }
+        I18nCommand::Confirm { paths, all, .. } => {
+            let selection = if all { Selection::All } else { Selection::Paths(&paths) };
+            match stepwise::i18n::confirm(site, selection, &langs) {
+                Ok(c) => {
+                    for (old, new) in &c.moved {
+                        println!("followed a moved file: {old} -> {new}");
+                    }
+                    println!(
+                        "confirmed {} translation{} ({}); {} {} with {} records{}",
+                        c.newly_confirmed,
+                        if c.newly_confirmed == 1 { "" } else { "s" },
+                        langs.join(", "),
+                        if c.created { "created" } else { "updated" },
+                        display_path(&c.file),
+                        c.records,
+                        if c.pruned > 0 { format!(", {} stale records removed", c.pruned) } else { String::new() }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    print_diagnostics(&d);
+                    eprintln!("i18n confirm failed: {}", d.summary());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        I18nCommand::Glossary { format, output, .. } => {
+            let glossary = stepwise::i18n::labels::glossary(site, &langs);
+            let text = match format {
+                Format::Text => glossary.to_text(),
+                Format::Json => serde_json::to_string_pretty(&glossary).unwrap_or_default() + "\n",
+            };
+            match output {
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => {
+                        eprintln!("wrote the label glossary to {}", display_path(&path));
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {}: cannot write: {e}", display_path(&path));
+                        ExitCode::from(2)
+                    }
+                },
+            }
+        }
     }
 }
 
@@ -171,12 +255,6 @@ fn show_serve_event(event: ServeEvent) {
             eprintln!("warning: {message}; changes are no longer picked up (restart `stepwise serve`)");
         }
     }
-}
-
-fn not_yet(verb: &str, what: &str) -> ExitCode {
-    eprintln!("error: `stepwise {verb}` ({what}) is not available in this version yet");
-    eprintln!("  = hint: `stepwise build` and `stepwise check` work; see README.md");
-    ExitCode::from(2)
 }
 
 fn fail(f: Failure, what: &str) -> ExitCode {

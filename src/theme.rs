@@ -25,6 +25,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "index.html",
     "category.html",
     "tutorial.html",
+    "compare.html",
     "tags.html",
     "tag.html",
     "search.html",

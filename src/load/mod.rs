@@ -36,6 +36,8 @@ pub struct RawContent {
     pub authors: Option<SourceFile>,
     /// Every folder under `content/` that may hold tutorials (not `_assets` folders).
     pub folders: Vec<String>,
+    /// The translation records, `i18n.lock` beside `site.toml`, when the site has them.
+    pub lock: Option<SourceFile>,
 }
 
 /// Reads everything under `root/content`. Problems with single files are collected;
@@ -121,6 +123,12 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
             "authors" => raw.authors = Some(file),
             _ => raw.tutorials.push(file),
         }
+    }
+    let lock = root.join(crate::i18n::lock::LOCK_FILE);
+    if lock.is_file()
+        && let Some(text) = read_text(&lock, &mut diags)
+    {
+        raw.lock = Some(SourceFile { path: lock, key: String::new(), text });
     }
     (raw, diags)
 }

@@ -16,6 +16,8 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::i18n::lock::{LOCK_FILE, Lock};
+use crate::i18n::{self, TextsMut};
 use crate::images;
 use crate::load::{CONTENT_DIR, RawContent};
 use decode::{DecodedTutorial, Decoder, ImageRef};
@@ -43,11 +45,20 @@ pub struct Site {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Tutorial index -> related tutorial indexes.
     pub related: Vec<Vec<usize>>,
+    /// `content/_authors.yaml`, when the site has one.
+    pub authors_file: Option<PathBuf>,
+    /// The translation records (`i18n.lock`); outdated texts are already marked.
+    pub lock: Lock,
 }
 
 impl Site {
     pub fn source_lang(&self) -> &str {
         self.config.source_lang()
+    }
+
+    /// Where the translation records live: `i18n.lock` beside `site.toml`.
+    pub fn lock_path(&self) -> PathBuf {
+        self.root.join(LOCK_FILE)
     }
 
     pub fn tutorial(&self, id: &str) -> Option<&Tutorial> {
@@ -228,9 +239,25 @@ fn finish_site(
     let cache = root.join(images::CACHE_DIR).join("img");
     let images = check_images(&content_dir, &config, &image_refs, &cache, &mut diags);
 
+    let lock = match &raw.lock {
+        Some(file) => {
+            let (lock, d) = Lock::parse(&file.text, &file.path);
+            diags.extend(d);
+            lock
+        }
+        None => Lock::default(),
+    };
     if diags.has_errors() {
         return (None, diags);
     }
+    let authors_file = raw.authors.as_ref().map(|f| f.path.clone());
+    let texts = TextsMut {
+        tutorials: &mut tutorials,
+        categories: &mut categories,
+        authors: &mut authors,
+        authors_file: authors_file.as_deref(),
+    };
+    diags.extend(i18n::apply_lock(texts, &lock, &langs));
 
     let related = match related_memo {
         Some(memo) => related::compute_with_memo(&tutorials, &index, &langs, memo),
@@ -273,6 +300,8 @@ fn finish_site(
         subcategories,
         tags,
         related,
+        authors_file,
+        lock,
     };
     (Some(site), diags)
 }

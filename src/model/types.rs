@@ -15,6 +15,9 @@ pub struct Localized {
     values: BTreeMap<String, Spanned>,
     /// Written as a plain string: the same in every language, never "missing".
     same_everywhere: bool,
+    /// Languages whose translation was confirmed against an older source text
+    /// (set from the translation records, `i18n.lock`).
+    outdated: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,30 +33,33 @@ pub struct Resolved<'a> {
     /// The language the text is written in.
     pub lang: &'a str,
     pub is_fallback: bool,
+    /// A translation made from an older version of the source text.
+    pub is_outdated: bool,
 }
 
 impl Localized {
     pub fn everywhere(text: String, pos: Pos, source: &str) -> Self {
         let mut values = BTreeMap::new();
         values.insert(source.to_string(), Spanned { text, pos });
-        Localized { pos, values, same_everywhere: true }
+        Localized { pos, values, same_everywhere: true, outdated: Vec::new() }
     }
 
     /// `values` must contain `source` (the decoder checks it).
     pub fn per_language(values: BTreeMap<String, Spanned>, pos: Pos) -> Self {
-        Localized { pos, values, same_everywhere: false }
+        Localized { pos, values, same_everywhere: false, outdated: Vec::new() }
     }
 
     pub fn get<'a>(&'a self, lang: &str, source: &'a str) -> Resolved<'a> {
         if let Some((l, v)) = self.values.get_key_value(lang) {
-            return Resolved { text: &v.text, lang: l, is_fallback: false };
+            let is_outdated = self.outdated.iter().any(|o| o == lang);
+            return Resolved { text: &v.text, lang: l, is_fallback: false, is_outdated };
         }
         let (l, v) = self
             .values
             .get_key_value(source)
             .or_else(|| self.values.iter().next())
             .map_or(("", ""), |(l, v)| (l.as_str(), v.text.as_str()));
-        Resolved { text: v, lang: l, is_fallback: !self.same_everywhere }
+        Resolved { text: v, lang: l, is_fallback: !self.same_everywhere, is_outdated: false }
     }
 
     /// The source-language text.
@@ -71,6 +77,22 @@ impl Localized {
 
     pub fn value(&self, lang: &str) -> Option<&Spanned> {
         self.values.get(lang)
+    }
+
+    /// Whether this text needs translating at all (a plain string is the same everywhere).
+    pub fn is_translatable(&self) -> bool {
+        !self.same_everywhere
+    }
+
+    pub fn is_outdated(&self, lang: &str) -> bool {
+        self.outdated.iter().any(|o| o == lang)
+    }
+
+    /// Marks `lang`'s translation as made from an older source text.
+    pub fn mark_outdated(&mut self, lang: &str) {
+        if !self.is_outdated(lang) {
+            self.outdated.push(lang.to_string());
+        }
     }
 }
 

@@ -19,7 +19,8 @@ pub fn sitemap(site: &Site) -> String {
     );
     let source = site.source_lang();
     for key in all_pages(site) {
-        if matches!(key, PageKey::Root | PageKey::NotFound { .. }) {
+        // The side-by-side views repeat the tutorial pages (and say noindex).
+        if matches!(key, PageKey::Root | PageKey::NotFound { .. } | PageKey::Compare { .. }) {
             continue;
         }
         let loc = site.config.absolute(&urls::encode_path(&key.dir()));

@@ -17,7 +17,7 @@ use tera::{Context, Tera};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::{self, ImagePlan};
 use crate::markdown;
-use crate::model::{Localized, Site, Tutorial};
+use crate::model::{Localized, Site, Step, Tutorial};
 use crate::theme::Theme;
 use urls::{link, root_prefix};
 use views::*;
@@ -40,6 +40,12 @@ pub enum PageKey {
         path: String,
     },
     Tutorial {
+        lang: String,
+        id: String,
+    },
+    /// A tutorial's source and translation aligned step by step, with `lang`'s chrome:
+    /// source | `lang`, or source | the first translation on the source's own page.
+    Compare {
         lang: String,
         id: String,
     },
@@ -69,6 +75,7 @@ impl PageKey {
             PageKey::Index { lang } => urls::index_dir(lang),
             PageKey::Category { lang, path } => urls::category_dir(lang, path),
             PageKey::Tutorial { lang, id } => urls::tutorial_dir(lang, id),
+            PageKey::Compare { lang, id } => urls::compare_dir(lang, id),
             PageKey::Tags { lang } => urls::tags_dir(lang),
             PageKey::Tag { lang, tag } => urls::tag_dir(lang, tag),
             PageKey::Search { lang } => format!("{lang}/search/"),
@@ -96,12 +103,30 @@ impl PageKey {
             PageKey::Index { .. } => PageKey::Index { lang },
             PageKey::Category { path, .. } => PageKey::Category { lang, path: path.clone() },
             PageKey::Tutorial { id, .. } => PageKey::Tutorial { lang, id: id.clone() },
+            PageKey::Compare { id, .. } => PageKey::Compare { lang, id: id.clone() },
             PageKey::Tags { .. } => PageKey::Tags { lang },
             PageKey::Tag { tag, .. } => PageKey::Tag { lang, tag: tag.clone() },
             PageKey::Search { .. } => PageKey::Search { lang },
             PageKey::NotFound { .. } => PageKey::NotFound { lang, root: false },
         }
     }
+}
+
+fn text_view(site: &Site, r: crate::model::Resolved<'_>, html: String) -> TextView {
+    let badge = match (site.config.translation_badges, r.is_fallback, r.is_outdated) {
+        (false, _, _) => None,
+        (true, true, _) => Some("untranslated"),
+        (true, false, true) => Some("outdated"),
+        (true, false, false) => None,
+    };
+    TextView { html, fallback_lang: r.is_fallback.then(|| html_lang(r.lang)), badge }
+}
+
+/// How wide a screenshot is shown: in a step, or as a thumbnail beside the side-by-side texts.
+#[derive(Clone, Copy)]
+enum ImageSize {
+    Step,
+    Thumbnail,
 }
 
 /// Every page of the site, in a stable order.
@@ -117,6 +142,9 @@ pub fn all_pages(site: &Site) -> Vec<PageKey> {
         }
         for t in &site.tutorials {
             keys.push(PageKey::Tutorial { lang: lang.clone(), id: t.id.clone() });
+        }
+        if site.config.languages.len() > 1 {
+            keys.extend(site.tutorials.iter().map(|t| PageKey::Compare { lang: lang.clone(), id: t.id.clone() }));
         }
         for tag in site.tags.keys() {
             keys.push(PageKey::Tag { lang: lang.clone(), tag: tag.clone() });
@@ -218,6 +246,7 @@ impl Renderer {
             PageKey::Index { lang } => ("index.html", self.index_context(site, lang, key)),
             PageKey::Category { lang, path } => ("category.html", self.category_context(site, lang, path, key)),
             PageKey::Tutorial { lang, id } => ("tutorial.html", self.tutorial_context(site, images, lang, id, key)),
+            PageKey::Compare { lang, id } => ("compare.html", self.compare_context(site, images, lang, id, key)),
             PageKey::Tags { lang } => ("tags.html", self.tags_context(site, lang, key)),
             PageKey::Tag { lang, tag } => ("tag.html", self.tag_context(site, lang, tag, key)),
             PageKey::Search { lang } => ("search.html", self.search_context(site, lang, key)),
@@ -295,16 +324,13 @@ impl Renderer {
 
     fn text(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
         let r = text.get(lang, site.source_lang());
-        TextView { html: markdown::to_html(r.text), fallback_lang: r.is_fallback.then(|| html_lang(r.lang)) }
+        text_view(site, r, markdown::to_html(r.text))
     }
 
     /// A title or label: the page wraps it in a link of its own, so its links become text.
     fn title(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
         let r = text.get(lang, site.source_lang());
-        TextView {
-            html: markdown::to_html_without_links(r.text),
-            fallback_lang: r.is_fallback.then(|| html_lang(r.lang)),
-        }
+        text_view(site, r, markdown::to_html_without_links(r.text))
     }
 
     fn plain(&self, site: &Site, text: &Localized, lang: &str) -> String {
@@ -577,11 +603,139 @@ impl Renderer {
         ctx
     }
 
+    /// A step's screenshot for `lang`, with its highlight boxes.
+    #[allow(clippy::too_many_arguments)]
+    fn step_image(
+        &self,
+        site: &Site,
+        plan: &ImagePlan,
+        step: &Step,
+        lang: &str,
+        dir: &str,
+        size: ImageSize,
+        lazy: bool,
+    ) -> Option<ImageView> {
+        let img = step.image.as_ref()?;
+        let info = site.images.get(img.for_lang(lang, site.source_lang()))?;
+        let rendition = plan.renditions.get(&images::rendition_key(&info.key, &step.redact))?;
+        let alt = step.alt.as_ref().map_or_else(|| self.plain(site, &step.text, lang), |a| self.plain(site, a, lang));
+        let srcset = |variants: &[images::Variant]| {
+            variants.iter().map(|v| format!("{} {}w", link(dir, &v.path), v.width)).collect::<Vec<_>>().join(", ")
+        };
+        // The fallback `src`: the largest variant a phone would pick.
+        let fallback = rendition.variants.iter().rev().find(|v| v.width <= 960).unwrap_or(rendition.full());
+        let sizes = match size {
+            // Phones: the column minus the timeline's gutter, and never wider than the
+            // 70vh height cap allows for this aspect ratio.
+            ImageSize::Step => format!(
+                "(min-width: 760px) 340px, min(calc(100vw - 5.25rem), {:.1}vh, {}px)",
+                70.0 * f64::from(rendition.width) / f64::from(rendition.height),
+                rendition.width
+            ),
+            ImageSize::Thumbnail => "(min-width: 760px) 200px, 50vw".to_string(),
+        };
+        Some(ImageView {
+            src: link(dir, &fallback.path),
+            srcset: srcset(&rendition.variants),
+            webp_srcset: rendition.use_webp.then(|| srcset(&rendition.webp)),
+            sizes,
+            full: link(dir, &rendition.full().path),
+            width: rendition.width,
+            height: rendition.height,
+            alt,
+            lazy,
+            callouts: step
+                .highlight
+                .iter()
+                .enumerate()
+                .map(|(n, r)| Callout {
+                    n: n + 1,
+                    left: pct(r.x),
+                    top: pct(r.y),
+                    width: pct(r.w),
+                    height: pct(r.h),
+                    label: r.label.as_ref().map(|l| self.title(site, l, lang)),
+                })
+                .collect(),
+        })
+    }
+
+    /// The side-by-side page: every text of the tutorial, source beside translation,
+    /// with its state, and each screenshot once.
+    fn compare_context(&self, site: &Site, plan: &ImagePlan, lang: &str, id: &str, key: &PageKey) -> Context {
+        let dir = key.dir();
+        let t = &site.tutorials[site.index[id]];
+        let langs = &site.config.languages;
+        let source = site.source_lang();
+        // The source's own page pairs it with the first translation.
+        let target = if lang == source { langs.get(1).map_or(source, String::as_str) } else { lang };
+        let label = |code: &str| CompareLang {
+            code: code.to_string(),
+            html_lang: html_lang(code),
+            name: language_name(code),
+            href: link(&dir, &urls::tutorial_dir(code, id)),
+        };
+        let row = |heading: String, anchor: String, text: &Localized, image: Option<ImageView>, title: bool| {
+            let html = |s: &str| if title { markdown::to_html_without_links(s) } else { markdown::to_html(s) };
+            let translation = text.is_translatable().then(|| text.value(target)).flatten();
+            let state = if !text.is_translatable() || target == source {
+                "current"
+            } else if translation.is_none() {
+                "missing"
+            } else if text.is_outdated(target) {
+                "outdated"
+            } else {
+                "current"
+            };
+            let target_html = if text.is_translatable() { translation.map(|v| html(&v.text)) } else { None };
+            CompareRow { heading, anchor, source: html(text.source(source)), target: target_html, state, image }
+        };
+        let mut rows = vec![row(self.t(lang, "title_label").to_string(), "title".into(), &t.title, None, true)];
+        if let Some(s) = &t.summary {
+            rows.push(row(self.t(lang, "summary_label").to_string(), "summary".into(), s, None, false));
+        }
+        for (i, step) in t.steps.iter().enumerate() {
+            let image = self.step_image(site, plan, step, target, &dir, ImageSize::Thumbnail, true);
+            let heading = self.t(lang, "step_n").replace("{n}", &(i + 1).to_string());
+            rows.push(row(heading, format!("step-{}", i + 1), &step.text, image, false));
+            if let Some(alt) = &step.alt {
+                let heading = self.t(lang, "alt_n").replace("{n}", &(i + 1).to_string());
+                rows.push(row(heading, format!("step-{}-alt", i + 1), alt, None, true));
+            }
+        }
+        for (i, n) in t.notes.iter().enumerate() {
+            let heading = self.t(lang, &format!("note_{}", n.kind.as_str())).to_string();
+            rows.push(row(heading, format!("note-{}", i + 1), &n.text, None, false));
+        }
+        let count = |state: &str| rows.iter().filter(|r| r.state == state).count();
+        let view = CompareView {
+            title: self.title(site, &t.title, lang),
+            source: label(source),
+            target: label(target),
+            tutorial_href: link(&dir, &urls::tutorial_dir(lang, id)),
+            others: langs
+                .iter()
+                .filter(|l| *l != source && l.as_str() != target)
+                .map(|l| Link { title: language_name(l), href: link(&dir, &urls::compare_dir(l, id)) })
+                .collect(),
+            missing: count("missing"),
+            outdated: count("outdated"),
+            rows,
+        };
+        let title_plain = self.plain(site, &t.title, lang);
+        let page_title = format!("{} · {}", title_plain, self.t(lang, "side_by_side"));
+        let mut meta = self.meta(site, lang, key, "compare", page_title, String::new());
+        meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, &t.category);
+        meta.breadcrumbs.push(Link { title: title_plain, href: view.tutorial_href.clone() });
+        let mut ctx = self.base(site, lang, key, meta);
+        ctx.insert("compare", &view);
+        ctx
+    }
+
     fn tutorial_context(&self, site: &Site, plan: &ImagePlan, lang: &str, id: &str, key: &PageKey) -> Context {
         let dir = key.dir();
         let idx = site.index[id];
         let t = &site.tutorials[idx];
-        let src = site.source_lang();
         let title_plain = self.plain(site, &t.title, lang);
         let description = t
             .summary
@@ -612,55 +766,8 @@ impl Renderer {
             .map(|(i, step)| {
                 let text = self.text(site, &step.text, lang);
                 count(&text);
-                let image = step.image.as_ref().and_then(|img| {
-                    let info = site.images.get(img.for_lang(lang, src))?;
-                    let rendition = plan.renditions.get(&images::rendition_key(&info.key, &step.redact))?;
-                    let alt = step
-                        .alt
-                        .as_ref()
-                        .map_or_else(|| self.plain(site, &step.text, lang), |a| self.plain(site, a, lang));
-                    let srcset = |variants: &[images::Variant]| {
-                        variants
-                            .iter()
-                            .map(|v| format!("{} {}w", link(&dir, &v.path), v.width))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    // The fallback `src`: the largest variant a phone would pick.
-                    let fallback = rendition.variants.iter().rev().find(|v| v.width <= 960).unwrap_or(rendition.full());
-                    let lazy = !first_image;
-                    first_image = false;
-                    Some(ImageView {
-                        src: link(&dir, &fallback.path),
-                        srcset: srcset(&rendition.variants),
-                        webp_srcset: rendition.use_webp.then(|| srcset(&rendition.webp)),
-                        // Phones: the column minus the timeline's gutter, and never wider than
-                        // the 70vh height cap allows for this aspect ratio.
-                        sizes: format!(
-                            "(min-width: 760px) 340px, min(calc(100vw - 5.25rem), {:.1}vh, {}px)",
-                            70.0 * f64::from(rendition.width) / f64::from(rendition.height),
-                            rendition.width
-                        ),
-                        full: link(&dir, &rendition.full().path),
-                        width: rendition.width,
-                        height: rendition.height,
-                        alt,
-                        lazy,
-                        callouts: step
-                            .highlight
-                            .iter()
-                            .enumerate()
-                            .map(|(n, r)| Callout {
-                                n: n + 1,
-                                left: pct(r.x),
-                                top: pct(r.y),
-                                width: pct(r.w),
-                                height: pct(r.h),
-                                label: r.label.as_ref().map(|l| self.title(site, l, lang)),
-                            })
-                            .collect(),
-                    })
-                });
+                let image = self.step_image(site, plan, step, lang, &dir, ImageSize::Step, !first_image);
+                first_image &= image.is_none();
                 StepView { n: i + 1, text, image }
             })
             .collect();
@@ -706,6 +813,7 @@ impl Renderer {
             author,
             related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
             untranslated,
+            compare_href: (site.config.languages.len() > 1).then(|| link(&dir, &urls::compare_dir(lang, id))),
             jsonld: self.howto_jsonld(site, plan, t, lang, &title_plain, &description, &meta.canonical),
             og_image: images::og_key(site, idx, lang).and_then(|k| plan.og.get(&k)).map(|v| OgImage {
                 url: site.config.absolute(&v.path),

@@ -9,6 +9,11 @@ pub fn tutorial_dir(lang: &str, id: &str) -> String {
     format!("{lang}/{id}/")
 }
 
+/// The side-by-side view of a tutorial.
+pub fn compare_dir(lang: &str, id: &str) -> String {
+    format!("{lang}/{id}/side-by-side/")
+}
+
 pub fn category_dir(lang: &str, path: &str) -> String {
     if path.is_empty() { format!("{lang}/") } else { format!("{lang}/{path}/") }
 }

@@ -43,8 +43,11 @@ pub struct PageMeta {
 pub struct TextView {
     pub html: String,
     /// Set when the source text stands in for a missing translation: the element gets
-    /// this `lang` and the page shows a "not yet translated" badge.
+    /// this `lang`.
     pub fallback_lang: Option<String>,
+    /// The badge to show beside it: `untranslated` or `outdated` (none in a
+    /// `--production` build).
+    pub badge: Option<&'static str>,
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -152,6 +155,8 @@ pub struct TutorialView {
     pub related: Vec<QuestionItem>,
     /// How many texts on the page fall back to the source language.
     pub untranslated: usize,
+    /// The side-by-side view (sites with more than one language).
+    pub compare_href: Option<String>,
     /// Escaped JSON for `<script type="application/ld+json">`.
     pub jsonld: String,
     /// The social-card image: the first screenshot with its boxes burned in.
@@ -163,4 +168,39 @@ pub struct OgImage {
     pub url: String,
     pub width: u32,
     pub height: u32,
+}
+
+/// The side-by-side view: one row per text, source beside translation.
+#[derive(Serialize, Debug, Clone)]
+pub struct CompareView {
+    pub title: TextView,
+    pub source: CompareLang,
+    pub target: CompareLang,
+    pub tutorial_href: String,
+    /// The same view with the other translations (sites with more than two languages).
+    pub others: Vec<Link>,
+    pub missing: usize,
+    pub outdated: usize,
+    pub rows: Vec<CompareRow>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct CompareLang {
+    pub code: String,
+    pub html_lang: String,
+    pub name: String,
+    /// The tutorial's page in this language.
+    pub href: String,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct CompareRow {
+    pub heading: String,
+    pub anchor: String,
+    pub source: String,
+    /// `None` when the translation is missing.
+    pub target: Option<String>,
+    /// `current`, `missing` or `outdated`.
+    pub state: &'static str,
+    pub image: Option<ImageView>,
 }

@@ -42,7 +42,9 @@ impl Changes {
             return true;
         }
         match key {
-            PageKey::Tutorial { .. } | PageKey::Category { .. } | PageKey::Tag { .. } => false,
+            PageKey::Tutorial { .. } | PageKey::Compare { .. } | PageKey::Category { .. } | PageKey::Tag { .. } => {
+                false
+            }
             // Any other page (indexes, tag list, and whatever the renderer adds later:
             // feeds, search) may list every tutorial.
             _ => self.site_wide,
@@ -97,6 +99,7 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
     let tutorial_pages = |pages: &mut BTreeSet<PageKey>, id: &str| {
         for lang in langs {
             pages.insert(PageKey::Tutorial { lang: lang.clone(), id: id.to_string() });
+            pages.insert(PageKey::Compare { lang: lang.clone(), id: id.to_string() });
         }
     };
     for id in &changed {

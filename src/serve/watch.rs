@@ -19,7 +19,7 @@ pub const QUIET: Duration = Duration::from_millis(20);
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// The folders (and file) of a site that a build reads.
-pub const WATCHED: &[&str] = &["content", "themes", "templates", "static", "site.toml"];
+pub const WATCHED: &[&str] = &["content", "themes", "templates", "static", "site.toml", "i18n.lock"];
 
 /// Which rebuild a changed path asks for, if any. `rel` is relative to the site root.
 pub fn classify(rel: &Path) -> Option<Scope> {
@@ -33,7 +33,8 @@ pub fn classify(rel: &Path) -> Option<Scope> {
         return None;
     }
     match first {
-        "content" => Some(Scope::Content),
+        // The translation records mark texts outdated: a content change like any other.
+        "content" | "i18n.lock" => Some(Scope::Content),
         "site.toml" | "themes" | "templates" | "static" => Some(Scope::Everything),
         _ => None,
     }

@@ -1,0 +1,288 @@
+//! UI-label checks: a translation names the same buttons as its source (【我的】 ...
+//! [My]), and a source label is translated the same way across the whole site
+//! (【账户设置】 is always [Account Settings]). The glossary this learns is also a
+//! product of its own (`stepwise i18n glossary`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::fields::{self, Document};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::markdown;
+use crate::model::Site;
+
+/// Where one pairing of a source label with its translation was seen.
+#[derive(Debug, Clone)]
+struct Sighting {
+    doc: usize,
+    field: usize,
+    pos: Pos,
+}
+
+/// target language -> source label -> translated label -> where.
+type Pairs = BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<Sighting>>>>;
+
+/// A translated text with several labels, paired after the single-label ones.
+struct MultiLabel<'a> {
+    doc: usize,
+    field: usize,
+    lang: &'a str,
+    src: Vec<String>,
+    tr: Vec<String>,
+    pos: Pos,
+}
+
+struct Learned<'a> {
+    docs: Vec<Document<'a>>,
+    pairs: Pairs,
+    warnings: Diagnostics,
+}
+
+/// Pairs the labels of every translated text with its source's, and warns where the
+/// counts differ.
+fn learn<'a>(site: &'a Site, langs: &[String]) -> Learned<'a> {
+    let docs = fields::documents(site.texts());
+    let source = site.source_lang();
+    let mut pairs: Pairs = BTreeMap::new();
+    let mut warnings = Diagnostics::new();
+    // Single-label texts pair without doubt; they are learnt first and then guide the
+    // pairing in texts with several labels, whose order may differ between languages.
+    let mut multi: Vec<MultiLabel<'_>> = Vec::new();
+    for (di, doc) in docs.iter().enumerate() {
+        for (fi, field) in doc.fields.iter().enumerate() {
+            if !field.text.is_translatable() {
+                continue;
+            }
+            let src = labels(field.text.source(source));
+            for lang in langs {
+                let Some(t) = field.text.value(lang) else { continue };
+                let tr = labels(&t.text);
+                if src.len() != tr.len() {
+                    warnings.push(count_warning(doc, &field.path, lang, source, &src, &tr, t.pos));
+                    continue;
+                }
+                match src.len() {
+                    0 => {}
+                    1 => {
+                        let seen = Sighting { doc: di, field: fi, pos: t.pos };
+                        add(&mut pairs, lang, &src[0], &tr[0], seen);
+                    }
+                    _ => multi.push(MultiLabel { doc: di, field: fi, lang, src: src.clone(), tr, pos: t.pos }),
+                }
+            }
+        }
+    }
+    for MultiLabel { doc: di, field: fi, lang, src, mut tr, pos } in multi {
+        let known = pairs.get(lang).cloned().unwrap_or_default();
+        let mut ordered: Vec<Option<String>> = vec![None; src.len()];
+        for (i, s) in src.iter().enumerate() {
+            if let Some(j) = known.get(s).and_then(|ts| tr.iter().position(|t| ts.contains_key(t))) {
+                ordered[i] = Some(tr.remove(j));
+            }
+        }
+        let mut rest = tr.into_iter();
+        for (s, t) in src.iter().zip(ordered) {
+            if let Some(t) = t.or_else(|| rest.next()) {
+                add(&mut pairs, lang, s, &t, Sighting { doc: di, field: fi, pos });
+            }
+        }
+    }
+    Learned { docs, pairs, warnings }
+}
+
+fn add(pairs: &mut Pairs, lang: &str, src: &str, tr: &str, seen: Sighting) {
+    pairs
+        .entry(lang.to_string())
+        .or_default()
+        .entry(src.to_string())
+        .or_default()
+        .entry(tr.to_string())
+        .or_default()
+        .push(seen);
+}
+
+fn count_warning(
+    doc: &Document<'_>,
+    path: &str,
+    lang: &str,
+    source: &str,
+    src: &[String],
+    tr: &[String],
+    pos: Pos,
+) -> Diagnostic {
+    Diagnostic::warning(
+        &doc.file,
+        Some(pos),
+        format!(
+            "the {lang} text of `{path}` names {} UI label{} ({}), the {source} text {} ({})",
+            tr.len(),
+            if tr.len() == 1 { "" } else { "s" },
+            if tr.is_empty() {
+                "none".into()
+            } else {
+                tr.iter().map(|l| bracket(lang, l)).collect::<Vec<_>>().join(", ")
+            },
+            src.len(),
+            src.iter().map(|l| bracket(source, l)).collect::<Vec<_>>().join(", ")
+        ),
+    )
+    .with_hint(
+        "write each on-screen label in square brackets, like [Account Settings], one for each label of the source",
+    )
+}
+
+/// A label as a writer of `lang` brackets it: 【我的】, [My].
+fn bracket(lang: &str, label: &str) -> String {
+    if ["zh", "ja"].iter().any(|l| lang.starts_with(l)) { format!("【{label}】") } else { format!("[{label}]") }
+}
+
+/// The labels of a text, as written (markup entities decoded).
+fn labels(text: &str) -> Vec<String> {
+    markdown::ui_labels(text).iter().map(|l| unescape(l)).collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// `check`'s label warnings: differing label counts, and translations of a label that
+/// differ from the one used most often.
+pub fn check(site: &Site) -> Diagnostics {
+    let langs = &site.config.languages[1..];
+    let learned = learn(site, langs);
+    let mut diags = learned.warnings;
+    for (lang, by_source) in &learned.pairs {
+        for (src, translations) in by_source {
+            if translations.len() < 2 {
+                continue;
+            }
+            let preferred = preferred(translations);
+            for (tr, seen) in translations.iter().filter(|(t, _)| *t != preferred) {
+                let others = translations[preferred].len();
+                for s in seen {
+                    let doc = &learned.docs[s.doc];
+                    let path = &doc.fields[s.field].path;
+                    diags.push(
+                        Diagnostic::warning(
+                            &doc.file,
+                            Some(s.pos),
+                            format!(
+                                "in `{path}`, the label {} is translated as {}, elsewhere as {} ({others} time{})",
+                                bracket(site.source_lang(), src),
+                                bracket(lang, tr),
+                                bracket(lang, preferred),
+                                if others == 1 { "" } else { "s" }
+                            ),
+                        )
+                        .with_hint(format!(
+                            "use the same {lang} label everywhere, as readers look for it on their screen; \
+                             `stepwise i18n glossary` lists them all"
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    diags
+}
+
+/// The translation used most often; ties go to the one first met in the site's order.
+fn preferred(translations: &BTreeMap<String, Vec<Sighting>>) -> &str {
+    translations
+        .iter()
+        .max_by(|a, b| {
+            let first = |s: &Vec<Sighting>| s.iter().map(|x| (x.doc, x.field)).min();
+            a.1.len().cmp(&b.1.len()).then_with(|| first(b.1).cmp(&first(a.1)))
+        })
+        .map_or("", |(t, _)| t.as_str())
+}
+
+#[derive(Debug, Serialize)]
+pub struct Glossary {
+    pub source_language: String,
+    pub languages: Vec<LanguageGlossary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LanguageGlossary {
+    pub language: String,
+    pub labels: Vec<Entry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub source: String,
+    /// The preferred translation first, then the others by use.
+    pub translations: Vec<Translation>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Translation {
+    pub text: String,
+    pub count: usize,
+}
+
+/// `stepwise i18n glossary`.
+pub fn glossary(site: &Site, langs: &[String]) -> Glossary {
+    let learned = learn(site, langs);
+    let languages = langs
+        .iter()
+        .map(|lang| {
+            let labels = learned
+                .pairs
+                .get(lang)
+                .map(|by_source| {
+                    by_source
+                        .iter()
+                        .map(|(src, translations)| {
+                            let preferred = preferred(translations);
+                            let mut list: Vec<Translation> = translations
+                                .iter()
+                                .map(|(t, seen)| Translation { text: t.clone(), count: seen.len() })
+                                .collect();
+                            list.sort_by_key(|t| (std::cmp::Reverse(t.text == preferred), std::cmp::Reverse(t.count)));
+                            Entry { source: src.clone(), translations: list }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            LanguageGlossary { language: lang.clone(), labels }
+        })
+        .collect();
+    Glossary { source_language: site.source_lang().to_string(), languages }
+}
+
+impl Glossary {
+    /// Tab-separated: source label, translation, times used; one line per pair. Sorts
+    /// and pastes into a spreadsheet.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for l in &self.languages {
+            let _ = writeln!(out, "# {} -> {}: {} labels", self.source_language, l.language, l.labels.len());
+            for e in &l.labels {
+                for (i, t) in e.translations.iter().enumerate() {
+                    let flag = if i == 0 { "" } else { "\t(inconsistent)" };
+                    let _ = writeln!(out, "{}\t{}\t{}{flag}", e.source, t.text, t.count);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescapes_label_markup() {
+        assert_eq!(unescape("Q&amp;A &lt;b&gt;"), "Q&A <b>");
+        assert_eq!(labels("点击【我的】，再点击【账户设置】"), vec!["我的", "账户设置"]);
+        assert_eq!(
+            labels("click [My], then [Account Settings] and [a link](https://x.y)"),
+            vec!["My", "Account Settings"]
+        );
+    }
+}

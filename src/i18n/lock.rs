@@ -1,0 +1,155 @@
+//! `i18n.lock`: which source text each translation was confirmed against.
+//!
+//! One record per line, tab-separated, sorted, so that it diffs and merges like code:
+//!
+//! ```text
+//! cross-border-ec/amazon/forgot-password<TAB>steps[3].text<TAB>en<TAB>3f2a9c1b7d4e5a60<TAB>9d8e7f6a5b4c3d2e
+//! ```
+//!
+//! (document id, field, language, the hash of the source text, the hash of the
+//! translation). The second hash lets a record follow its step when a step is inserted
+//! above it. After a merge two records may name the same field: either one confirms it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+
+pub const LOCK_FILE: &str = "i18n.lock";
+
+const HEADER: &str = "\
+# stepwise translation records: which source text each translation was confirmed against.
+# Written by `stepwise i18n confirm`; commit it with the content. On a merge conflict, keep
+# the lines of both sides: a field recorded twice counts as confirmed by either record.
+# document<TAB>field<TAB>language<TAB>source hash<TAB>translation hash
+";
+
+/// (document id, field path, language).
+pub type RecordKey = (String, String, String);
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Record {
+    pub source: String,
+    pub translation: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lock {
+    /// A site without a lock file treats every translation as confirmed.
+    pub exists: bool,
+    /// Each list sorted; usually one record, two or more after a merge.
+    pub records: BTreeMap<RecordKey, Vec<Record>>,
+}
+
+/// The hash a record stores for a text: 64 bits of BLAKE3, in hex.
+pub fn text_hash(text: &str) -> String {
+    let hash = blake3::hash(text.as_bytes());
+    hash.to_hex()[..16].to_string()
+}
+
+impl Lock {
+    /// Reads the lock file's text. Malformed lines are errors naming the line; the
+    /// records that could be read are kept.
+    pub fn parse(text: &str, file: &Path) -> (Lock, Diagnostics) {
+        let mut lock = Lock { exists: true, records: BTreeMap::new() };
+        let mut diags = Diagnostics::new();
+        for (i, line) in text.lines().enumerate() {
+            let pos = Some(Pos { line: i + 1, col: 1 });
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if ["<<<<<<<", "=======", ">>>>>>>", "|||||||"].iter().any(|m| line.starts_with(m)) {
+                diags.push(
+                    Diagnostic::error(file, pos, "a merge conflict marker in the translation records")
+                        .with_hint("keep the record lines of both sides and delete the marker lines"),
+                );
+                continue;
+            }
+            let parts: Vec<&str> = line.split('\t').collect();
+            let hex = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit());
+            match parts.as_slice() {
+                [id, field, lang, source, translation]
+                    if !id.is_empty() && !field.is_empty() && !lang.is_empty() && hex(source) && hex(translation) =>
+                {
+                    let key = (id.to_string(), field.to_string(), lang.to_string());
+                    let record = Record { source: source.to_string(), translation: translation.to_string() };
+                    let list = lock.records.entry(key).or_default();
+                    if let Err(at) = list.binary_search(&record) {
+                        list.insert(at, record);
+                    }
+                }
+                _ => diags.push(Diagnostic::error(file, pos, "not a translation record").with_hint(
+                    "a record is five tab-separated fields; run `stepwise i18n confirm --all` to rewrite the file",
+                )),
+            }
+        }
+        (lock, diags)
+    }
+
+    /// The file's text: a fixed header, then every record, sorted.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from(HEADER);
+        for ((id, field, lang), records) in &self.records {
+            for r in records {
+                out.push_str(&format!("{id}\t{field}\t{lang}\t{}\t{}\n", r.source, r.translation));
+            }
+        }
+        out
+    }
+
+    /// The ids of the documents that have records.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        let mut last: Option<&str> = None;
+        self.records.keys().filter_map(move |(id, _, _)| {
+            let new = last != Some(id.as_str());
+            last = Some(id);
+            new.then_some(id.as_str())
+        })
+    }
+
+    /// The records of one document.
+    pub fn of(&self, id: &str) -> impl Iterator<Item = (&RecordKey, &Vec<Record>)> {
+        let start = (id.to_string(), String::new(), String::new());
+        self.records.range(start..).take_while(move |((i, _, _), _)| i == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_sorted_and_merges_duplicates() {
+        let text = "# c\nb\tsteps[1].text\ten\t0123456789abcdef\t0123456789abcdef\n\
+                    a\ttitle\ten\tffffffffffffffff\t0000000000000000\n\
+                    a\ttitle\ten\teeeeeeeeeeeeeeee\t0000000000000000\n";
+        let (lock, diags) = Lock::parse(text, Path::new("i18n.lock"));
+        assert!(diags.is_empty());
+        assert_eq!(lock.records.len(), 2);
+        assert_eq!(lock.records[&("a".into(), "title".into(), "en".into())].len(), 2);
+        let out = lock.to_text();
+        let body: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(body[0], "a\ttitle\ten\teeeeeeeeeeeeeeee\t0000000000000000");
+        assert_eq!(body[2], "b\tsteps[1].text\ten\t0123456789abcdef\t0123456789abcdef");
+        assert_eq!(Lock::parse(&out, Path::new("x")).0, lock, "what is written reads back the same");
+        assert_eq!(lock.ids().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(lock.of("a").count(), 1);
+    }
+
+    #[test]
+    fn reports_conflict_markers_and_bad_lines() {
+        let (_, diags) = Lock::parse("<<<<<<< HEAD\nnonsense\n", Path::new("i18n.lock"));
+        let msgs: Vec<String> = diags.iter().map(|d| d.headline()).collect();
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs[0].contains("i18n.lock:1:1: a merge conflict marker"), "{msgs:?}");
+        assert!(msgs[1].contains("i18n.lock:2:1: not a translation record"), "{msgs:?}");
+    }
+
+    #[test]
+    fn hashes_are_short_and_stable() {
+        assert_eq!(text_hash("abc"), text_hash("abc"));
+        assert_eq!(text_hash("abc").len(), 16);
+        assert_ne!(text_hash("abc"), text_hash("abd"));
+    }
+}

@@ -1,0 +1,342 @@
+//! The state of every translation: current, missing, outdated (its source text changed
+//! after it was confirmed) or unconfirmed (written, never recorded), and the report of
+//! `stepwise i18n status`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::fields::{Document, field_kind};
+use super::lock::{Lock, text_hash};
+use crate::diagnostics::{Pos, display_path};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Current,
+    Missing,
+    Outdated,
+    /// Written but never confirmed (a lock file exists and has no record of it).
+    Unconfirmed,
+}
+
+/// One (text, target language) pair.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Index into the documents.
+    pub doc: usize,
+    /// Index into the document's fields.
+    pub field: usize,
+    pub lang: String,
+    pub state: State,
+}
+
+#[derive(Debug, Default)]
+pub struct Resolution {
+    /// Only translatable texts: a plain string (the same in every language) is not listed.
+    pub entries: Vec<Entry>,
+    /// A moved or renamed file keeps its records: current id -> the id in the lock file.
+    pub moved: BTreeMap<String, String>,
+}
+
+/// Compares every translation with the records of `lock`.
+pub fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[String], source: &str) -> Resolution {
+    let moved = if lock.exists { match_moved(docs, lock, source) } else { BTreeMap::new() };
+    let mut entries = Vec::new();
+    for (di, doc) in docs.iter().enumerate() {
+        let lock_id = moved.get(&doc.id).unwrap_or(&doc.id);
+        // Built on first need: the records of this document by kind, to follow moved steps.
+        let mut by_kind: Option<HashSet<(String, &str, &str, &str)>> = None;
+        for (fi, field) in doc.fields.iter().enumerate() {
+            if !field.text.is_translatable() {
+                continue;
+            }
+            let source_hash = text_hash(field.text.source(source));
+            for lang in targets {
+                let state = match field.text.value(lang) {
+                    None => State::Missing,
+                    Some(_) if !lock.exists => State::Current,
+                    Some(t) => {
+                        let key = (lock_id.clone(), field.path.clone(), lang.clone());
+                        let exact = lock.records.get(&key);
+                        if exact.is_some_and(|rs| rs.iter().any(|r| r.source == source_hash)) {
+                            State::Current
+                        } else {
+                            let kinds = by_kind.get_or_insert_with(|| {
+                                lock.of(lock_id)
+                                    .flat_map(|((_, f, l), rs)| {
+                                        rs.iter().map(move |r| {
+                                            (field_kind(f), l.as_str(), r.source.as_str(), r.translation.as_str())
+                                        })
+                                    })
+                                    .collect()
+                            });
+                            let t_hash = text_hash(&t.text);
+                            let probe = (field_kind(&field.path), lang.as_str(), source_hash.as_str(), t_hash.as_str());
+                            if kinds.contains(&probe) {
+                                State::Current
+                            } else if exact.is_some() {
+                                State::Outdated
+                            } else {
+                                State::Unconfirmed
+                            }
+                        }
+                    }
+                };
+                entries.push(Entry { doc: di, field: fi, lang: lang.clone(), state });
+            }
+        }
+    }
+    Resolution { entries, moved }
+}
+
+/// Files that were moved or renamed: a document with no records takes over the records
+/// of a vanished id when at least half of them still match its texts exactly.
+fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<String, String> {
+    let present: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let orphans: Vec<&str> = lock.ids().filter(|id| !present.contains(id)).collect();
+    if orphans.is_empty() {
+        return BTreeMap::new();
+    }
+    // (field, lang, source hash, translation hash) -> the unrecorded documents with it.
+    let mut index: HashMap<(&str, &str, String, String), Vec<usize>> = HashMap::new();
+    for (di, doc) in docs.iter().enumerate() {
+        if lock.of(&doc.id).next().is_some() {
+            continue;
+        }
+        for field in &doc.fields {
+            let s = text_hash(field.text.source(source));
+            for lang in lock_langs(lock) {
+                if let Some(t) = field.text.value(lang) {
+                    index.entry((&field.path, lang, s.clone(), text_hash(&t.text))).or_default().push(di);
+                }
+            }
+        }
+    }
+    let mut moved = BTreeMap::new();
+    let mut taken: HashSet<usize> = HashSet::new();
+    for orphan in orphans {
+        let mut scores: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut total = 0;
+        for ((_, field, lang), records) in lock.of(orphan) {
+            total += 1;
+            let mut hit: HashSet<usize> = HashSet::new();
+            for r in records {
+                let key = (field.as_str(), lang.as_str(), r.source.clone(), r.translation.clone());
+                hit.extend(index.get(&key).into_iter().flatten().copied());
+            }
+            for di in hit {
+                *scores.entry(di).or_default() += 1;
+            }
+        }
+        let best = scores.into_iter().filter(|(di, _)| !taken.contains(di)).max_by_key(|&(di, n)| (n, usize::MAX - di));
+        if let Some((di, n)) = best
+            && n * 2 >= total
+        {
+            taken.insert(di);
+            moved.insert(docs[di].id.clone(), orphan.to_string());
+        }
+    }
+    moved
+}
+
+fn lock_langs(lock: &Lock) -> Vec<&str> {
+    let mut langs: Vec<&str> = lock.records.keys().map(|(_, _, l)| l.as_str()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    langs
+}
+
+/// `stepwise i18n status --format json`: a stable, documented shape (README).
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Bumped only when a field changes meaning or disappears.
+    pub version: u32,
+    pub source_language: String,
+    /// The lock file's path, `null` when the site has none (everything counts as confirmed).
+    pub lock_file: Option<String>,
+    pub languages: Vec<LanguageReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LanguageReport {
+    pub language: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub categories: Vec<CategoryReport>,
+    /// Every text that is not current, by file and position.
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Counts {
+    /// Translatable texts.
+    pub total: usize,
+    pub missing: usize,
+    pub outdated: usize,
+    pub unconfirmed: usize,
+    /// Texts translated and not outdated, in percent of `total` (one decimal; 100 when
+    /// there is nothing to translate).
+    pub percent_complete: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CategoryReport {
+    /// The category path; `""` for tutorials at the top and the authors file.
+    pub category: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Item {
+    pub file: String,
+    pub id: String,
+    pub field: String,
+    pub line: usize,
+    pub column: usize,
+    pub state: State,
+    /// The source-language text, to translate from.
+    pub source_text: String,
+}
+
+impl Counts {
+    fn add(&mut self, state: State) {
+        self.total += 1;
+        match state {
+            State::Missing => self.missing += 1,
+            State::Outdated => self.outdated += 1,
+            State::Unconfirmed => self.unconfirmed += 1,
+            State::Current => {}
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        let done = self.total - self.missing - self.outdated;
+        self.percent_complete =
+            if self.total == 0 { 100.0 } else { (done as f64 * 1000.0 / self.total as f64).floor() / 10.0 };
+        self
+    }
+}
+
+pub fn report(
+    docs: &[Document<'_>],
+    resolution: &Resolution,
+    langs: &[String],
+    source: &str,
+    lock_file: Option<String>,
+) -> Report {
+    let languages = langs
+        .iter()
+        .map(|lang| {
+            let mut counts = Counts::default();
+            let mut categories: BTreeMap<&str, Counts> = BTreeMap::new();
+            let mut items = Vec::new();
+            for e in resolution.entries.iter().filter(|e| &e.lang == lang) {
+                let doc = &docs[e.doc];
+                let field = &doc.fields[e.field];
+                counts.add(e.state);
+                categories.entry(doc.category).or_default().add(e.state);
+                if e.state == State::Current {
+                    continue;
+                }
+                let pos = match e.state {
+                    State::Missing => field.text.pos,
+                    _ => field.text.value(lang).map_or(field.text.pos, |v| v.pos),
+                };
+                items.push(Item {
+                    file: display_path(&doc.file),
+                    id: doc.id.clone(),
+                    field: field.path.clone(),
+                    line: pos.line,
+                    column: pos.col,
+                    state: e.state,
+                    source_text: field.text.source(source).to_string(),
+                });
+            }
+            LanguageReport {
+                language: lang.clone(),
+                counts: counts.finish(),
+                categories: categories
+                    .into_iter()
+                    .map(|(c, counts)| CategoryReport { category: c.to_string(), counts: counts.finish() })
+                    .collect(),
+                items,
+            }
+        })
+        .collect();
+    Report { version: 1, source_language: source.to_string(), lock_file, languages }
+}
+
+impl Report {
+    /// The human form: per language, a summary line, the texts to work on by file, and
+    /// the completion of each category.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        match &self.lock_file {
+            Some(f) => {
+                let _ = writeln!(out, "source language: {} · translation records: {f}", self.source_language);
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "source language: {} · no translation records yet: every translation counts as confirmed \
+                     (`stepwise i18n confirm --all` starts tracking changes)",
+                    self.source_language
+                );
+            }
+        }
+        for l in &self.languages {
+            let c = &l.counts;
+            let _ = writeln!(
+                out,
+                "\n{}: {:.1}% complete · {} texts · {} missing · {} outdated{}",
+                l.language,
+                c.percent_complete,
+                c.total,
+                c.missing,
+                c.outdated,
+                if c.unconfirmed > 0 { format!(" · {} never confirmed", c.unconfirmed) } else { String::new() }
+            );
+            let mut last_file = "";
+            for item in &l.items {
+                if item.file != last_file {
+                    let _ = writeln!(out, "  {}", item.file);
+                    last_file = &item.file;
+                }
+                let state = match item.state {
+                    State::Missing => "missing",
+                    State::Outdated => "outdated",
+                    State::Unconfirmed => "unconfirmed",
+                    State::Current => "current",
+                };
+                let pos = format!("{}:{}", item.line, item.column);
+                let _ = writeln!(out, "    {pos:<7} {:<28} {state:<11} {}", item.field, excerpt(&item.source_text, 40));
+            }
+            if l.categories.len() > 1 {
+                let _ = writeln!(out, "  by category:");
+                for cat in &l.categories {
+                    let name = if cat.category.is_empty() { "(top level)" } else { &cat.category };
+                    let _ = writeln!(
+                        out,
+                        "    {name:<36} {:>5.1}%  {} missing, {} outdated",
+                        cat.counts.percent_complete, cat.counts.missing, cat.counts.outdated
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The first `max` characters of a text on one line, for a listing.
+fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max { flat } else { format!("{}…", flat.chars().take(max).collect::<String>()) }
+}
+
+/// Where a state is reported in a file: the translation when it exists, else the field.
+pub fn position(field: &super::fields::Field<'_>, lang: &str) -> Pos {
+    field.text.value(lang).map_or(field.text.pos, |v| v.pos)
+}
