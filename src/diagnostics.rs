@@ -15,7 +15,7 @@ pub enum Severity {
 }
 
 /// A position in a source file: 1-based line and column (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
     pub line: usize,
     pub col: usize,

@@ -155,6 +155,14 @@ widths = [480, 960]               # responsive variants; never upscaled
         w(&format!("themes/default/static/{name}"), bytes, &mut created)?;
     }
     w("themes/default/strings.toml", theme::DEFAULT_STRINGS.as_bytes(), &mut created)?;
+    // Start the translation records, so that a later change to a Chinese text shows its
+    // English translation as outdated. The site was just written: it loads.
+    if let Ok(loaded) = crate::load(dir) {
+        let langs = loaded.site.config.languages[1..].to_vec();
+        if let Ok(c) = crate::i18n::confirm(&loaded.site, crate::i18n::Selection::All, &langs) {
+            created.push(c.file);
+        }
+    }
     Ok(Created { files: created })
 }
 

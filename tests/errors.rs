@@ -91,6 +91,69 @@ fn text_starting_with_a_bracket_gets_a_hint() {
     assert!(run.stderr.contains("starting with `[`"), "{}", run.stderr);
 }
 
+/// The usual mistakes made while typing prose into YAML: each gets the offending line,
+/// a caret, and the fix, chosen from what the parser actually said.
+#[test]
+fn prose_typing_mistakes_get_the_fix() {
+    // (the English text as typed, the headline's start, words the hint must hold)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "Note: tap [Start].",
+            "3:11: invalid YAML: mapping values are not allowed",
+            "put the whole text in quotes: en: \"Note: tap [Start].\"",
+        ),
+        (
+            "[Start] is the button",
+            "3:7: invalid YAML",
+            "a value starting with `[` has a special meaning in YAML; put the text in quotes: en: \"[Start] is the button\"",
+        ),
+        ("[Start]", "3:7: the en text of `title` must be a text, found a list", "put it in quotes"),
+        ("{name} is you", "3:7: invalid YAML", "starting with `{`"),
+        ("*Start* now", "3:7: invalid YAML", "starting with `*`"),
+        ("&Start now", "3:7: `title` lost its first word: YAML reads `&Start` as an anchor name", "en: \"&Start now\""),
+        ("!Start now", "3:7: `title` lost its first word: YAML reads `!Start` as a tag", "en: \"!Start now\""),
+        ("| Start", "3:7: invalid YAML", "starting with `|`"),
+        ("> Start", "3:7: invalid YAML", "starting with `>`"),
+        ("%Start", "3:7: invalid YAML", "starting with `%`"),
+        ("@Start", "3:7: invalid YAML", "starting with `@`"),
+        ("`Start`", "3:7: invalid YAML", "starting with a backtick"),
+        ("\"Start now", "3:7: invalid YAML", "a quote is opened but never closed"),
+    ];
+    for (typed, headline, hint) in cases {
+        let yaml = format!("title:\n  zh: 标题\n  en: {typed}\ndate: 2024-01-02\nsteps: [{{text: x}}]\n");
+        let (_, run) = broken(&yaml);
+        assert_eq!(run.code, 1, "{typed}: {}", run.stderr);
+        let first = run.headlines()[0];
+        assert!(first.starts_with(&format!("error: content/help/first.yaml:{headline}")), "{typed}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!(" 3 |   en: {typed}\n")), "{typed}: the line is shown: {}", run.stderr);
+        let col: usize = headline.split(':').nth(1).unwrap().parse().unwrap();
+        let caret = format!("\n   | {}^\n", " ".repeat(col - 1));
+        assert!(run.stderr.contains(&caret), "{typed}: a caret under column {col}: {}", run.stderr);
+        assert!(run.stderr.contains(hint), "{typed}: hint `{hint}` in {}", run.stderr);
+    }
+    // Tabs for indentation: the caret goes to the tab, wherever the parser noticed it.
+    let (_, run) = broken("title:\n  zh: 标题\n\t en: Title\ndate: 2024-01-02\nsteps: [{text: x}]\n");
+    assert!(run.headlines()[0].starts_with("error: content/help/first.yaml:3:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("indentation must use spaces, not tabs"), "{}", run.stderr);
+    // ` #` silently cut the text: a warning, as it may be a real comment.
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read(T).replace(
+        "title: {zh: 第一个问题, en: The first question}",
+        "title:\n  zh: 第一个问题\n  en: The first question #1",
+    );
+    site.write(T, yaml);
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.headlines().contains(
+            &"warning: content/help/first.yaml:3:26: `title` stops before ` #`: YAML reads `#1` as a comment"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("en: \"The first question #1\""), "{}", run.stderr);
+}
+
 #[test]
 fn hostile_yaml_is_refused_without_a_crash() {
     let mut bomb =

@@ -9,6 +9,7 @@ mod browser;
 mod build;
 mod cli;
 mod errors;
+mod i18n;
 mod images;
 mod search;
 mod serve;

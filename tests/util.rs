@@ -52,6 +52,7 @@ impl TestSite {
         std::fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
         copy_dir(&repo.join("content"), &root.join("content"));
         copy_dir(&repo.join("themes"), &root.join("themes"));
+        std::fs::copy(repo.join("i18n.lock"), root.join("i18n.lock")).unwrap();
         TestSite { _dir: dir, root }
     }
 

@@ -76,9 +76,13 @@ pub fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[String], source: &
                             let probe = (field_kind(&field.path), lang.as_str(), source_hash.as_str(), t_hash.as_str());
                             if kinds.contains(&probe) {
                                 State::Current
-                            } else if exact.is_some() {
+                            } else if exact
+                                .is_some_and(|rs| !rs.iter().any(|r| moved_away(doc, source, lang, &field.path, r)))
+                            {
                                 State::Outdated
                             } else {
+                                // No record, or its text now lives in another field (a step
+                                // was inserted above): this is a new text.
                                 State::Unconfirmed
                             }
                         }
@@ -91,6 +95,18 @@ pub fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[String], source: &
     Resolution { entries, moved }
 }
 
+/// Whether the text a record was made for now sits in another field of the document
+/// (same kind, same source and translation), as when a step is inserted above it.
+fn moved_away(doc: &Document<'_>, source: &str, lang: &str, path: &str, record: &super::lock::Record) -> bool {
+    let kind = field_kind(path);
+    doc.fields.iter().any(|f| {
+        f.path != path
+            && field_kind(&f.path) == kind
+            && f.text.value(lang).is_some_and(|t| text_hash(&t.text) == record.translation)
+            && text_hash(f.text.source(source)) == record.source
+    })
+}
+
 /// Files that were moved or renamed: a document with no records takes over the records
 /// of a vanished id when at least half of them still match its texts exactly.
 fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<String, String> {
@@ -99,8 +115,9 @@ fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<Str
     if orphans.is_empty() {
         return BTreeMap::new();
     }
-    // (field, lang, source hash, translation hash) -> the unrecorded documents with it.
-    let mut index: HashMap<(&str, &str, String, String), Vec<usize>> = HashMap::new();
+    // (field kind, lang, source hash, translation hash) -> the unrecorded documents with
+    // it. By kind, not path: a moved file may have gained or lost a step too.
+    let mut index: HashMap<(String, &str, String, String), Vec<usize>> = HashMap::new();
     for (di, doc) in docs.iter().enumerate() {
         if lock.of(&doc.id).next().is_some() {
             continue;
@@ -109,7 +126,11 @@ fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<Str
             let s = text_hash(field.text.source(source));
             for lang in lock_langs(lock) {
                 if let Some(t) = field.text.value(lang) {
-                    index.entry((&field.path, lang, s.clone(), text_hash(&t.text))).or_default().push(di);
+                    let key = (field_kind(&field.path), lang, s.clone(), text_hash(&t.text));
+                    let list = index.entry(key).or_default();
+                    if list.last() != Some(&di) {
+                        list.push(di);
+                    }
                 }
             }
         }
@@ -123,7 +144,7 @@ fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<Str
             total += 1;
             let mut hit: HashSet<usize> = HashSet::new();
             for r in records {
-                let key = (field.as_str(), lang.as_str(), r.source.clone(), r.translation.clone());
+                let key = (field_kind(field), lang.as_str(), r.source.clone(), r.translation.clone());
                 hit.extend(index.get(&key).into_iter().flatten().copied());
             }
             for di in hit {

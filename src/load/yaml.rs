@@ -63,6 +63,25 @@ impl Node {
     }
 }
 
+/// Something the parser accepted that a writer of prose almost never means. The model
+/// reports it where the value must be a text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hazard {
+    /// `en: &more text`: the first word became an anchor name and vanished.
+    Anchor { at: Pos, word: String, written: String },
+    /// `en: !important text`: the first word became a tag and vanished.
+    Tag { at: Pos, word: String, written: String },
+    /// `en: Tap button #2`: ` #` started a comment; the rest of the line vanished.
+    Comment { at: Pos, rest: String, written: String },
+}
+
+/// A parsed file: its tree, and the hazards by the position of the value they touch.
+#[derive(Debug)]
+pub struct Parsed {
+    pub root: Node,
+    pub hazards: HashMap<Pos, Hazard>,
+}
+
 /// A YAML problem with the position it was found at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
@@ -73,10 +92,15 @@ pub struct YamlError {
 
 /// Parses one YAML document. An empty file gives `Value::Null`.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    parse_with_hazards(text).map(|p| p.root)
+}
+
+/// [`parse`], also returning the [`Hazard`]s found on the way.
+pub fn parse_with_hazards(text: &str) -> Result<Parsed, YamlError> {
     // The parser is third-party code fed with user input: a panic inside it must become
     // an error about this file, never a crash of the whole build.
     let result = std::panic::catch_unwind(|| {
-        let mut builder = TreeBuilder::default();
+        let mut builder = TreeBuilder::new(text);
         let mut parser = Parser::new_from_str(text);
         let parsed = parser.load(&mut builder, false);
         (parsed, builder)
@@ -92,7 +116,8 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     if let Some(err) = builder.error {
         return Err(err);
     }
-    Ok(builder.root.unwrap_or(Node { pos: Pos::START, value: Value::Null }))
+    let root = builder.root.unwrap_or(Node { pos: Pos::START, value: Value::Null });
+    Ok(Parsed { root, hazards: builder.hazards })
 }
 
 fn pos_of(m: &Marker) -> Pos {
@@ -101,10 +126,29 @@ fn pos_of(m: &Marker) -> Pos {
 
 /// Turns the parser's message into one a writer of prose can act on.
 fn scan_error(text: &str, mark: &Marker, info: &str) -> YamlError {
-    let pos = pos_of(mark);
+    let mut pos = pos_of(mark);
+    // A tab is often reported on the line before the one holding it: point at the tab.
+    if info.contains("tab")
+        && let Some((i, line)) =
+            text.lines().enumerate().skip(pos.line.saturating_sub(1)).take(3).find(|(_, l)| l.contains('\t'))
+    {
+        let col = line.chars().position(|c| c == '\t').unwrap_or(0) + 1;
+        pos = Pos { line: i + 1, col };
+    }
     let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+    // A value that starts with a YAML indicator is the cause wherever the parser
+    // stumbled: point at its first character.
+    if let Some((head, value)) = line.split_once(": ")
+        && value.trim_start().starts_with(SPECIAL_STARTS)
+        && !info.contains("tab")
+    {
+        pos.col = head.chars().count() + 3 + (value.chars().count() - value.trim_start().chars().count());
+    }
     YamlError { pos, message: format!("invalid YAML: {info}"), hint: hint_for(info, line) }
 }
+
+/// Characters that give a plain value a special meaning when they come first.
+const SPECIAL_STARTS: [char; 10] = ['[', '{', '*', '&', '!', '|', '>', '%', '@', '`'];
 
 /// Hints for the usual mistakes made while typing prose into YAML, chosen from the
 /// parser's message and the offending line.
@@ -114,12 +158,14 @@ fn hint_for(info: &str, line: &str) -> Option<String> {
         return Some("YAML indentation must use spaces, not tabs".into());
     }
     if let Some(first) = value.chars().next()
-        && "[{*&!|>%@`".contains(first)
+        && SPECIAL_STARTS.contains(&first)
         && !value.ends_with(']')
         && !value.ends_with('}')
     {
+        let key = line.trim_start().split_once(':').map_or("", |(k, _)| k);
+        let what = if first == '`' { "a backtick".to_string() } else { format!("`{first}`") };
         return Some(format!(
-            "a value starting with `{first}` has a special meaning in YAML; put the text in quotes: \"{}\"",
+            "a value starting with {what} has a special meaning in YAML; put the text in quotes: {key}: \"{}\"",
             value.replace('"', "\\\"")
         ));
     }
@@ -130,10 +176,12 @@ fn hint_for(info: &str, line: &str) -> Option<String> {
         );
     }
     if info.contains("mapping values are not allowed") {
-        return Some(
-            "the text contains `: ` (a colon and a space), which YAML reads as a new key; put the whole text in quotes"
-                .into(),
-        );
+        let key = line.trim_start().split_once(':').map_or("", |(k, _)| k);
+        return Some(format!(
+            "the text contains `: ` (a colon and a space), which YAML reads as a new key; \
+             put the whole text in quotes: {key}: \"{}\"",
+            value.replace('"', "\\\"")
+        ));
     }
     if info.contains("quoted scalar") || info.contains("while scanning a quoted") {
         return Some(
@@ -147,8 +195,9 @@ fn hint_for(info: &str, line: &str) -> Option<String> {
     None
 }
 
-#[derive(Default)]
-struct TreeBuilder {
+struct TreeBuilder<'t> {
+    text: &'t str,
+    hazards: HashMap<Pos, Hazard>,
     /// Open collections: the node being filled and, for mappings, a pending key.
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
@@ -163,7 +212,49 @@ struct Frame {
     pending_key: Option<Key>,
 }
 
-impl TreeBuilder {
+impl<'t> TreeBuilder<'t> {
+    fn new(text: &'t str) -> Self {
+        TreeBuilder {
+            text,
+            hazards: HashMap::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            nodes: 0,
+            error: None,
+        }
+    }
+
+    /// Looks at a plain scalar's line for what the parser took away from it.
+    fn note_hazards(&mut self, text: &str, pos: Pos, anchored: bool, tagged: bool) {
+        let Some(line) = self.text.lines().nth(pos.line.saturating_sub(1)) else { return };
+        let chars: Vec<char> = line.chars().collect();
+        let start = pos.col.saturating_sub(1).min(chars.len());
+        let before: String = chars[..start].iter().collect();
+        let after: String = chars[start..].iter().collect();
+        // The first word the parser consumed: `&more ` or `!important ` just before the value.
+        let eaten = |mark: char| -> Option<(Pos, String, String)> {
+            let i = before.rfind(mark)?;
+            let word = before[i..].trim_end().to_string();
+            let at = Pos { line: pos.line, col: before[..i].chars().count() + 1 };
+            (!word.contains(char::is_whitespace)).then(|| (at, word, format!("{}{}", &before[i..], after.trim_end())))
+        };
+        if anchored && let Some((at, word, written)) = eaten('&') {
+            self.hazards.insert(pos, Hazard::Anchor { at, word, written });
+        } else if tagged && let Some((at, word, written)) = eaten('!') {
+            self.hazards.insert(pos, Hazard::Tag { at, word, written });
+        } else if !text.contains('\n')
+            && let Some(rest) = after.strip_prefix(text)
+            && rest.starts_with([' ', '\t'])
+            && rest.trim_start().starts_with('#')
+        {
+            let col = pos.col + text.chars().count() + (rest.chars().count() - rest.trim_start().chars().count());
+            let rest = rest.trim().to_string();
+            let written = format!("{text} {rest}");
+            self.hazards.insert(pos, Hazard::Comment { at: Pos { line: pos.line, col }, rest, written });
+        }
+    }
+
     fn fail(&mut self, pos: Pos, message: impl Into<String>, hint: Option<&str>) {
         if self.error.is_none() {
             self.error = Some(YamlError { pos, message: message.into(), hint: hint.map(str::to_owned) });
@@ -226,16 +317,19 @@ impl TreeBuilder {
     }
 }
 
-impl MarkedEventReceiver for TreeBuilder {
+impl MarkedEventReceiver for TreeBuilder<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         if self.error.is_some() {
             return;
         }
         let pos = pos_of(&mark);
         match ev {
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
                 if !self.count(1, pos) {
                     return;
+                }
+                if style == TScalarStyle::Plain {
+                    self.note_hazards(&text, pos, anchor != 0, tag.is_some());
                 }
                 let is_null =
                     style == TScalarStyle::Plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL");
@@ -353,6 +447,38 @@ mod tests {
         assert!(err.hint.unwrap().contains("quotes"));
         let err = parse("title:\n  en: [My] then [Settings] now\n").unwrap_err();
         assert!(err.hint.unwrap().contains("starting with `[`"), "hint");
+    }
+
+    #[test]
+    fn notes_what_the_parser_swallowed() {
+        let parsed =
+            parse_with_hazards("a: &more tap save\nb: !important tap\nc: Tap button #2 to save\nd: 'x' # ok\n")
+                .unwrap();
+        let mut hazards: Vec<(Pos, Hazard)> = parsed.hazards.into_iter().collect();
+        hazards.sort_by_key(|(p, _)| *p);
+        assert_eq!(hazards.len(), 3, "{hazards:?}");
+        assert_eq!(
+            hazards[0].1,
+            Hazard::Anchor { at: Pos { line: 1, col: 4 }, word: "&more".into(), written: "&more tap save".into() }
+        );
+        let tag =
+            Hazard::Tag { at: Pos { line: 2, col: 4 }, word: "!important".into(), written: "!important tap".into() };
+        assert_eq!(hazards[1].1, tag);
+        assert_eq!(
+            hazards[2].1,
+            Hazard::Comment {
+                at: Pos { line: 3, col: 15 },
+                rest: "#2 to save".into(),
+                written: "Tap button #2 to save".into()
+            }
+        );
+    }
+
+    #[test]
+    fn points_at_the_tab() {
+        let err = parse("a:\n  b: one\n\t c: two\n").unwrap_err();
+        assert_eq!(err.pos.line, 3, "{err:?}");
+        assert!(err.hint.unwrap().contains("tabs"));
     }
 
     #[test]

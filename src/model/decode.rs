@@ -4,12 +4,12 @@
 //! wrong shapes, bad dates, boxes outside the image...) instead of stopping at the first.
 //! Cross-file checks (related ids, authors, images on disk) happen in `model::build_site`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::load::SourceFile;
-use crate::load::yaml::{self, Key, Node, Value};
+use crate::load::yaml::{self, Hazard, Key, Node, Value};
 use crate::model::types::*;
 
 /// An image reference as written, before it is checked on disk.
@@ -46,6 +46,8 @@ pub struct Decoder<'a> {
     file: &'a Path,
     languages: &'a [String],
     pub diags: Diagnostics,
+    /// What the parser silently took out of plain values, by the value's position.
+    hazards: HashMap<Pos, Hazard>,
 }
 
 const TUTORIAL_KEYS: &[&str] = &["title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes"];
@@ -57,7 +59,7 @@ const AUTHOR_KEYS: &[&str] = &["name", "bio"];
 
 impl<'a> Decoder<'a> {
     pub fn new(file: &'a Path, languages: &'a [String]) -> Self {
-        Decoder { file, languages, diags: Diagnostics::new() }
+        Decoder { file, languages, diags: Diagnostics::new(), hazards: HashMap::new() }
     }
 
     fn source_lang(&self) -> &str {
@@ -80,8 +82,11 @@ impl<'a> Decoder<'a> {
 
     /// Parses the file; a syntax error is reported and gives `None`.
     pub fn parse(&mut self, text: &str) -> Option<Node> {
-        match yaml::parse(text) {
-            Ok(node) => Some(node),
+        match yaml::parse_with_hazards(text) {
+            Ok(parsed) => {
+                self.hazards = parsed.hazards;
+                Some(parsed.root)
+            }
             Err(e) => {
                 let d = self.error(e.pos, e.message);
                 if let Some(h) = e.hint {
@@ -130,11 +135,31 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Reports what YAML took out of a text value written without quotes.
+    fn check_hazard(&mut self, node: &Node, key: &str, field: &str) {
+        let Some(hazard) = self.hazards.get(&node.pos).cloned() else { return };
+        let quoted =
+            |written: &str| format!("put the whole text in quotes: {key}: \"{}\"", written.replace('"', "\\\""));
+        match hazard {
+            Hazard::Anchor { at, word, written } | Hazard::Tag { at, word, written } => {
+                let what = if word.starts_with('&') { "an anchor name" } else { "a tag" };
+                self.error(at, format!("`{field}` lost its first word: YAML reads `{word}` as {what}, not as text"))
+                    .hint = Some(quoted(&written));
+            }
+            Hazard::Comment { at, rest, written } => {
+                self.warning(at, format!("`{field}` stops before ` #`: YAML reads `{rest}` as a comment")).hint =
+                    Some(format!("{}; if it is a comment, put it on a line of its own", quoted(&written)));
+            }
+        }
+    }
+
     /// A translatable text: `{zh: .., en: ..}` or one plain string for every language.
     pub fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
         let source = self.source_lang().to_string();
         match &node.value {
             Value::Str(s) if !s.trim().is_empty() => {
+                let key = field.rsplit('.').next().unwrap_or(field).to_string();
+                self.check_hazard(node, &key, field);
                 Some(Localized::everywhere(s.trim().to_string(), node.pos, &source))
             }
             Value::Map(entries) => {
@@ -148,6 +173,7 @@ impl<'a> Decoder<'a> {
                     }
                     match &v.value {
                         Value::Str(s) if !s.trim().is_empty() => {
+                            self.check_hazard(v, &key.name, field);
                             values.insert(key.name.clone(), Spanned { text: s.trim().to_string(), pos: v.pos });
                         }
                         Value::Str(_) | Value::Null => {
