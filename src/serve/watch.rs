@@ -142,6 +142,8 @@ mod tests {
     fn content_edits_are_content_and_theme_edits_are_everything() {
         assert_eq!(classify(Path::new("content/help/first.yaml")), Some(Scope::Content));
         assert_eq!(classify(Path::new("content/help/first/shot.png")), Some(Scope::Content));
+        assert_eq!(classify(Path::new("i18n.lock")), Some(Scope::Content), "confirmations change badges");
+        assert_eq!(classify(Path::new("i18n.lock.tmp")), None, "the confirm step's temporary file");
         assert_eq!(classify(Path::new("site.toml")), Some(Scope::Everything));
         assert_eq!(classify(Path::new("themes/default/templates/base.html")), Some(Scope::Everything));
         assert_eq!(classify(Path::new("templates/tutorial.html")), Some(Scope::Everything));
