@@ -262,10 +262,7 @@ pub fn report(
                 if e.state == State::Current {
                     continue;
                 }
-                let pos = match e.state {
-                    State::Missing => field.text.pos,
-                    _ => field.text.value(lang).map_or(field.text.pos, |v| v.pos),
-                };
+                let pos = position(field, lang);
                 items.push(Item {
                     file: display_path(&doc.file),
                     id: doc.id.clone(),
