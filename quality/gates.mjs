@@ -135,8 +135,8 @@ async function main() {
   const seconds = Math.round((Date.now() - t0) / 1000);
   writeReport(out, results, seconds);
   console.log("");
-  console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
   console.log(`quality gates: ${failed.length ? "FAILED: " + failed.map((r) => r.name).join(", ") : "all passed"} in ${seconds} s; report: ${path.relative(process.cwd(), path.join(out, "report.md"))}`);
+  console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
   process.exit(failed.length ? 1 : 0);
 }
 

@@ -143,10 +143,8 @@ fn flush_text(pending: &mut String, out: &mut String) {
             // starting the next one): browsers may break after an inline-block whatever
             // follows it, so the two are wrapped in a span that does not wrap.
             let punct = rest[end..].chars().next().filter(|c| {
-                [
-                    '。', '，', '、', '；', '：', '！', '？', '）', '」', '』', '”', '.', ',', ';', ':', '!', '?', ')',
-                ]
-                .contains(c)
+                ['。', '，', '、', '；', '：', '！', '？', '）', '」', '』', '”', '.', ',', ';', ':', '!', '?', ')']
+                    .contains(c)
             });
             if punct.is_some() {
                 out.push_str("<span class=\"ui-keep\">");
