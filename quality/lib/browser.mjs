@@ -218,7 +218,7 @@ export async function keyboardGate(browser, base, pages) {
 /** Runs in the page: sideways scroll, screenshots inside their column, CJK line breaks. */
 function measure() {
   const vw = document.documentElement.clientWidth;
-  const out = { vw, innerWidth, scrollWidth: document.documentElement.scrollWidth, wide: [], shots: [], kinsoku: [] };
+  const out = { vw, innerWidth, scrollWidth: document.documentElement.scrollWidth, wide: [], shots: [], kinsoku: [], frames: document.querySelectorAll(".shot-frame").length };
   for (const el of document.querySelectorAll("body *")) {
     const r = el.getBoundingClientRect();
     if (r.width && (r.right > vw + 0.5 || r.left < -0.5) && !el.closest(".visually-hidden, .skip-link") && getComputedStyle(el).position !== "fixed") {
@@ -274,6 +274,28 @@ function measure() {
   return out;
 }
 
+/** Screenshot frames, by position on the page. */
+const frames = () => Array.from(document.querySelectorAll(".shot-frame"), (f) => { const r = f.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; });
+
+/**
+ * Layout shift: each screenshot's frame has its final size before the image arrives, so
+ * nothing moves when it loads. Measured with the images held back, then with them loaded.
+ */
+async function reservedSpace(browser, base, page, width) {
+  const ctx = await browser.newContext({ viewport: { width, height: 800 }, ...(width < 760 ? PHONE : DESKTOP) });
+  const tab = await ctx.newPage();
+  await tab.route("**/img/**", (route) => route.abort());
+  await tab.goto(base + page.path, { waitUntil: "load" });
+  const before = await tab.evaluate(frames);
+  await ctx.close();
+  const { ctx: ctx2, tab: tab2 } = await open(browser, base, page, { width, height: 800 });
+  const after = await tab2.evaluate(frames);
+  await ctx2.close();
+  return after
+    .map((a, i) => (before[i] && Math.abs(before[i][0] - a[0]) <= 1 && Math.abs(before[i][1] - a[1]) <= 1 ? null : `screenshot ${i + 1} moves the page when it loads: its frame is ${before[i]} before and ${a} after (width, height)`))
+    .filter(Boolean);
+}
+
 export async function layoutGate(browser, base, pages, widths) {
   const lines = [];
   let loads = 0;
@@ -290,9 +312,10 @@ export async function layoutGate(browser, base, pages, widths) {
       m.shots.forEach(fail);
       [...new Set(m.kinsoku)].forEach(fail);
       await ctx.close();
+      if (m.frames) (await reservedSpace(browser, base, page, width)).forEach(fail);
     }
   }
-  return { ok: lines.length === 0, summary: `layout: ${loads} page loads at ${widths.join(", ")} px: sideways scroll, screenshots in their column, CJK line breaks`, lines };
+  return { ok: lines.length === 0, summary: `layout: ${loads} page loads at ${widths.join(", ")} px: sideways scroll, screenshots in their column and sized before they load, CJK line breaks`, lines };
 }
 
 // ---- screenshots -----------------------------------------------------------------------

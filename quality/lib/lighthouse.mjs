@@ -53,7 +53,7 @@ export async function lighthouseGate(chromePath, base, pages, gates, outDir) {
   fs.mkdirSync(dir, { recursive: true });
   const lines = [];
   const scores = [];
-  const notes = [];
+  const notes = new Map(); // "audit: why it could not run" -> pages
   for (const page of pages) {
     const runs = [];
     const score = () => Object.fromEntries(CATEGORIES.map((c) => [c, median(runs.map((r) => Math.round(r.lhr.categories[c].score * 100)))]));
@@ -79,13 +79,24 @@ export async function lighthouseGate(chromePath, base, pages, gates, outDir) {
     );
     scores.push({ page: page.name, path: page.path, runs: runs.map((r) => Object.fromEntries(CATEGORIES.map((c) => [c, Math.round(r.lhr.categories[c].score * 100)]))), ...s, metrics });
     for (const c of below(s)) lines.push(`${page.name}: ${c} ${s[c]} < ${gates[c]} (median of ${runs.length} runs); held back by: ${holdingBack(lhr, c).join(", ") || "?"}`);
-    // Audits that could not run (e.g. a trace event this Chromium writes and this Lighthouse
-    // cannot read) do not change scores, but they are listed rather than hidden.
-    for (const [id, a] of Object.entries(lhr.audits)) if (a.scoreDisplayMode === "error") notes.push(`${page.name}: audit ${id} could not run: ${a.errorMessage}`);
+    // An audit that could not run (e.g. on a trace event this Chromium writes and this
+    // Lighthouse cannot read) fails the gate if it counts in a score, and is listed otherwise.
+    for (const [id, a] of Object.entries(lhr.audits)) {
+      if (a.scoreDisplayMode !== "error") continue;
+      const weighted = Object.values(lhr.categories).some((c) => c.auditRefs.some((r) => r.id === id && r.weight > 0));
+      if (weighted) {
+        lines.push(`${page.name}: audit ${id}, which counts in a score, could not run: ${a.errorMessage}`);
+        continue;
+      }
+      const why = a.errorMessage.replace(/^Required \w+ gatherer encountered an error: (Dependency "\w+" failed with exception: )?/, "");
+      const key = `${id}: ${why}`;
+      notes.set(key, [...(notes.get(key) || []), page.name]);
+    }
   }
   const summary =
     `Lighthouse ${VERSION} mobile preset: ` +
     scores.map((s) => `${s.page} ${CATEGORIES.map((c) => s[c]).join("/")}`).join(", ") +
     ` (performance/accessibility/best-practices/SEO)`;
-  return { ok: lines.length === 0, summary, lines, scores, notes: [...new Set(notes)] };
+  const noted = [...notes].map(([k, ps]) => `audit ${k.split(": ")[0]} could not run (${ps.length === pages.length ? "every page" : ps.join(", ")}; no weight in the scores): ${k.split(": ").slice(1).join(": ")}`);
+  return { ok: lines.length === 0, summary, lines, scores, notes: noted };
 }
