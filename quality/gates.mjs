@@ -30,7 +30,6 @@ const SEED = "cross-border-ec/amazon/forgot-password/";
 const CATEGORY = "cross-border-ec/amazon/";
 const hasResults = () => document.querySelectorAll("#search-results li").length > 0;
 const PAGES = [
-  { name: "root", path: "", lang: "zh", skipLink: false },
   { name: "index-zh", path: "zh/", lang: "zh", liveSearch: "忘记密码" },
   { name: "index-en", path: "en/", lang: "en", liveSearch: "password" },
   { name: "category-zh", path: `zh/${CATEGORY}`, lang: "zh" },

@@ -299,6 +299,16 @@ async function reservedSpace(browser, base, page, width) {
 export async function layoutGate(browser, base, pages, widths) {
   const lines = [];
   let loads = 0;
+  // The site's root page is a language picker that sends readers on at once (script, then
+  // a meta refresh): each browser language must land on its index.
+  for (const [locale, lang] of [["zh-CN", "zh"], ["en-US", "en"], ["fr-FR", "zh"]]) {
+    const ctx = await browser.newContext({ locale });
+    const tab = await ctx.newPage();
+    await tab.goto(base, { waitUntil: "load" });
+    await tab.waitForURL(`${base}${lang}/`, { timeout: 5000 }).catch(() => {});
+    if (tab.url() !== `${base}${lang}/`) lines.push(`the root page sends a ${locale} browser to ${tab.url()}, not ${base}${lang}/`);
+    await ctx.close();
+  }
   for (const width of widths) {
     for (const page of pages) {
       const { ctx, tab, problems } = await open(browser, base, page, { width, height: width < 760 ? 780 : 900 });
