@@ -137,21 +137,30 @@ fn flush_text(pending: &mut String, out: &mut String) {
         };
         let label = &rest[after_open..after_open + len];
         escape_into(&rest[..start], out);
+        let mut end = after_open + len + close.len_utf8();
         if is_label(label) {
+            // Closing punctuation right after a chip stays on the chip's line (no lone "。"
+            // starting the next one): browsers may break after an inline-block whatever
+            // follows it, so the two are wrapped in a span that does not wrap.
+            let punct = rest[end..].chars().next().filter(|c| {
+                ['。', '，', '、', '；', '：', '！', '？', '）', '」', '』', '”', '.', ',', ';', ':', '!', '?', ')']
+                    .contains(c)
+            });
+            if punct.is_some() {
+                out.push_str("<span class=\"ui-keep\">");
+            }
             out.push_str("<span class=\"ui\">");
             escape_into(label.trim(), out);
             out.push_str("</span>");
-            // Keep closing punctuation on the chip's line (no lone "。" on the next one).
-            let after = &rest[after_open + len + close.len_utf8()..];
-            if after.starts_with([
-                '。', '，', '、', '；', '：', '！', '？', '）', '」', '』', '”', '.', ',', ';', ':', '!', '?', ')',
-            ]) {
-                out.push('\u{2060}');
+            if let Some(c) = punct {
+                escape_into(c.encode_utf8(&mut [0; 4]), out);
+                out.push_str("</span>");
+                end += c.len_utf8();
             }
         } else {
-            escape_into(&rest[start..after_open + len + close.len_utf8()], out);
+            escape_into(&rest[start..end], out);
         }
-        rest = &rest[after_open + len + close.len_utf8()..];
+        rest = &rest[end..];
     }
     escape_into(rest, out);
 }
@@ -207,11 +216,11 @@ mod tests {
     fn chinese_and_english_labels_become_chips() {
         assert_eq!(
             to_html("点击【我的】，再点击【账户设置】。"),
-            "点击<span class=\"ui\">我的</span>\u{2060}，再点击<span class=\"ui\">账户设置</span>\u{2060}。"
+            "点击<span class=\"ui-keep\"><span class=\"ui\">我的</span>，</span>再点击<span class=\"ui-keep\"><span class=\"ui\">账户设置</span>。</span>"
         );
         assert_eq!(
             to_html("click [My], then [Account Settings]"),
-            "click <span class=\"ui\">My</span>\u{2060}, then <span class=\"ui\">Account Settings</span>"
+            "click <span class=\"ui-keep\"><span class=\"ui\">My</span>,</span> then <span class=\"ui\">Account Settings</span>"
         );
     }
 

@@ -35,6 +35,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../themes/default/static/style.css")),
     ("search.js", include_bytes!("../themes/default/static/search.js")),
+    ("favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
 ];
 
 pub const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
