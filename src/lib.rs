@@ -176,6 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         images::process::process(site, &mut plan, &cache).map_err(|e| Failure::io(&cache, e.to_string()))?;
 
     let result = output::write_atomically(&out_dir, |staging| -> Result<(), Failure> {
+        let io = |e: std::io::Error| Failure::io(staging.path(), e.to_string());
         let rendered: Result<Vec<()>, Failure> = pages
             .par_iter()
             .map(|key| {
@@ -183,18 +184,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
                     .renderer
                     .render(site, &plan, key)
                     .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
-                output::write_file(staging, &key.output_path(), html.as_bytes())
-                    .map_err(|e| Failure::io(staging, e.to_string()))
+                staging.write(&key.output_path(), html.as_bytes()).map_err(io)
             })
             .collect();
         rendered?;
         for (rel, bytes) in &loaded.theme.static_files {
-            output::write_file(staging, rel, bytes).map_err(|e| Failure::io(staging, e.to_string()))?;
+            staging.write(rel, bytes).map_err(io)?;
         }
         for (rel, text) in machine_files(site) {
-            output::write_file(staging, &rel, text.as_bytes()).map_err(|e| Failure::io(staging, e.to_string()))?;
+            staging.write(&rel, text.as_bytes()).map_err(io)?;
         }
-        images::process::place(site, &plan, &cache, staging).map_err(|e| Failure::io(staging, e.to_string()))
+        images::process::place(site, &plan, &cache, staging).map_err(|e| Failure::io(staging.path(), e.to_string()))
     });
     match result {
         Ok(()) => {}

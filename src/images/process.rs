@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::{Box4, Encoding, ImagePlan, OgKey, RenditionKey, Variant};
 use crate::model::{ImageFormat, ImageInfo, Site};
+use crate::output::Staging;
 
 /// WebP is offered only when it saves at least this share of the PNG bytes.
 const WEBP_MIN_SAVING: f64 = 0.10;
@@ -101,7 +102,7 @@ pub fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result<ImageS
 }
 
 /// Copies every planned file into the output folder.
-pub fn place(site: &Site, plan: &ImagePlan, cache: &Path, out: &Path) -> Result<(), ProcessError> {
+pub fn place(site: &Site, plan: &ImagePlan, cache: &Path, out: &Staging) -> Result<(), ProcessError> {
     let mut originals: BTreeMap<&str, &Path> = BTreeMap::new();
     for (key, r) in &plan.renditions {
         if let (Some(info), Some(v)) = (site.images.get(&key.image), &r.original) {
@@ -114,12 +115,7 @@ pub fn place(site: &Site, plan: &ImagePlan, cache: &Path, out: &Path) -> Result<
             Some(src) => src.to_path_buf(),
             None => cache.join(file_name(&v.path)),
         };
-        let to = out.join(&v.path);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| ProcessError::Io { path: parent.to_path_buf(), source })?;
-        }
-        std::fs::copy(&from, &to).map(|_| ()).map_err(|source| ProcessError::Io { path: from, source })
+        out.copy_content_named(&from, &v.path).map_err(|source| ProcessError::Io { path: from, source })
     })
 }
 

@@ -43,6 +43,10 @@ pub struct Site {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Tutorial index -> related tutorial indexes.
     pub related: Vec<Vec<usize>>,
+    /// Every tutorial index, newest (last changed) first, ties by id.
+    newest_first: Vec<usize>,
+    /// Category path -> tutorials in it and below it.
+    counts_under: HashMap<String, usize>,
 }
 
 impl Site {
@@ -55,19 +59,13 @@ impl Site {
     }
 
     /// Tutorial indexes, newest (last changed) first, ties by id.
-    pub fn latest(&self) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..self.tutorials.len()).collect();
-        all.sort_by(|&a, &b| {
-            let (ta, tb) = (&self.tutorials[a], &self.tutorials[b]);
-            tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
-        });
-        all
+    pub fn latest(&self) -> &[usize] {
+        &self.newest_first
     }
 
     /// Every tutorial under a category, its subcategories' included.
     pub fn count_under(&self, path: &str) -> usize {
-        let prefix = format!("{path}/");
-        self.tutorials.iter().filter(|t| t.category == path || t.category.starts_with(&prefix)).count()
+        self.counts_under.get(path).copied().unwrap_or(0)
     }
 
     /// The chain of categories from the top down to `path`, inclusive.
@@ -252,6 +250,19 @@ fn finish_site(
     }
     category_tutorials.values_mut().for_each(newest_first);
     tags.values_mut().for_each(newest_first);
+    let mut latest: Vec<usize> = (0..tutorials.len()).collect();
+    newest_first(&mut latest);
+    let mut counts_under: HashMap<String, usize> = HashMap::new();
+    for t in &tutorials {
+        let mut cur = t.category.as_str();
+        loop {
+            *counts_under.entry(cur.to_string()).or_default() += 1;
+            if cur.is_empty() {
+                break;
+            }
+            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+    }
 
     let mut subcategories: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for c in categories.values() {
@@ -273,6 +284,8 @@ fn finish_site(
         subcategories,
         tags,
         related,
+        newest_first: latest,
+        counts_under,
     };
     (Some(site), diags)
 }

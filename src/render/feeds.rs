@@ -58,7 +58,7 @@ fn rfc3339(d: Date) -> String {
 /// The latest tutorials of one language, by `updated` or `date`, as Atom 1.0.
 pub fn atom(site: &Site, lang: &str) -> String {
     let src = site.source_lang();
-    let latest: Vec<usize> = site.latest().into_iter().take(FEED_ENTRIES).collect();
+    let latest: Vec<usize> = site.latest().iter().copied().take(FEED_ENTRIES).collect();
     let feed_url = site.config.absolute(&format!("{lang}/atom.xml"));
     let home = site.config.absolute(&urls::index_dir(lang));
     let updated = latest

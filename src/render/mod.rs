@@ -398,7 +398,7 @@ impl Renderer {
             .unwrap_or_default();
         ctx.insert("loose", &loose);
         let latest: Vec<QuestionItem> =
-            site.latest().into_iter().take(LATEST_COUNT).map(|i| self.question(site, lang, &dir, i)).collect();
+            site.latest().iter().take(LATEST_COUNT).copied().map(|i| self.question(site, lang, &dir, i)).collect();
         // schema.org ItemList of the questions the index shows, in page order.
         let listed: Vec<serde_json::Value> = sections
             .iter()
@@ -439,7 +439,8 @@ impl Renderer {
         let prefix = format!("{path}/");
         let under: Vec<usize> = site
             .latest()
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&i| site.tutorials[i].category == path || site.tutorials[i].category.starts_with(&prefix))
             .collect();
         let questions =
@@ -510,8 +511,9 @@ impl Renderer {
             "latest",
             &site
                 .latest()
-                .into_iter()
+                .iter()
                 .take(LATEST_COUNT)
+                .copied()
                 .map(|i| self.question(site, lang, &dir, i))
                 .collect::<Vec<_>>(),
         );
@@ -534,8 +536,9 @@ impl Renderer {
         ctx.insert("search_href", &format!("{base}{lang}/search/"));
         let latest: Vec<QuestionItem> = site
             .latest()
-            .into_iter()
+            .iter()
             .take(LATEST_COUNT)
+            .copied()
             .map(|i| {
                 let mut q = self.question(site, lang, "", i);
                 q.href = format!("{base}{}", q.href);
