@@ -24,6 +24,8 @@ pub use types::*;
 /// Top-level names under `/{lang}/` that the generator itself uses.
 pub const RESERVED_NAMES: &[&str] = &["tags", "search", "static", "img", "404"];
 
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 #[derive(Debug)]
 pub struct Site {
     pub config: SiteConfig,
@@ -47,6 +49,7 @@ pub struct Site {
     newest_first: Vec<usize>,
     /// Category path -> tutorials in it and below it.
     counts_under: HashMap<String, usize>,
+    generation: u64,
 }
 
 impl Site {
@@ -56,6 +59,12 @@ impl Site {
 
     pub fn tutorial(&self, id: &str) -> Option<&Tutorial> {
         self.index.get(id).map(|&i| &self.tutorials[i])
+    }
+
+    /// A number no other `Site` of this process has: what a cache of derived views is
+    /// keyed by.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Tutorial indexes, newest (last changed) first, ties by id.
@@ -286,6 +295,7 @@ fn finish_site(
         related,
         newest_first: latest,
         counts_under,
+        generation: NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     };
     (Some(site), diags)
 }

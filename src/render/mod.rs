@@ -9,6 +9,7 @@ pub mod urls;
 pub mod views;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 use serde_json::json;
@@ -161,6 +162,18 @@ pub fn language_name(code: &str) -> String {
 pub struct Renderer {
     tera: Tera,
     strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// What many pages show of one site's tutorials, made once per site.
+    memo: Mutex<Arc<Memo>>,
+}
+
+/// Per site (by [`Site::generation`]): each tutorial's question item per language, with
+/// links from the site root. A tutorial is listed on up to a hundred pages (related
+/// lists, its tags, categories, indexes); its title and summary are rendered once.
+#[derive(Default)]
+struct Memo {
+    site: u64,
+    languages: usize,
+    questions: Vec<OnceLock<QuestionItem>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,7 +221,7 @@ impl Renderer {
             return Err(diags);
         }
         let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
-        Ok(Renderer { tera, strings })
+        Ok(Renderer { tera, strings, memo: Mutex::default() })
     }
 
     /// Renders one page. `images` names the screenshot files (see `images::plan`).
@@ -322,7 +335,32 @@ impl Renderer {
             .replace("{day}", &date.day.to_string())
     }
 
+    fn memo(&self, site: &Site) -> Arc<Memo> {
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if memo.site != site.generation() || memo.questions.is_empty() {
+            let languages = site.config.languages.len();
+            let questions = (0..site.tutorials.len() * languages).map(|_| OnceLock::new()).collect();
+            *memo = Arc::new(Memo { site: site.generation(), languages, questions });
+        }
+        Arc::clone(&memo)
+    }
+
     fn question(&self, site: &Site, lang: &str, from_dir: &str, idx: usize) -> QuestionItem {
+        let memo = self.memo(site);
+        let Some(l) = site.config.languages.iter().position(|l| l == lang) else {
+            return self.question_from(site, lang, from_dir, idx);
+        };
+        let cell = &memo.questions[idx * memo.languages + l];
+        let mut q = cell.get_or_init(|| self.question_from(site, lang, "", idx)).clone();
+        let up = root_prefix(from_dir);
+        if !up.is_empty() {
+            q.href.insert_str(0, &up);
+            q.category_href.insert_str(0, &up);
+        }
+        q
+    }
+
+    fn question_from(&self, site: &Site, lang: &str, from_dir: &str, idx: usize) -> QuestionItem {
         let t = &site.tutorials[idx];
         let category = site.categories.get(&t.category);
         QuestionItem {
