@@ -98,7 +98,7 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
     // Per-file decoding, in parallel.
     let decoded: Vec<(DecodedTutorial, Diagnostics)> =
         raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &config.languages).tutorial(f)).collect();
-    finish_site(root, config, raw, decoded, None)
+    finish_site(root, config, &raw, decoded, None)
 }
 
 /// [`build_site`], decoding only the tutorial files that changed since the last call with
@@ -106,7 +106,7 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
 pub fn build_site_cached(
     root: &Path,
     config: SiteConfig,
-    raw: RawContent,
+    raw: &RawContent,
     cache: &mut DecodeCache,
 ) -> (Option<Site>, Diagnostics) {
     let decoded = cache.decode(&raw.tutorials, &config.languages);
@@ -165,7 +165,7 @@ impl DecodeCache {
 fn finish_site(
     root: &Path,
     config: SiteConfig,
-    raw: RawContent,
+    raw: &RawContent,
     decoded: Vec<(DecodedTutorial, Diagnostics)>,
     related_memo: Option<&mut related::Memo>,
 ) -> (Option<Site>, Diagnostics) {
