@@ -1,53 +1,104 @@
 #!/usr/bin/env bash
-# Benchmarks stepwise on generated sites (../shared/bench/gen.py), printing wall time,
-# CPU time and peak memory per run. Figures are only comparable within one run of this
-# script: the machine is noisy, so compare ratios, not absolute numbers across days.
+# Benchmarks stepwise on generated sites (../shared/bench/gen.py) against Hugo on the same
+# content in the same run, printing wall time, CPU time (user + system) and peak memory.
+# The machine is noisy: compare the ratios of one run, not figures across runs.
 #
-#   bench/run.sh                 # all: 10k and 1k text sites, the screenshot site cold/warm
-#   bench/run.sh images          # only the screenshot site
-#   SIZES="1000" bench/run.sh    # text sites of other sizes
-#   HUGO=1 bench/run.sh          # also build the same content with Hugo (apt-get install hugo)
+#   bench/run.sh              # everything: text sites (10,000 and 1,000 tutorials) with
+#                             # Hugo, then the screenshot site cold and warm
+#   bench/run.sh text         # text sites only;   SIZES="1000" bench/run.sh text
+#   bench/run.sh images       # the screenshot site only
+#   RUNS=5 bench/run.sh       # repetitions per measurement (default 3; medians are shown)
+#   HUGO=0 bench/run.sh       # without Hugo (it is Debian's: apt-get install hugo)
+#
+# Hugo builds with `--hugo-related section` content (related = explicit + previous/next
+# in the section), its fastest set-up; stepwise computes its full related articles.
+# Every "fresh" build writes into a new folder, and nothing is deleted until the end:
+# on ext4, creating files soon after deleting thousands is several times slower, which
+# would make the run order decide the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gen="$(cd .. && pwd)/shared/bench/gen.py"
 out=${BENCH_DIR:-/tmp/sw-bench}
 what=${1:-all}
+runs=${RUNS:-3}
 mkdir -p "$out"
+scratch="$out/runs.$$"
+mkdir -p "$scratch"
+trap 'echo "removing the outputs of this run..." >&2; rm -rf "$scratch"' EXIT
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release --quiet
-bin="$PWD/target/release/stepwise"
+bin="$CARGO_TARGET_DIR/release/stepwise"
+hugo_ok=0
+if [ "${HUGO:-1}" = 1 ] && command -v hugo >/dev/null; then hugo_ok=1; fi
 
-measure() { # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "$label: wall %e s, cpu %U s user + %S s sys, peak memory %M KB" "$@" >/dev/null 2>"$out/time.log" || { cat "$out/time.log"; exit 1; }
-  grep -E "^(screenshots|$label)" "$out/time.log"
-}
-
-site() { # n, images, format
-  local dir="$out/$3-$1-img$2"
+site() { # n, images, format[, extra gen.py args]
+  local n=$1 k=$2 fmt=$3; shift 3
+  local extra="$*"
+  local dir="$out/$fmt-$n-img$k${extra:+-${extra//[^a-z0-9]/}}"
   if [ ! -f "$dir/bench-manifest.json" ]; then
-    python3 "$gen" --n "$1" --images "$2" --out "$dir" --format "$3" >/dev/null
+    rm -rf "$dir"
+    python3 "$gen" --n "$n" --images "$k" --out "$dir" --format "$fmt" "$@" >/dev/null
   fi
   echo "$dir"
+}
+
+# measure LABEL CMD...: runs once, appends "wall cpu peak_mb" to $scratch/LABEL.
+measure() {
+  local label=$1; shift
+  local log="$scratch/time.log"
+  if ! /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>"$log"; then
+    echo "failed: $*" >&2; cat "$log" >&2; exit 1
+  fi
+  tail -n 1 "$log" | awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024}' >>"$scratch/$label"
+}
+
+median() { # file, column -> median of that column
+  awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
+}
+
+row() { # label, description[, baseline label]
+  local f="$scratch/$1"
+  local w c m
+  w=$(median "$f" 1); c=$(median "$f" 2); m=$(median "$f" 3)
+  local ratio=""
+  if [ -n "${3:-}" ] && [ -f "$scratch/$3" ]; then
+    ratio=$(awk -v a="$(median "$scratch/$3" 1)" -v b="$w" 'BEGIN {printf "  (Hugo / this: %.1fx wall)", a / b}')
+  fi
+  printf "%-58s wall %6.2f s  cpu %6.2f s  peak %5d MB  [%s]%s\n" "$2" "$w" "$c" "$m" \
+    "$(awk '{printf "%s%s", sep, $1; sep="/"}' "$f")" "$ratio"
 }
 
 if [ "$what" = all ] || [ "$what" = text ]; then
   for n in ${SIZES:-10000 1000}; do
     dir=$(site "$n" 0 stepwise)
-    rm -rf "$dir/public"
-    measure "stepwise build, $n tutorials (fresh output)" "$bin" build --root "$dir"
-    measure "stepwise build, $n tutorials (replacing the output)" "$bin" build --root "$dir"
-    if [ "${HUGO:-0}" = 1 ] && command -v hugo >/dev/null; then
-      hdir=$(site "$n" 0 hugo)
-      rm -rf "$hdir/public"
-      measure "hugo, $n tutorials" hugo --quiet --source "$hdir"
-    fi
+    [ "$hugo_ok" = 1 ] && hdir=$(site "$n" 0 hugo --hugo-related section)
+    # Warm the page cache and the binaries once; not counted.
+    "$bin" build --root "$dir" --output "$scratch/warm-$n" >/dev/null 2>&1
+    for i in $(seq "$runs"); do
+      if [ "$hugo_ok" = 1 ]; then
+        measure "hugo-$n" hugo --quiet --source "$hdir" --destination "$scratch/hugo-$n-$i"
+      fi
+      measure "fresh-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-$i"
+      # Into the same folder again and again: from the third build on, the folder of the
+      # build before last is recycled (see src/output.rs).
+      measure "again-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-again"
+    done
+    echo "== $n tutorials ($(find "$scratch/sw-$n-1" -name '*.html' | wc -l) HTML pages, $(du -sm "$scratch/sw-$n-1" | cut -f1) MB), medians of $runs runs [each run's wall time]"
+    [ "$hugo_ok" = 1 ] && row "hugo-$n" "hugo 0.111, related = prev/next in section, new folder"
+    row "fresh-$n" "stepwise build, full related articles, new folder" "hugo-$n"
+    row "again-$n" "stepwise build, same output folder again" "hugo-$n"
   done
 fi
 
 if [ "$what" = all ] || [ "$what" = images ]; then
   dir=$(site 200 50 stepwise)
-  rm -rf "$dir/public" "$dir/.stepwise-cache"
-  measure "stepwise build, 200 tutorials / 50 screenshots, cold cache" "$bin" build --root "$dir"
-  measure "stepwise build, 200 tutorials / 50 screenshots, warm cache" "$bin" build --root "$dir"
-  echo "sources: $(du -sb "$dir/content/_shots" | cut -f1) bytes; output images: $(du -sb "$dir/public/img" | cut -f1) bytes"
+  for i in $(seq "$runs"); do
+    rm -rf "$dir/.stepwise-cache"
+    measure "img-cold" "$bin" build --root "$dir" --output "$scratch/img-$i"
+    measure "img-warm" "$bin" build --root "$dir" --output "$scratch/img-$i-warm"
+  done
+  echo "== 200 tutorials sharing 50 screenshots of 1080x2340, medians of $runs runs [each run's wall time]"
+  row img-cold "stepwise build, cold image cache"
+  row img-warm "stepwise build, warm image cache (nothing changed)"
+  "$bin" build --root "$dir" --output "$scratch/img-last" 2>&1 | grep '^screenshots' || true
 fi

@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 
 use stepwise::serve::{self, ServeEvent, ServeOptions};
 
+// The allocator of the `stepwise` binary, so the figures are the ones `stepwise serve` gives.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().map_or(1000, |a| a.parse().expect("tutorial count"));

@@ -143,22 +143,26 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
 
 /// The files that are not pages: sitemap, robots.txt, feeds and search indexes.
 pub fn machine_files(site: &Site) -> Vec<(String, String)> {
-    let mut files = vec![
-        ("sitemap.xml".to_string(), render::feeds::sitemap(site)),
-        ("robots.txt".to_string(), render::feeds::robots(site)),
-    ];
-    let per_lang: Vec<Vec<(String, String)>> = site
-        .config
-        .languages
-        .par_iter()
-        .map(|lang| {
-            let mut f = vec![(format!("{lang}/atom.xml"), render::feeds::atom(site, lang))];
-            f.extend(search::files(site, lang));
-            f
-        })
-        .collect();
-    files.extend(per_lang.into_iter().flatten());
+    let mut files = Vec::new();
+    let _ = each_machine_file(site, |rel, text| -> Result<(), ()> {
+        files.push((rel.to_string(), text));
+        Ok(())
+    });
     files
+}
+
+/// [`machine_files`], handed over one by one: a language's search index is made, handed
+/// over and dropped before the next language's.
+pub fn each_machine_file<E>(site: &Site, mut take: impl FnMut(&str, String) -> Result<(), E>) -> Result<(), E> {
+    take("sitemap.xml", render::feeds::sitemap(site))?;
+    take("robots.txt", render::feeds::robots(site))?;
+    for lang in &site.config.languages {
+        take(&format!("{lang}/atom.xml"), render::feeds::atom(site, lang))?;
+        for (rel, text) in search::files(site, lang) {
+            take(&rel, text)?;
+        }
+    }
+    Ok(())
 }
 
 fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diagnostic {
@@ -185,25 +189,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         images::process::process(site, &mut plan, &cache).map_err(|e| Failure::io(&cache, e.to_string()))?;
 
     let result = output::write_atomically(&out_dir, |staging| -> Result<(), Failure> {
-        let rendered: Result<Vec<()>, Failure> = pages
-            .par_iter()
-            .map(|key| {
-                let html = loaded
-                    .renderer
-                    .render(site, &plan, key)
-                    .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
-                output::write_file(staging, &key.output_path(), html.as_bytes())
-                    .map_err(|e| Failure::io(staging, e.to_string()))
-            })
-            .collect();
+        let io = |e: std::io::Error| Failure::io(staging.path(), e.to_string());
+        // Pages and the machine files at once: the sitemap and a language's search index
+        // are built while the other core renders pages.
+        let (rendered, machine) = rayon::join(
+            || {
+                pages.par_iter().try_for_each(|key| {
+                    let html = loaded
+                        .renderer
+                        .render(site, &plan, key)
+                        .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
+                    staging.write(&key.output_path(), html.as_bytes()).map_err(io)
+                })
+            },
+            || each_machine_file(site, |rel, text| staging.write(rel, text.as_bytes()).map_err(io)),
+        );
         rendered?;
+        machine?;
         for (rel, bytes) in &loaded.theme.static_files {
-            output::write_file(staging, rel, bytes).map_err(|e| Failure::io(staging, e.to_string()))?;
+            staging.write(rel, bytes).map_err(io)?;
         }
-        for (rel, text) in machine_files(site) {
-            output::write_file(staging, &rel, text.as_bytes()).map_err(|e| Failure::io(staging, e.to_string()))?;
-        }
-        images::process::place(site, &plan, &cache, staging).map_err(|e| Failure::io(staging, e.to_string()))
+        images::process::place(site, &plan, &cache, staging).map_err(|e| Failure::io(staging.path(), e.to_string()))
     });
     match result {
         Ok(()) => {}

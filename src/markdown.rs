@@ -20,6 +20,10 @@ pub fn to_html_without_links(text: &str) -> String {
 
 fn render(text: &str, allow_links: bool) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
+    if is_plain_run(text) {
+        write_text(text, &mut out);
+        return out;
+    }
     let mut pending = String::new();
     let mut paragraphs = 0;
     // Links we refused: their closing tag must not be written either.
@@ -97,6 +101,9 @@ fn render(text: &str, allow_links: bool) -> String {
 
 /// Text without markup, for `alt` fallbacks, meta descriptions and JSON-LD.
 pub fn to_plain(text: &str) -> String {
+    if is_plain_run(text) {
+        return collapse_whitespace(text);
+    }
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
         match event {
@@ -106,7 +113,54 @@ pub fn to_plain(text: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Whether the parser would read `text` as one run of plain text: no character that
+/// can open inline markup, nothing a line can start a block with, one line, nothing to
+/// trim. Most titles and steps are such runs, and skip the parser (same output).
+fn is_plain_run(text: &str) -> bool {
+    let Some(first) = text.chars().next() else { return false };
+    if first.is_ascii_punctuation()
+        || first.is_ascii_digit()
+        || first.is_whitespace()
+        || text.ends_with(char::is_whitespace)
+    {
+        return false;
+    }
+    !text.bytes().any(|b| {
+        b < 0x20
+            || matches!(
+                b,
+                0x7f | b'\\'
+                    | b'`'
+                    | b'*'
+                    | b'_'
+                    | b'['
+                    | b']'
+                    | b'<'
+                    | b'>'
+                    | b'&'
+                    | b'~'
+                    | b'!'
+                    | b'|'
+                    | b'#'
+                    | b'$'
+                    | b'{'
+                    | b'}'
+            )
+    })
 }
 
 /// Only schemes that cannot run code; relative links and fragments are fine.
@@ -123,13 +177,18 @@ fn is_safe_url(url: &str) -> bool {
     }
 }
 
-/// Writes plain text, turning UI labels into chips.
+/// Writes the text collected so far.
 fn flush_text(pending: &mut String, out: &mut String) {
     if pending.is_empty() {
         return;
     }
-    let text = std::mem::take(pending);
-    let mut rest = text.as_str();
+    write_text(pending, out);
+    pending.clear();
+}
+
+/// Writes plain text, turning UI labels into chips.
+fn write_text(text: &str, out: &mut String) {
+    let mut rest = text;
     while let Some((start, open, close)) = next_label(rest) {
         let after_open = start + open.len_utf8();
         let Some(len) = rest[after_open..].find(close) else {
@@ -256,6 +315,53 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(to_plain("click **[Save]** now\nplease"), "click [Save] now please");
+    }
+
+    /// The fast path for plain runs gives what the parser gives, on texts built from
+    /// every character that means something to Markdown.
+    #[test]
+    fn plain_runs_match_the_parser() {
+        let alphabet: Vec<char> = "ab 1.-+)#>*_`[]()<>&!~|\\\n\t=:\u{3000}【】我的。,x\u{0}\u{85}".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut fast = 0;
+        for _ in 0..20_000 {
+            let len = next(12);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let slow_plain = {
+                let mut out = String::new();
+                for event in Parser::new_ext(&text, Options::ENABLE_STRIKETHROUGH) {
+                    match event {
+                        Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+                        Event::SoftBreak | Event::HardBreak => out.push(' '),
+                        Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
+                        _ => {}
+                    }
+                }
+                collapse_whitespace(&out)
+            };
+            if is_plain_run(&text) {
+                fast += 1;
+                let mut parsed = String::new();
+                let mut pending = String::new();
+                for event in Parser::new_ext(&text, Options::ENABLE_STRIKETHROUGH) {
+                    match event {
+                        Event::Text(t) => pending.push_str(&t),
+                        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                        e => panic!("{text:?} gives {e:?}"),
+                    }
+                }
+                flush_text(&mut pending, &mut parsed);
+                assert_eq!(render(&text, true), parsed, "{text:?}");
+            }
+            assert_eq!(to_plain(&text), slow_plain, "{text:?}");
+        }
+        assert!(fast > 500, "the fast path was taken {fast} times");
     }
 
     #[test]

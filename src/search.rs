@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markdown::to_plain;
@@ -60,8 +61,9 @@ struct Manifest<'a> {
 
 pub fn build(site: &Site, lang: &str) -> Index {
     let src = site.source_lang();
-    let mut index = Index::default();
-    for (i, t) in site.tutorials.iter().enumerate() {
+    // Per tutorial, in parallel: its texts and tokens; then the postings, in doc order.
+    // In slices, so that only one slice's token lists are held at a time.
+    let doc = |t: &crate::model::Tutorial| {
         let title = to_plain(t.title.get(lang, src).text);
         let category =
             site.categories.get(&t.category).map(|c| to_plain(c.title.get(lang, src).text)).unwrap_or_default();
@@ -84,19 +86,35 @@ pub fn build(site: &Site, lang: &str) -> Index {
         for tok in tokens(&body).into_iter().chain(tokens(&category)).chain(t.tags.iter().flat_map(|tag| tokens(tag))) {
             *seen.entry(tok).or_default() |= IN_BODY;
         }
-        for (tok, bits) in seen {
-            index.postings.entry(tok).or_default().push((i as u32, bits));
+        let text = body.trim().chars().take(TEXT_CHARS).collect();
+        ([title, format!("{lang}/{}/", t.id), category], text, seen)
+    };
+    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut index = Index::default();
+    for slice in site.tutorials.chunks(512) {
+        let docs: Vec<([String; 3], String, HashMap<String, u8>)> = slice.par_iter().map(doc).collect();
+        for (doc, text, seen) in docs {
+            let i = index.docs.len() as u32;
+            for (tok, bits) in seen {
+                match postings.get_mut(&tok) {
+                    Some(list) => list.push((i, bits)),
+                    None => {
+                        postings.insert(tok, vec![(i, bits)]);
+                    }
+                }
+            }
+            index.docs.push(doc);
+            index.texts.push(text);
         }
-        index.docs.push([title, format!("{lang}/{}/", t.id), category]);
-        index.texts.push(body.trim().chars().take(TEXT_CHARS).collect());
     }
+    index.postings = postings.into_iter().collect();
     index
 }
 
 impl Index {
     fn to_files(&self, lang: &str) -> Vec<(String, String)> {
         // Encode every posting list, then spread tokens over as many shards as needed.
-        let encoded: Vec<(&String, String)> = self.postings.iter().map(|(t, p)| (t, encode_postings(p))).collect();
+        let encoded: Vec<(&String, String)> = self.postings.par_iter().map(|(t, p)| (t, encode_postings(p))).collect();
         let total: usize = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
         let shards = total.div_ceil(SHARD_BYTES).max(1);
         let mut parts: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards];
@@ -106,12 +124,15 @@ impl Index {
         let mut files = Vec::new();
         let manifest = Manifest { v: INDEX_VERSION, lang, shards, chunk: TEXT_CHUNK, docs: &self.docs };
         files.push((format!("{lang}/search-index.json"), json(&manifest)));
-        for (k, part) in parts.iter().enumerate() {
-            files.push((format!("{lang}/search/terms-{k}.json"), json(part)));
-        }
-        for (c, chunk) in self.texts.chunks(TEXT_CHUNK).enumerate() {
-            files.push((format!("{lang}/search/text-{c}.json"), json(&chunk)));
-        }
+        files.par_extend(
+            parts.par_iter().enumerate().map(|(k, part)| (format!("{lang}/search/terms-{k}.json"), json(part))),
+        );
+        files.par_extend(
+            self.texts
+                .par_chunks(TEXT_CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| (format!("{lang}/search/text-{c}.json"), json(&chunk))),
+        );
         files
     }
 }

@@ -26,6 +26,8 @@ pub use types::*;
 /// Top-level names under `/{lang}/` that the generator itself uses.
 pub const RESERVED_NAMES: &[&str] = &["tags", "search", "static", "img", "404"];
 
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 #[derive(Debug)]
 pub struct Site {
     pub config: SiteConfig,
@@ -49,6 +51,11 @@ pub struct Site {
     pub authors_file: Option<PathBuf>,
     /// The translation records (`i18n.lock`); outdated texts are already marked.
     pub lock: Lock,
+    /// Every tutorial index, newest (last changed) first, ties by id.
+    newest_first: Vec<usize>,
+    /// Category path -> tutorials in it and below it.
+    counts_under: HashMap<String, usize>,
+    generation: u64,
 }
 
 impl Site {
@@ -65,20 +72,20 @@ impl Site {
         self.index.get(id).map(|&i| &self.tutorials[i])
     }
 
+    /// A number no other `Site` of this process has: what a cache of derived views is
+    /// keyed by.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Tutorial indexes, newest (last changed) first, ties by id.
-    pub fn latest(&self) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..self.tutorials.len()).collect();
-        all.sort_by(|&a, &b| {
-            let (ta, tb) = (&self.tutorials[a], &self.tutorials[b]);
-            tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
-        });
-        all
+    pub fn latest(&self) -> &[usize] {
+        &self.newest_first
     }
 
     /// Every tutorial under a category, its subcategories' included.
     pub fn count_under(&self, path: &str) -> usize {
-        let prefix = format!("{path}/");
-        self.tutorials.iter().filter(|t| t.category == path || t.category.starts_with(&prefix)).count()
+        self.counts_under.get(path).copied().unwrap_or(0)
     }
 
     /// The chain of categories from the top down to `path`, inclusive.
@@ -102,7 +109,7 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
     // Per-file decoding, in parallel.
     let decoded: Vec<(DecodedTutorial, Diagnostics)> =
         raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &config.languages).tutorial(f)).collect();
-    finish_site(root, config, raw, decoded, None)
+    finish_site(root, config, &raw, decoded, None)
 }
 
 /// [`build_site`], decoding only the tutorial files that changed since the last call with
@@ -110,7 +117,7 @@ pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<S
 pub fn build_site_cached(
     root: &Path,
     config: SiteConfig,
-    raw: RawContent,
+    raw: &RawContent,
     cache: &mut DecodeCache,
 ) -> (Option<Site>, Diagnostics) {
     let decoded = cache.decode(&raw.tutorials, &config.languages);
@@ -169,7 +176,7 @@ impl DecodeCache {
 fn finish_site(
     root: &Path,
     config: SiteConfig,
-    raw: RawContent,
+    raw: &RawContent,
     decoded: Vec<(DecodedTutorial, Diagnostics)>,
     related_memo: Option<&mut related::Memo>,
 ) -> (Option<Site>, Diagnostics) {
@@ -279,6 +286,19 @@ fn finish_site(
     }
     category_tutorials.values_mut().for_each(newest_first);
     tags.values_mut().for_each(newest_first);
+    let mut latest: Vec<usize> = (0..tutorials.len()).collect();
+    newest_first(&mut latest);
+    let mut counts_under: HashMap<String, usize> = HashMap::new();
+    for t in &tutorials {
+        let mut cur = t.category.as_str();
+        loop {
+            *counts_under.entry(cur.to_string()).or_default() += 1;
+            if cur.is_empty() {
+                break;
+            }
+            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+    }
 
     let mut subcategories: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for c in categories.values() {
@@ -302,6 +322,9 @@ fn finish_site(
         related,
         authors_file,
         lock,
+        newest_first: latest,
+        counts_under,
+        generation: NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     };
     (Some(site), diags)
 }

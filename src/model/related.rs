@@ -23,7 +23,7 @@ const TITLE_WEIGHT: f32 = 1.0;
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
 pub fn compute(tutorials: &[Tutorial], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
     let ix = Indexes::new(tutorials, languages);
-    (0..tutorials.len()).into_par_iter().map(|i| ix.related(tutorials, index, i)).collect()
+    (0..tutorials.len()).into_par_iter().map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s)).collect()
 }
 
 /// What related lists are computed from, per tutorial id: kept between loads by the
@@ -101,9 +101,9 @@ pub fn compute_with_memo(
     }
     let related: Vec<Vec<usize>> = (0..tutorials.len())
         .into_par_iter()
-        .map(|i| match memo.related.get(&tutorials[i].id) {
+        .map_init(Scratch::default, |s, i| match memo.related.get(&tutorials[i].id) {
             Some(ids) if !dirty[i] => ids.iter().filter_map(|id| index.get(id).copied()).collect(),
-            _ => ix.related(tutorials, index, i),
+            _ => ix.related(tutorials, index, i, s),
         })
         .collect();
     memo.features = tutorials.iter().map(|t| t.id.clone()).zip(features).collect();
@@ -117,6 +117,34 @@ pub fn compute_with_memo(
 
 fn symmetric_difference<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<Item = &'a String> {
     a.iter().filter(|x| !b.contains(x)).chain(b.iter().filter(|x| !a.contains(x)))
+}
+
+/// One thread's score accumulator: a score per tutorial and the ones touched so far.
+#[derive(Default)]
+struct Scratch {
+    score: Vec<f32>,
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    fn reset(&mut self, n: usize) {
+        for &j in &self.touched {
+            self.score[j] = 0.0;
+            self.seen[j] = false;
+        }
+        self.touched.clear();
+        self.score.resize(n, 0.0);
+        self.seen.resize(n, false);
+    }
+
+    fn add(&mut self, j: usize, w: f32) {
+        if !self.seen[j] {
+            self.seen[j] = true;
+            self.touched.push(j);
+        }
+        self.score[j] += w;
+    }
 }
 
 /// Inverted indexes over the whole site.
@@ -157,7 +185,16 @@ impl<'a> Indexes<'a> {
     }
 
     /// Tutorial `i`'s related list: its explicit ids, then the best-scoring others.
-    fn related(&self, tutorials: &[Tutorial], index: &HashMap<String, usize>, i: usize) -> Vec<usize> {
+    ///
+    /// Scores accumulate in `scratch`, a dense array reused across calls on one thread:
+    /// the work is the length of the posting lists walked, with no hashing and no sort.
+    fn related(
+        &self,
+        tutorials: &[Tutorial],
+        index: &HashMap<String, usize>,
+        i: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<usize> {
         let Indexes { n, by_tag, by_category, by_token, title_tokens } = self;
         let n = *n;
         let idf = |df: usize| ((n as f32 + 1.0) / (df as f32 + 0.5)).ln().max(0.05);
@@ -177,13 +214,11 @@ impl<'a> Indexes<'a> {
         if picked.len() >= MAX_RELATED {
             return picked;
         }
-        let mut scores: HashMap<usize, f32> = HashMap::new();
+        scratch.reset(n);
         for tag in &t.tags {
             if let Some(list) = by_tag.get(tag.as_str()) {
                 let w = TAG_WEIGHT * idf(list.len());
-                for &j in list {
-                    *scores.entry(j).or_default() += w;
-                }
+                list.iter().for_each(|&j| scratch.add(j, w));
             }
         }
         for tok in &title_tokens[i] {
@@ -191,41 +226,48 @@ impl<'a> Indexes<'a> {
                 && list.len() <= common
             {
                 let w = TITLE_WEIGHT * idf(list.len());
-                for &j in list {
-                    *scores.entry(j).or_default() += w;
-                }
+                list.iter().for_each(|&j| scratch.add(j, w));
             }
         }
         // Category only lifts candidates that already share something, unless the
         // category is small enough to scan.
         if let Some(list) = by_category.get(t.category.as_str()) {
             if list.len() <= 200 {
-                for &j in list {
-                    *scores.entry(j).or_default() += SAME_CATEGORY;
-                }
+                list.iter().for_each(|&j| scratch.add(j, SAME_CATEGORY));
             } else {
-                for (j, s) in scores.iter_mut() {
-                    if tutorials[*j].category == t.category {
-                        *s += SAME_CATEGORY;
+                for k in 0..scratch.touched.len() {
+                    let j = scratch.touched[k];
+                    if tutorials[j].category == t.category {
+                        scratch.score[j] += SAME_CATEGORY;
                     }
                 }
             }
         }
         if let Some((parent, _)) = t.category.rsplit_once('/') {
-            for (j, s) in scores.iter_mut() {
-                if tutorials[*j].category != t.category
-                    && tutorials[*j].category.starts_with(parent)
-                    && tutorials[*j].category.as_bytes().get(parent.len()) == Some(&b'/')
-                {
-                    *s += SIBLING_CATEGORY;
+            for &j in &scratch.touched {
+                let c = &tutorials[j].category;
+                if *c != t.category && c.starts_with(parent) && c.as_bytes().get(parent.len()) == Some(&b'/') {
+                    scratch.score[j] += SIBLING_CATEGORY;
                 }
             }
         }
-        scores.remove(&i);
-        let mut ranked: Vec<(usize, f32)> =
-            scores.into_iter().filter(|(j, s)| *s > 0.0 && !picked.contains(j)).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| tutorials[a.0].id.cmp(&tutorials[b.0].id)));
-        picked.extend(ranked.into_iter().take(MAX_RELATED - picked.len()).map(|(j, _)| j));
+        // The best scores, ties by id: tutorials are sorted by id, so by index.
+        let want = MAX_RELATED - picked.len();
+        let mut best: Vec<(f32, usize)> = Vec::with_capacity(want + 1);
+        for &j in &scratch.touched {
+            let s = scratch.score[j];
+            if j == i || s <= 0.0 || picked.contains(&j) {
+                continue;
+            }
+            let better = |a: &(f32, usize)| s > a.0 || (s == a.0 && j < a.1);
+            if best.len() == want && !best.last().is_some_and(better) {
+                continue;
+            }
+            let at = best.iter().position(better).unwrap_or(best.len());
+            best.insert(at, (s, j));
+            best.truncate(want);
+        }
+        picked.extend(best.into_iter().map(|(_, j)| j));
         picked
     }
 }

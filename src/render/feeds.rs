@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use crate::markdown::{self, escape};
 use crate::model::{Date, Site};
 use crate::render::{PageKey, all_pages, html_lang, urls};
@@ -12,20 +14,30 @@ pub const FEED_ENTRIES: usize = 20;
 
 /// Every page, with `xhtml:link` alternates in every language and `x-default`.
 pub fn sitemap(site: &Site) -> String {
-    let mut out = String::with_capacity(256 * site.tutorials.len() * site.config.languages.len() + 1024);
+    let mut out = String::with_capacity(640 * site.tutorials.len() * site.config.languages.len() + 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    let source = site.source_lang();
-    for key in all_pages(site) {
+    let pages: Vec<PageKey> =
         // The side-by-side views repeat the tutorial pages (and say noindex).
-        if matches!(key, PageKey::Root | PageKey::NotFound { .. } | PageKey::Compare { .. }) {
-            continue;
-        }
+        all_pages(site)
+            .into_iter()
+            .filter(|k| !matches!(k, PageKey::Root | PageKey::NotFound { .. } | PageKey::Compare { .. }))
+            .collect();
+    let parts: Vec<String> = pages.par_chunks(512).map(|keys| sitemap_entries(site, keys)).collect();
+    parts.iter().for_each(|p| out.push_str(p));
+    out.push_str("</urlset>\n");
+    out
+}
+
+fn sitemap_entries(site: &Site, keys: &[PageKey]) -> String {
+    let mut out = String::with_capacity(640 * keys.len());
+    let source = site.source_lang();
+    for key in keys {
         let loc = site.config.absolute(&urls::encode_path(&key.dir()));
         let _ = write!(out, "  <url>\n    <loc>{}</loc>\n", escape(&loc));
-        if let PageKey::Tutorial { id, .. } = &key
+        if let PageKey::Tutorial { id, .. } = key
             && let Some(t) = site.tutorial(id)
         {
             let _ = writeln!(out, "    <lastmod>{}</lastmod>", t.last_changed());
@@ -44,7 +56,6 @@ pub fn sitemap(site: &Site) -> String {
             writeln!(out, "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", escape(&default));
         out.push_str("  </url>\n");
     }
-    out.push_str("</urlset>\n");
     out
 }
 
@@ -59,7 +70,7 @@ fn rfc3339(d: Date) -> String {
 /// The latest tutorials of one language, by `updated` or `date`, as Atom 1.0.
 pub fn atom(site: &Site, lang: &str) -> String {
     let src = site.source_lang();
-    let latest: Vec<usize> = site.latest().into_iter().take(FEED_ENTRIES).collect();
+    let latest: Vec<usize> = site.latest().iter().copied().take(FEED_ENTRIES).collect();
     let feed_url = site.config.absolute(&format!("{lang}/atom.xml"));
     let home = site.config.absolute(&urls::index_dir(lang));
     let updated = latest

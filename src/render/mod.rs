@@ -9,6 +9,7 @@ pub mod urls;
 pub mod views;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 use serde_json::json;
@@ -189,6 +190,18 @@ pub fn language_name(code: &str) -> String {
 pub struct Renderer {
     tera: Tera,
     strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// What many pages show of one site's tutorials, made once per site.
+    memo: Mutex<Arc<Memo>>,
+}
+
+/// Per site (by [`Site::generation`]): each tutorial's question item per language, with
+/// links from the site root. A tutorial is listed on up to a hundred pages (related
+/// lists, its tags, categories, indexes); its title and summary are rendered once.
+#[derive(Default)]
+struct Memo {
+    site: u64,
+    languages: usize,
+    questions: Vec<OnceLock<QuestionItem>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -236,7 +249,7 @@ impl Renderer {
             return Err(diags);
         }
         let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
-        Ok(Renderer { tera, strings })
+        Ok(Renderer { tera, strings, memo: Mutex::default() })
     }
 
     /// Renders one page. `images` names the screenshot files (see `images::plan`).
@@ -348,7 +361,32 @@ impl Renderer {
             .replace("{day}", &date.day.to_string())
     }
 
+    fn memo(&self, site: &Site) -> Arc<Memo> {
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if memo.site != site.generation() || memo.questions.is_empty() {
+            let languages = site.config.languages.len();
+            let questions = (0..site.tutorials.len() * languages).map(|_| OnceLock::new()).collect();
+            *memo = Arc::new(Memo { site: site.generation(), languages, questions });
+        }
+        Arc::clone(&memo)
+    }
+
     fn question(&self, site: &Site, lang: &str, from_dir: &str, idx: usize) -> QuestionItem {
+        let memo = self.memo(site);
+        let Some(l) = site.config.languages.iter().position(|l| l == lang) else {
+            return self.question_from(site, lang, from_dir, idx);
+        };
+        let cell = &memo.questions[idx * memo.languages + l];
+        let mut q = cell.get_or_init(|| self.question_from(site, lang, "", idx)).clone();
+        let up = root_prefix(from_dir);
+        if !up.is_empty() {
+            q.href.insert_str(0, &up);
+            q.category_href.insert_str(0, &up);
+        }
+        q
+    }
+
+    fn question_from(&self, site: &Site, lang: &str, from_dir: &str, idx: usize) -> QuestionItem {
         let t = &site.tutorials[idx];
         let category = site.categories.get(&t.category);
         QuestionItem {
@@ -424,7 +462,7 @@ impl Renderer {
             .unwrap_or_default();
         ctx.insert("loose", &loose);
         let latest: Vec<QuestionItem> =
-            site.latest().into_iter().take(LATEST_COUNT).map(|i| self.question(site, lang, &dir, i)).collect();
+            site.latest().iter().take(LATEST_COUNT).copied().map(|i| self.question(site, lang, &dir, i)).collect();
         // schema.org ItemList of the questions the index shows, in page order.
         let listed: Vec<serde_json::Value> = sections
             .iter()
@@ -465,7 +503,8 @@ impl Renderer {
         let prefix = format!("{path}/");
         let under: Vec<usize> = site
             .latest()
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&i| site.tutorials[i].category == path || site.tutorials[i].category.starts_with(&prefix))
             .collect();
         let questions =
@@ -536,8 +575,9 @@ impl Renderer {
             "latest",
             &site
                 .latest()
-                .into_iter()
+                .iter()
                 .take(LATEST_COUNT)
+                .copied()
                 .map(|i| self.question(site, lang, &dir, i))
                 .collect::<Vec<_>>(),
         );
@@ -560,8 +600,9 @@ impl Renderer {
         ctx.insert("search_href", &format!("{base}{lang}/search/"));
         let latest: Vec<QuestionItem> = site
             .latest()
-            .into_iter()
+            .iter()
             .take(LATEST_COUNT)
+            .copied()
             .map(|i| {
                 let mut q = self.question(site, lang, "", i);
                 q.href = format!("{base}{}", q.href);

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use super::incremental::{self, Changes};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::{self, ImagePlan, process::ImageStats};
+use crate::load::RawContent;
 use crate::model::Site;
 use crate::render::{self, PageKey, Renderer};
 use crate::theme::Theme;
@@ -74,7 +75,11 @@ struct Candidate {
 
 pub struct Builder {
     root: PathBuf,
+    /// `root/content`, canonical: watcher events name canonical paths.
+    content: PathBuf,
     cache: PathBuf,
+    /// The content files as last read, and what reading them reported.
+    raw: Option<(RawContent, Diagnostics)>,
     last: Option<Good>,
     files: Files,
     /// A full load is due (the last one failed, or the theme changed since).
@@ -84,9 +89,12 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(root: &Path) -> Builder {
+        let content = root.join(load::CONTENT_DIR);
         Builder {
             root: root.to_path_buf(),
+            content: std::fs::canonicalize(&content).unwrap_or(content),
             cache: root.join(images::CACHE_DIR).join("img"),
+            raw: None,
             last: None,
             files: Files::new(),
             needs_full: true,
@@ -109,12 +117,15 @@ impl Builder {
             .collect()
     }
 
-    /// Brings the files up to date after changes of `scope`. On failure the previous
-    /// files are kept.
-    pub fn rebuild(&mut self, scope: Scope) -> Result<Outcome, Failure> {
+    /// Brings the files up to date after changes of `scope` to `paths` (absolute; `None`
+    /// when not known). On failure the previous files are kept.
+    pub fn rebuild(&mut self, scope: Scope, paths: Option<&[PathBuf]>) -> Result<Outcome, Failure> {
         let start = Instant::now();
         if scope == Scope::Everything {
             self.needs_full = true;
+        }
+        if self.needs_full || !self.reread(paths) {
+            self.raw = None;
         }
         let result = if self.last.is_some() && !self.needs_full { self.load_content() } else { self.load_everything() };
         let result = result.and_then(|(candidate, changes, full)| self.install(candidate, changes, full));
@@ -124,11 +135,57 @@ impl Builder {
         Ok(outcome)
     }
 
+    /// Brings the content files read last time up to date by re-reading the tutorial
+    /// files among `paths`. False when that cannot be done (a file added or removed, a
+    /// folder, a category or authors file, unknown paths): the content is read again.
+    fn reread(&mut self, paths: Option<&[PathBuf]>) -> bool {
+        let (Some((raw, diags)), Some(paths)) = (self.raw.as_mut(), paths) else { return false };
+        let mut todo: Vec<usize> = Vec::new();
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(&self.content) else { return false };
+            let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
+            if parts.is_empty() || parts.len() != rel.components().count() {
+                return false;
+            }
+            // What the loader never reads: hidden files and folders, `_` asset folders.
+            let (name, dirs) = parts.split_last().map_or(("", &[][..]), |(n, d)| (*n, d));
+            if parts.iter().any(|p| p.starts_with('.')) || dirs.iter().any(|d| d.starts_with('_')) {
+                continue;
+            }
+            if let Some(stem) = name.strip_suffix(".yaml") {
+                let key = dirs.iter().chain(std::iter::once(&stem)).copied().collect::<Vec<_>>().join("/");
+                match raw.tutorials.iter().position(|f| f.key == key) {
+                    Some(i) if !name.starts_with('_') && path.is_file() => todo.push(i),
+                    _ => return false,
+                }
+            } else if !path.is_file() {
+                // A folder made or removed, a screenshot deleted: the folder list may change.
+                return false;
+            }
+        }
+        for i in todo {
+            let file = &mut raw.tutorials[i];
+            let mut read = Diagnostics::new();
+            let Some(text) = load::read_text(&file.path, &mut read) else { return false };
+            file.text = text;
+            // Reading an existing file successfully leaves no diagnostic of its own.
+            let path = file.path.clone();
+            *diags = std::mem::take(diags).into_iter().filter(|d| d.file != path).collect();
+        }
+        true
+    }
+
+    /// The content files, from the last read when [`Self::reread`] kept them.
+    fn raw_content(&mut self) -> &(RawContent, Diagnostics) {
+        self.raw.get_or_insert_with(|| load::load_content(&self.root))
+    }
+
     /// What [`crate::load`] does, with the decode cache: a theme edit decodes nothing.
     fn load_everything(&mut self) -> Result<(Candidate, Changes, bool), Failure> {
         let config = config::load(&self.root).map_err(content_failure)?;
-        let (raw, mut diags) = load::load_content(&self.root);
+        let mut diags = self.raw_content().1.clone();
         let theme = theme::load(&self.root, &config.theme);
+        let raw = &self.raw.as_ref().expect("read above").0;
         let (site, model_diags) = model::build_site_cached(&self.root, config, raw, &mut self.decoded);
         diags.extend(model_diags);
         let theme = theme.map_err(|d| diags.extend(d)).ok();
@@ -152,7 +209,8 @@ impl Builder {
         if self.last.as_ref().is_none_or(|l| config != l.site.config) {
             return self.load_everything();
         }
-        let (raw, mut diags) = load::load_content(&self.root);
+        let mut diags = self.raw_content().1.clone();
+        let raw = &self.raw.as_ref().expect("read above").0;
         let (site, model_diags) = model::build_site_cached(&self.root, config, raw, &mut self.decoded);
         diags.extend(model_diags);
         let diags = diags.sorted();
@@ -258,4 +316,62 @@ fn content_failure(diagnostics: Diagnostics) -> Failure {
 
 fn same_plan(a: &ImagePlan, b: &ImagePlan) -> bool {
     a.renditions == b.renditions && a.og == b.og
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tutorial(title: &str) -> String {
+        format!(
+            "title: {{zh: \"{title}\", en: \"{title}\"}}\ndate: 2024-05-01\ntags: [t]\nsteps:\n  - text: {{zh: 一, en: one}}\n"
+        )
+    }
+
+    fn page(b: &Builder, path: &str) -> String {
+        match b.files().get(path) {
+            Some(Body::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => panic!("no {path}"),
+        }
+    }
+
+    /// Edits re-read only the files a burst names; anything else reads the folder again.
+    #[test]
+    fn named_edits_are_reread_and_new_files_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.toml"), "base_url = \"https://x.test\"\nlanguages = [\"zh\", \"en\"]\n")
+            .unwrap();
+        let cat = root.join("content/a");
+        std::fs::create_dir_all(&cat).unwrap();
+        std::fs::write(cat.join("_category.yaml"), "title: {zh: A, en: A}\n").unwrap();
+        std::fs::write(cat.join("one.yaml"), tutorial("First title")).unwrap();
+        let mut b = Builder::new(root);
+        b.rebuild(Scope::Everything, None).unwrap();
+        assert!(page(&b, "en/a/one/index.html").contains("First title"));
+
+        let one = std::fs::canonicalize(cat.join("one.yaml")).unwrap();
+        std::fs::write(&one, tutorial("Second title")).unwrap();
+        let outcome = b.rebuild(Scope::Content, Some(std::slice::from_ref(&one))).unwrap();
+        assert!(outcome.changed && !outcome.full);
+        assert!(page(&b, "en/a/one/index.html").contains("Second title"));
+
+        // A new file is not among the files read before: the folder is read again.
+        let two = std::fs::canonicalize(&cat).unwrap().join("two.yaml");
+        std::fs::write(&two, tutorial("Another one")).unwrap();
+        b.rebuild(Scope::Content, Some(std::slice::from_ref(&two))).unwrap();
+        assert!(page(&b, "en/a/two/index.html").contains("Another one"));
+
+        // Unknown paths (the watcher lost events): everything is read again.
+        std::fs::write(&one, tutorial("Third title")).unwrap();
+        b.rebuild(Scope::Content, None).unwrap();
+        assert!(page(&b, "en/a/one/index.html").contains("Third title"));
+
+        // A broken edit fails, and the next good one recovers.
+        std::fs::write(&one, "title: [\n").unwrap();
+        assert!(b.rebuild(Scope::Content, Some(std::slice::from_ref(&one))).is_err());
+        std::fs::write(&one, tutorial("Fourth title")).unwrap();
+        b.rebuild(Scope::Content, Some(std::slice::from_ref(&one))).unwrap();
+        assert!(page(&b, "en/a/one/index.html").contains("Fourth title"));
+    }
 }

@@ -274,7 +274,7 @@ mod tests {
             let fresh = site(root, &rows);
             let config = crate::config::load(root).unwrap();
             let (raw, _) = crate::load::load_content(root);
-            let (cached, _) = crate::model::build_site_cached(root, config, raw, &mut cache);
+            let (cached, _) = crate::model::build_site_cached(root, config, &raw, &mut cache);
             let cached = cached.unwrap();
             assert_eq!(cached.related, fresh.related);
             assert_eq!(cached.tutorials, fresh.tutorials);

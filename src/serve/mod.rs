@@ -28,6 +28,7 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::{Failure, FailureKind};
 use build::{Body, Builder, Files, Outcome, Scope};
+use watch::Burst;
 
 /// Ports tried after the one asked for, when it is taken.
 const PORT_TRIES: u16 = 20;
@@ -249,7 +250,7 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
             std::thread::spawn(move || {
                 loop {
                     match watcher.next_burst() {
-                        Ok(scope) => run_build(&mut builder, &shared, &tx, Some(scope), false),
+                        Ok(burst) => run_build(&mut builder, &shared, &tx, Some(burst), false),
                         Err(e) => {
                             let _ = tx.send(ServeEvent::WatchFailed(e));
                             return;
@@ -289,9 +290,11 @@ fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, Option<u16>), Failu
     Err(io_failure(Path::new(bind), format!("cannot listen on {bind} port {port}: {last}")))
 }
 
-fn run_build(builder: &mut Builder, shared: &Shared, tx: &Sender<ServeEvent>, scope: Option<Scope>, first: bool) {
+fn run_build(builder: &mut Builder, shared: &Shared, tx: &Sender<ServeEvent>, burst: Option<Burst>, first: bool) {
     let was_failing = shared.snapshot.read().map(|s| s.error.is_some()).unwrap_or(false);
-    match builder.rebuild(scope.unwrap_or(Scope::Everything)) {
+    let scope = burst.as_ref().map(|b| b.scope);
+    let paths = burst.as_ref().and_then(|b| b.paths.as_deref());
+    match builder.rebuild(scope.unwrap_or(Scope::Everything), paths) {
         Ok(outcome) => {
             if outcome.changed || was_failing || first {
                 shared.publish(Some(builder.files().clone()), None);

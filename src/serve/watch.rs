@@ -4,6 +4,7 @@
 //! one being edited, and `git checkout` writes hundreds of files at once: every burst of
 //! events becomes one rebuild, once the folder has been quiet for [`QUIET`] (or after
 //! [`MAX_WAIT`] of continuous events). The classification is pure and unit-tested.
+//! A burst names the paths it touched, so the build can re-read just those files.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -13,8 +14,11 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::build::Scope;
 
-/// A burst is over once no event came for this long.
-pub const QUIET: Duration = Duration::from_millis(20);
+/// A burst is over once no event came for this long. An editor's save (write a temporary
+/// file, rename it over the old one) comes as events well under a millisecond apart.
+pub const QUIET: Duration = Duration::from_millis(10);
+/// A burst touching more paths than this (a checkout) is not listed: everything is read.
+const MAX_PATHS: usize = 256;
 /// A burst that never ends (a long checkout) is cut into rebuilds this long.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -50,6 +54,14 @@ pub fn is_litter(name: &str) -> bool {
         || [".swp", ".swo", ".swx", ".tmp", ".temp", ".bak", ".crswap", ".part"].iter().any(|e| name.ends_with(e))
         || (name.starts_with('#') && name.ends_with('#'))
         || name == ".DS_Store"
+}
+
+/// One burst of changes: the widest scope it asked for, and the paths it touched
+/// (absolute), unless they are too many or unknown (the watcher lost events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Burst {
+    pub scope: Scope,
+    pub paths: Option<Vec<PathBuf>>,
 }
 
 /// Watches the site; the receiver gets the raw notify events.
@@ -89,12 +101,13 @@ impl SiteWatcher {
         }
     }
 
-    /// Blocks until a burst of relevant changes is over; returns the widest scope it
-    /// asked for, or an error message from the watcher.
-    pub fn next_burst(&mut self) -> Result<Scope, String> {
+    /// Blocks until a burst of relevant changes is over; returns it, or an error message
+    /// from the watcher.
+    pub fn next_burst(&mut self) -> Result<Burst, String> {
         loop {
             let first = self.events.recv().map_err(|_| "the file watcher stopped".to_string())?;
-            let mut scope = self.scope_of(first)?;
+            let mut paths = Some(Vec::new());
+            let mut scope = self.scope_of(first, &mut paths)?;
             let start = Instant::now();
             loop {
                 let left = MAX_WAIT.saturating_sub(start.elapsed());
@@ -102,21 +115,31 @@ impl SiteWatcher {
                     break;
                 }
                 match self.events.recv_timeout(QUIET.min(left)) {
-                    Ok(e) => scope = scope.max(self.scope_of(e)?),
+                    Ok(e) => scope = scope.max(self.scope_of(e, &mut paths)?),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return Err("the file watcher stopped".into()),
                 }
             }
-            if let Some(s) = scope {
-                return Ok(s);
+            if let Some(scope) = scope {
+                return Ok(Burst { scope, paths });
             }
         }
     }
 
-    fn scope_of(&mut self, event: notify::Result<notify::Event>) -> Result<Option<Scope>, String> {
+    /// The scope an event asks for; the paths that ask for one are added to `paths`
+    /// (which becomes `None` when they cannot be listed).
+    fn scope_of(
+        &mut self,
+        event: notify::Result<notify::Event>,
+        paths: &mut Option<Vec<PathBuf>>,
+    ) -> Result<Option<Scope>, String> {
         // A watcher error (an overflowing event queue...) may hide changes: build it all.
-        let Ok(event) = event else { return Ok(Some(Scope::Everything)) };
+        let Ok(event) = event else {
+            *paths = None;
+            return Ok(Some(Scope::Everything));
+        };
         if event.need_rescan() {
+            *paths = None;
             return Ok(Some(Scope::Everything));
         }
         if matches!(event.kind, EventKind::Access(_)) {
@@ -128,7 +151,17 @@ impl SiteWatcher {
             if rel.components().count() == 1 && WATCHED[..4].iter().any(|w| rel == Path::new(w)) {
                 self.watch_folders();
             }
-            scope = scope.max(classify(rel));
+            let s = classify(rel);
+            if s.is_some()
+                && let Some(list) = paths
+                && !list.contains(path)
+            {
+                list.push(path.clone());
+                if list.len() > MAX_PATHS {
+                    *paths = None;
+                }
+            }
+            scope = scope.max(s);
         }
         Ok(scope)
     }
