@@ -33,6 +33,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawI18n {
     badges: Option<bool>,
+    side_by_side: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -61,6 +62,9 @@ pub struct SiteConfig {
     /// Show "not yet translated" / "may be outdated" badges on pages (`[i18n] badges`;
     /// `build --production` turns them off).
     pub translation_badges: bool,
+    /// Write the side-by-side view of every tutorial (`[i18n] side_by_side`; on by
+    /// default in a site with more than one language).
+    pub side_by_side: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +200,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
             })
             .collect()
     };
+    let side_by_side = raw.i18n.side_by_side.unwrap_or(true) && raw.languages.len() > 1;
     Ok(SiteConfig {
         base_url,
         title: fill(&raw.title, "Help Center"),
@@ -208,6 +213,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
             max_pixels: raw.images.max_megapixels.unwrap_or(40) * 1_000_000,
         },
         translation_badges: raw.i18n.badges.unwrap_or(true),
+        side_by_side,
     })
 }
 

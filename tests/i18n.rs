@@ -247,4 +247,24 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     assert_eq!(attr(other[1], "href"), Some("../../../../ja/account/forgot-password/side-by-side/"));
     assert!(zh.contains(">中文 / 日本語</a>"));
     assert!(!site.page("sitemap.xml").contains("side-by-side"), "noindex pages stay out of the sitemap");
+
+    // A site can do without them.
+    let toml = site.read("site.toml") + "\n[i18n]\nside_by_side = false\n";
+    site.write("site.toml", toml);
+    assert_eq!(site.build().code, 0);
+    assert!(!site.exists("public/ja/account/forgot-password/side-by-side"));
+    assert!(!site.page("ja/account/forgot-password/index.html").contains("side-by-side/"));
+}
+
+#[test]
+fn a_big_sites_records_are_read() {
+    // 10,000 tutorials make about 12 MB of records, far over the limit for a YAML file.
+    let site = TestSite::fixture("trilingual");
+    assert_eq!(site.run_here(&["i18n", "confirm", "--all"]).code, 0);
+    let mut lock = site.read("i18n.lock");
+    lock.push_str(&"# padding to stand for many records\n".repeat(100_000));
+    site.write("i18n.lock", lock);
+    let run = site.run_here(&["i18n", "status"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("translation records: i18n.lock"), "{}", run.stdout);
 }

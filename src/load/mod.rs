@@ -17,6 +17,8 @@ pub const CATEGORY_FILE: &str = "_category.yaml";
 pub const AUTHORS_FILE: &str = "_authors.yaml";
 /// A tutorial is a few kilobytes; anything this large is a mistake (or an attack).
 const MAX_YAML_BYTES: u64 = 2 * 1024 * 1024;
+/// The translation records of a site of 100,000 tutorials fit with room to spare.
+const MAX_LOCK_BYTES: u64 = 512 * 1024 * 1024;
 
 /// One YAML file, read and decoded.
 #[derive(Debug, Clone)]
@@ -125,8 +127,9 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         }
     }
     let lock = root.join(crate::i18n::lock::LOCK_FILE);
+    // About 1.2 KB per tutorial: a big site's records outgrow the limit for YAML files.
     if lock.is_file()
-        && let Some(text) = read_text(&lock, &mut diags)
+        && let Some(text) = read_text_up_to(&lock, MAX_LOCK_BYTES, &mut diags)
     {
         raw.lock = Some(SourceFile { path: lock, key: String::new(), text });
     }
@@ -135,12 +138,17 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
 
 /// Reads a file as UTF-8 text, dropping a BOM. Invalid UTF-8 is reported at its position.
 pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    read_text_up_to(path, MAX_YAML_BYTES, diags)
+}
+
+/// [`read_text`] with another size limit.
+fn read_text_up_to(path: &Path, max_bytes: u64, diags: &mut Diagnostics) -> Option<String> {
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_YAML_BYTES => {
+        Ok(m) if m.len() > max_bytes => {
             diags.push(Diagnostic::error(
                 path,
                 None,
-                format!("the file is {} KB; YAML files are limited to {} KB", m.len() / 1024, MAX_YAML_BYTES / 1024),
+                format!("the file is {} KB; the limit is {} KB", m.len() / 1024, max_bytes / 1024),
             ));
             return None;
         }

@@ -144,7 +144,7 @@ pub fn all_pages(site: &Site) -> Vec<PageKey> {
         for t in &site.tutorials {
             keys.push(PageKey::Tutorial { lang: lang.clone(), id: t.id.clone() });
         }
-        if site.config.languages.len() > 1 {
+        if site.config.side_by_side {
             keys.extend(site.tutorials.iter().map(|t| PageKey::Compare { lang: lang.clone(), id: t.id.clone() }));
         }
         for tag in site.tags.keys() {
@@ -854,7 +854,7 @@ impl Renderer {
             author,
             related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
             untranslated,
-            compare_href: (site.config.languages.len() > 1).then(|| link(&dir, &urls::compare_dir(lang, id))),
+            compare_href: site.config.side_by_side.then(|| link(&dir, &urls::compare_dir(lang, id))),
             jsonld: self.howto_jsonld(site, plan, t, lang, &title_plain, &description, &meta.canonical),
             og_image: images::og_key(site, idx, lang).and_then(|k| plan.og.get(&k)).map(|v| OgImage {
                 url: site.config.absolute(&v.path),

@@ -99,7 +99,6 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
     let tutorial_pages = |pages: &mut BTreeSet<PageKey>, id: &str| {
         for lang in langs {
             pages.insert(PageKey::Tutorial { lang: lang.clone(), id: id.to_string() });
-            pages.insert(PageKey::Compare { lang: lang.clone(), id: id.to_string() });
         }
     };
     for id in &changed {
@@ -107,6 +106,8 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
             let Some(t) = site.tutorial(id) else { continue };
             tutorial_pages(&mut changes.pages, id);
             for lang in langs {
+                // The side-by-side view shows only the tutorial's own texts.
+                changes.pages.insert(PageKey::Compare { lang: lang.clone(), id: id.clone() });
                 for c in site.category_chain(&t.category) {
                     changes.pages.insert(PageKey::Category { lang: lang.clone(), path: c.path.clone() });
                 }
