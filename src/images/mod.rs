@@ -21,7 +21,7 @@ pub const CACHE_DIR: &str = ".stepwise-cache";
 
 /// Bump when the output of processing changes for the same inputs (filters, encoders),
 /// so stale cache entries are never reused.
-const PIPELINE_VERSION: &str = "stepwise-img-1";
+const PIPELINE_VERSION: &str = "stepwise-img-2";
 
 /// The widest social-card image: enough for a large preview card, small to make.
 const OG_MAX_WIDTH: u32 = 640;

@@ -51,28 +51,34 @@ pub fn compute_with_memo(
     memo: &mut Memo,
 ) -> Vec<Vec<usize>> {
     let ix = Indexes::new(tutorials, languages);
-    let features: Vec<Features> = tutorials
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Features {
+    let features = |i: usize| {
+        let t = &tutorials[i];
+        Features {
             tags: t.tags.clone(),
             category: t.category.clone(),
             tokens: ix.title_tokens[i].clone(),
             explicit: t.related.clone(),
-        })
-        .collect();
+        }
+    };
     // Scores depend on the site size (rarity weights, the common-word cut): a tutorial
     // added or removed rescores everything.
     let same_set =
         memo.features.len() == tutorials.len() && tutorials.iter().all(|t| memo.features.contains_key(&t.id));
     let mut dirty = vec![!same_set; tutorials.len()];
+    // Tutorials whose own features changed, with the new ones.
+    let mut changed: Vec<(usize, Features)> = Vec::new();
     if same_set {
         let common = (ix.n / 10).max(40);
         for (i, t) in tutorials.iter().enumerate() {
-            let (old, new) = (&memo.features[&t.id], &features[i]);
-            if old == new {
+            let old = &memo.features[&t.id];
+            let same = old.tags == t.tags
+                && old.category == t.category
+                && old.tokens == ix.title_tokens[i]
+                && old.explicit == t.related;
+            if same {
                 continue;
             }
+            let new = features(i);
             dirty[i] = true;
             // Whoever shares what changed: their candidate `i` scores differently, and
             // the rarity of the tag or word changed for all of them.
@@ -87,7 +93,7 @@ pub fn compute_with_memo(
                 }
             }
             if old.category != new.category {
-                for f in [old, new] {
+                for f in [old, &new] {
                     // Same and sibling categories add to scores: everything under the parent.
                     let parent = f.category.rsplit_once('/').map_or("", |(p, _)| p);
                     for (j, t) in tutorials.iter().enumerate() {
@@ -97,6 +103,7 @@ pub fn compute_with_memo(
                     }
                 }
             }
+            changed.push((i, new));
         }
     }
     let related: Vec<Vec<usize>> = (0..tutorials.len())
@@ -106,12 +113,19 @@ pub fn compute_with_memo(
             _ => ix.related(tutorials, index, i, s),
         })
         .collect();
-    memo.features = tutorials.iter().map(|t| t.id.clone()).zip(features).collect();
-    memo.related = tutorials
-        .iter()
-        .zip(&related)
-        .map(|(t, r)| (t.id.clone(), r.iter().map(|&j| tutorials[j].id.clone()).collect()))
-        .collect();
+    let ids = |r: &[usize]| -> Vec<String> { r.iter().map(|&j| tutorials[j].id.clone()).collect() };
+    if same_set {
+        // Only what was recomputed changes in the memo.
+        for (i, f) in changed {
+            memo.features.insert(tutorials[i].id.clone(), f);
+        }
+        for (i, r) in related.iter().enumerate().filter(|(i, _)| dirty[*i]) {
+            memo.related.insert(tutorials[i].id.clone(), ids(r));
+        }
+    } else {
+        memo.features = (0..tutorials.len()).map(|i| (tutorials[i].id.clone(), features(i))).collect();
+        memo.related = tutorials.iter().zip(&related).map(|(t, r)| (t.id.clone(), ids(r))).collect();
+    }
     related
 }
 
@@ -178,7 +192,12 @@ impl<'a> Indexes<'a> {
             }
             by_category.entry(&t.category).or_default().push(i);
             for tok in &title_tokens[i] {
-                by_token.entry(tok.clone()).or_default().push(i);
+                match by_token.get_mut(tok.as_str()) {
+                    Some(list) => list.push(i),
+                    None => {
+                        by_token.insert(tok.clone(), vec![i]);
+                    }
+                }
             }
         }
         Indexes { n, by_tag, by_category, by_token, title_tokens }

@@ -59,7 +59,8 @@ pub struct Outcome {
 }
 
 struct Good {
-    site: Site,
+    /// Shared with the thread that makes the machine files after a reload.
+    site: Arc<Site>,
     renderer: Arc<Renderer>,
     theme: Arc<Theme>,
     plan: ImagePlan,
@@ -107,14 +108,9 @@ impl Builder {
         &self.files
     }
 
-    /// The last good build's sitemap, feeds and search indexes. Made after the reload is
-    /// sent (see `run_build`): a page reloads without waiting for them.
-    pub fn machine_files(&self) -> Files {
-        let Some(last) = self.last.as_ref() else { return Files::new() };
-        crate::machine_files(&last.site)
-            .into_iter()
-            .map(|(path, text)| (path, Body::Bytes(Arc::new(text.into_bytes()))))
-            .collect()
+    /// The last good site, for [`machine_files`].
+    pub fn site(&self) -> Option<Arc<Site>> {
+        self.last.as_ref().map(|l| Arc::clone(&l.site))
     }
 
     /// Brings the files up to date after changes of `scope` to `paths` (absolute; `None`
@@ -301,13 +297,22 @@ impl Builder {
             elapsed: Duration::ZERO,
             diagnostics: c.diagnostics,
         };
-        self.last = Some(Good { site: c.site, renderer: c.renderer, theme: c.theme, plan });
+        self.last = Some(Good { site: Arc::new(c.site), renderer: c.renderer, theme: c.theme, plan });
         Ok(outcome)
     }
 
     fn static_bytes(&self, rel: &str) -> Option<&Vec<u8>> {
         self.last.as_ref()?.theme.static_files.get(rel)
     }
+}
+
+/// A site's sitemap, feeds and search indexes. Made after the reload is sent, on a
+/// thread of their own (see `serve::run_build`): a page reloads without waiting for them.
+pub fn machine_files(site: &Site) -> Files {
+    crate::machine_files(site)
+        .into_iter()
+        .map(|(path, text)| (path, Body::Bytes(Arc::new(text.into_bytes()))))
+        .collect()
 }
 
 fn content_failure(diagnostics: Diagnostics) -> Failure {

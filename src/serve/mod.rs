@@ -233,7 +233,22 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
     // Watch before the first build, so an edit made during it is not missed.
     let watcher = watch::SiteWatcher::new(&root);
     let mut builder = Builder::new(&root);
-    run_build(&mut builder, &shared, &tx, None, true);
+    // The machine files of each good build, made one site at a time: a site that is no
+    // longer the latest when the thread gets to it is skipped.
+    let (machine_tx, machine_rx) = mpsc::channel::<Arc<crate::model::Site>>();
+    run_build(&mut builder, &shared, &tx, &machine_tx, None, true);
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while let Ok(mut site) = machine_rx.recv() {
+                while let Ok(newer) = machine_rx.try_recv() {
+                    site = newer;
+                }
+                let files = Arc::new(build::machine_files(&site));
+                *shared.machine.write().unwrap_or_else(|e| e.into_inner()) = files;
+            }
+        });
+    }
 
     let server = Arc::new(server);
     for _ in 0..HTTP_WORKERS {
@@ -250,7 +265,7 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
             std::thread::spawn(move || {
                 loop {
                     match watcher.next_burst() {
-                        Ok(burst) => run_build(&mut builder, &shared, &tx, Some(burst), false),
+                        Ok(burst) => run_build(&mut builder, &shared, &tx, &machine_tx, Some(burst), false),
                         Err(e) => {
                             let _ = tx.send(ServeEvent::WatchFailed(e));
                             return;
@@ -290,7 +305,14 @@ fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, Option<u16>), Failu
     Err(io_failure(Path::new(bind), format!("cannot listen on {bind} port {port}: {last}")))
 }
 
-fn run_build(builder: &mut Builder, shared: &Shared, tx: &Sender<ServeEvent>, burst: Option<Burst>, first: bool) {
+fn run_build(
+    builder: &mut Builder,
+    shared: &Shared,
+    tx: &Sender<ServeEvent>,
+    machine_tx: &Sender<Arc<crate::model::Site>>,
+    burst: Option<Burst>,
+    first: bool,
+) {
     let was_failing = shared.snapshot.read().map(|s| s.error.is_some()).unwrap_or(false);
     let scope = burst.as_ref().map(|b| b.scope);
     let paths = burst.as_ref().and_then(|b| b.paths.as_deref());
@@ -298,9 +320,16 @@ fn run_build(builder: &mut Builder, shared: &Shared, tx: &Sender<ServeEvent>, bu
         Ok(outcome) => {
             if outcome.changed || was_failing || first {
                 shared.publish(Some(builder.files().clone()), None);
-                // After the reload event: the reloading page does not wait for these.
-                let machine = Arc::new(builder.machine_files());
-                *shared.machine.write().unwrap_or_else(|e| e.into_inner()) = machine;
+                // After the reload event, and off this thread: neither the reloading page
+                // nor the next edit waits for them.
+                if let Some(site) = builder.site() {
+                    if first {
+                        *shared.machine.write().unwrap_or_else(|e| e.into_inner()) =
+                            Arc::new(build::machine_files(&site));
+                    } else {
+                        let _ = machine_tx.send(site);
+                    }
+                }
             }
             let _ = tx.send(ServeEvent::Built { outcome, first, scope });
         }
