@@ -4,22 +4,9 @@
 //! Needs Chromium (`apt-get install chromium`; `.ci/run` installs it). Without it these
 //! tests fail with that instruction: a quality gate must never skip silently.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use crate::util::{TestSite, serve_dir};
-
-fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("STEPWISE_CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] {
-        if Path::new(candidate).exists() {
-            return PathBuf::from(candidate);
-        }
-    }
-    panic!("browser tests need Chromium: install it with `apt-get install chromium` (or set STEPWISE_CHROMIUM)");
-}
+use crate::util::{TestSite, headless_chromium, serve_dir};
 
 /// A wrapper page: the page under test in an iframe of the wanted width (headless
 /// Chromium will not make its window narrower than 500 px), measured once it has loaded.
@@ -58,21 +45,13 @@ fn measure(page: &Path, width: u32) -> serde_json::Value {
     let probe = page.with_file_name("measure.html");
     std::fs::write(&probe, WRAPPER.replace("WIDTH", &width.to_string())).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium())
+    let out = headless_chromium(profile.path())
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
             "--hide-scrollbars",
             // The wrapper reads the framed page's DOM: both are file:// pages.
             "--allow-file-access-from-files",
             "--virtual-time-budget=10000",
             "--window-size=1400,1000",
-            &format!("--user-data-dir={}", profile.path().display()),
             "--dump-dom",
         ])
         .arg(format!("file://{}", probe.display()))
@@ -169,20 +148,8 @@ document.getElementById("f").addEventListener("load", function () {{
     );
     std::fs::write(public.join("wrapper.html"), wrapper).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--virtual-time-budget=20000",
-            "--window-size=1400,1000",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-        ])
+    let out = headless_chromium(profile.path())
+        .args(["--virtual-time-budget=20000", "--window-size=1400,1000", "--dump-dom"])
         .arg(format!("http://127.0.0.1:{port}/wrapper.html"))
         .output()
         .expect("start chromium");

@@ -3,12 +3,12 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use crate::util::TestSite;
+use crate::util::{TestSite, headless_chromium};
 
 /// How long anything the server does may take: generous, for a loaded CI machine.
 const WAIT: Duration = Duration::from_secs(15);
@@ -359,17 +359,6 @@ fn a_folder_without_site_toml_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no site.toml here"));
 }
 
-fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("STEPWISE_CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect("browser tests need Chromium: `apt-get install chromium` (or set STEPWISE_CHROMIUM)")
-}
-
 /// Headless Chromium, killed when dropped.
 struct Browser {
     child: Child,
@@ -400,19 +389,9 @@ fn an_open_page_reloads_in_a_real_browser() {
     let site = TestSite::fixture("minimal");
     let server = Serve::start(&site.root, free_port());
     let profile = tempfile::tempdir().unwrap();
-    let child = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            // Keeps the browser running with the page open (nothing connects to it).
-            "--remote-debugging-port=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let child = headless_chromium(profile.path())
+        // Keeps the browser running with the page open (nothing connects to it).
+        .arg("--remote-debugging-port=0")
         .arg(format!("http://127.0.0.1:{}{PAGE}", server.port))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -206,3 +206,28 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Headless Chromium with a throw-away profile, no background network traffic and no
+/// first-run pages; callers add what their test needs. `.ci/run` installs Chromium;
+/// without it the browser tests fail with that instruction, never skip.
+pub fn headless_chromium(profile: &Path) -> Command {
+    let browser = std::env::var_os("STEPWISE_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .expect("browser tests need Chromium: `apt-get install chromium` (or set STEPWISE_CHROMIUM)")
+    });
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
