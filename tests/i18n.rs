@@ -239,13 +239,19 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     assert!(row.contains("<p lang=\"zh-CN\">在登录页点击"), "{row}");
     let row2 = &page[page.find("id=\"step-2\"").unwrap()..];
     assert!(row2.contains("<p lang=\"ja\">"), "{row2}");
-    // The Chinese page pairs the source with the first translation, and offers the other.
-    let zh = site.page("zh/account/forgot-password/side-by-side/index.html");
-    assert!(zh.contains("<p lang=\"en\">On the sign-in page"), "pairs zh with en");
-    let other = tags_with(&zh, "a", "ja/account/forgot-password/side-by-side/");
+    // Only translations have a view: the source's page links to the first translation's,
+    // and each view offers the other pairs; the source in its language switch is the tutorial.
+    assert!(!site.exists("public/zh/account/forgot-password/side-by-side"));
+    let zh = site.page("zh/account/forgot-password/index.html");
+    assert_eq!(attr(tags_with(&zh, "a", "side-by-side/")[0], "href"), Some("../../../en/account/forgot-password/side-by-side/"));
+    let en = site.page("en/account/forgot-password/side-by-side/index.html");
+    assert!(en.contains("<p lang=\"en\">On the sign-in page"), "pairs zh with en");
+    let other = tags_with(&en, "a", "ja/account/forgot-password/side-by-side/");
     assert_eq!(other.len(), 2, "the language switcher and the zh/ja pair link the zh/ja view");
     assert_eq!(attr(other[1], "href"), Some("../../../../ja/account/forgot-password/side-by-side/"));
-    assert!(zh.contains(">中文 / 日本語</a>"));
+    assert!(en.contains(">中文 / 日本語</a>"));
+    assert_eq!(tags_with(&en, "a", "../../../../zh/account/forgot-password/\"").len(), 1, "{en}");
+    assert!(!en.contains("hreflang=\"zh-CN\" href=\"https"), "no alternates on a noindex page");
     assert!(!site.page("sitemap.xml").contains("side-by-side"), "noindex pages stay out of the sitemap");
 
     // A site can do without them.

@@ -44,8 +44,8 @@ pub enum PageKey {
         lang: String,
         id: String,
     },
-    /// A tutorial's source and translation aligned step by step, with `lang`'s chrome:
-    /// source | `lang`, or source | the first translation on the source's own page.
+    /// A tutorial's source and its `lang` translation aligned step by step, with `lang`'s
+    /// chrome. Only translations have one: the source's page would repeat the same pair.
     Compare {
         lang: String,
         id: String,
@@ -144,7 +144,7 @@ pub fn all_pages(site: &Site) -> Vec<PageKey> {
         for t in &site.tutorials {
             keys.push(PageKey::Tutorial { lang: lang.clone(), id: t.id.clone() });
         }
-        if site.config.side_by_side {
+        if site.config.side_by_side && lang != site.source_lang() {
             keys.extend(site.tutorials.iter().map(|t| PageKey::Compare { lang: lang.clone(), id: t.id.clone() }));
         }
         for tag in site.tags.keys() {
@@ -152,6 +152,12 @@ pub fn all_pages(site: &Site) -> Vec<PageKey> {
         }
     }
     keys
+}
+
+/// The language of the side-by-side view a tutorial page links to: its own, or on the
+/// source's page the first translation's (`all_pages` makes sure there is one).
+fn compare_lang<'a>(site: &'a Site, lang: &'a str) -> &'a str {
+    if lang == site.source_lang() { site.config.languages.get(1).map_or(lang, String::as_str) } else { lang }
 }
 
 /// BCP 47 tag for `<html lang>` and hreflang.
@@ -708,8 +714,7 @@ impl Renderer {
         let t = &site.tutorials[site.index[id]];
         let langs = &site.config.languages;
         let source = site.source_lang();
-        // The source's own page pairs it with the first translation.
-        let target = if lang == source { langs.get(1).map_or(source, String::as_str) } else { lang };
+        let target = lang;
         let label = |code: &str| CompareLang {
             code: code.to_string(),
             html_lang: html_lang(code),
@@ -766,6 +771,13 @@ impl Renderer {
         let title_plain = self.plain(site, &t.title, lang);
         let page_title = format!("{} · {}", title_plain, self.t(lang, "side_by_side"));
         let mut meta = self.meta(site, lang, key, "compare", page_title, String::new());
+        // noindex, and the source language has no such page: its switch leads to the tutorial.
+        meta.alternates.clear();
+        for choice in &mut meta.languages {
+            if choice.code == source {
+                choice.href = link(&dir, &urls::tutorial_dir(source, id));
+            }
+        }
         meta.breadcrumbs = self.breadcrumbs(site, lang, &dir, &t.category);
         meta.breadcrumbs.push(Link { title: title_plain, href: view.tutorial_href.clone() });
         let mut ctx = self.base(site, lang, key, meta);
@@ -854,7 +866,7 @@ impl Renderer {
             author,
             related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
             untranslated,
-            compare_href: site.config.side_by_side.then(|| link(&dir, &urls::compare_dir(lang, id))),
+            compare_href: site.config.side_by_side.then(|| link(&dir, &urls::compare_dir(compare_lang(site, lang), id))),
             jsonld: self.howto_jsonld(site, plan, t, lang, &title_plain, &description, &meta.canonical),
             og_image: images::og_key(site, idx, lang).and_then(|k| plan.og.get(&k)).map(|v| OgImage {
                 url: site.config.absolute(&v.path),

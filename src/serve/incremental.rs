@@ -107,7 +107,9 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
             tutorial_pages(&mut changes.pages, id);
             for lang in langs {
                 // The side-by-side view shows only the tutorial's own texts.
-                changes.pages.insert(PageKey::Compare { lang: lang.clone(), id: id.clone() });
+                if lang != new.source_lang() {
+                    changes.pages.insert(PageKey::Compare { lang: lang.clone(), id: id.clone() });
+                }
                 for c in site.category_chain(&t.category) {
                     changes.pages.insert(PageKey::Category { lang: lang.clone(), path: c.path.clone() });
                 }
