@@ -34,6 +34,9 @@ pub(crate) enum Command {
         /// For publishing: hide the "not yet translated" and "may be outdated" badges.
         #[arg(long)]
         production: bool,
+        /// Print where the time went: each phase, and rendering against writing.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything a build would, writing nothing.
     Check {

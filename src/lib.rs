@@ -22,6 +22,7 @@ pub mod theme;
 pub mod tokenize;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -48,6 +49,27 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Warnings (a successful build has no errors).
     pub diagnostics: Diagnostics,
+    /// Where the time went (`build --timings`).
+    pub timings: Timings,
+}
+
+/// Wall time of each phase of a build, and for the phase that renders and writes, the time
+/// its threads spent on each job, summed over threads (so it can exceed the phase's wall time).
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// Reading, parsing and validating content, compiling templates.
+    pub load: Duration,
+    pub screenshots: Duration,
+    /// Pages and machine files, rendered and written in parallel.
+    pub pages: Duration,
+    /// Of `pages`: threads' time spent rendering pages...
+    pub rendering_cpu: Duration,
+    /// ...writing them to files...
+    pub writing_cpu: Duration,
+    /// ...and making the search index, sitemap and feeds (and writing them).
+    pub machine_files_cpu: Duration,
+    /// Static files, screenshots' files, and the swap into place.
+    pub publish: Duration,
 }
 
 /// Why a run failed. Content problems exit with 1, usage and I/O problems with 2.
@@ -174,7 +196,9 @@ fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diag
 /// for the output folder. On any error the previous output is left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
+    let mut timings = Timings::default();
     let mut loaded = load(&opts.root)?;
+    timings.load = start.elapsed();
     if opts.production {
         loaded.site.config.translation_badges = false;
     }
@@ -185,9 +209,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     // Screenshots first (into the cache): pages need their sizes and whether WebP pays.
     let cache = opts.root.join(images::CACHE_DIR).join("img");
     let mut plan = images::plan(site);
+    let phase = Instant::now();
     let image_stats =
         images::process::process(site, &mut plan, &cache).map_err(|e| Failure::io(&cache, e.to_string()))?;
+    timings.screenshots = phase.elapsed();
 
+    let phase = Instant::now();
+    let cpu = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+    let add = |slot: usize, since: Instant| cpu[slot].fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    let mut publish_start = phase;
     let result = output::write_atomically(&out_dir, |staging| -> Result<(), Failure> {
         let io = |e: std::io::Error| Failure::io(staging.path(), e.to_string());
         // Pages and the machine files at once: the sitemap and a language's search index
@@ -195,17 +225,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         let (rendered, machine) = rayon::join(
             || {
                 pages.par_iter().try_for_each(|key| {
+                    let t0 = Instant::now();
                     let html = loaded
                         .renderer
                         .render(site, &plan, key)
                         .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
-                    staging.write(&key.output_path(), html.as_bytes()).map_err(io)
+                    let t1 = Instant::now();
+                    add(0, t0);
+                    let written = staging.write(&key.output_path(), html.as_bytes()).map_err(io);
+                    add(1, t1);
+                    written
                 })
             },
-            || each_machine_file(site, |rel, text| staging.write(rel, text.as_bytes()).map_err(io)),
+            || {
+                let t0 = Instant::now();
+                let done = each_machine_file(site, |rel, text| staging.write(rel, text.as_bytes()).map_err(io));
+                add(2, t0);
+                done
+            },
         );
         rendered?;
         machine?;
+        publish_start = Instant::now();
         for (rel, bytes) in &loaded.theme.static_files {
             staging.write(rel, bytes).map_err(io)?;
         }
@@ -216,11 +257,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         Err(output::OutputError::Fill(f)) => return Err(f),
         Err(output::OutputError::Io(path, e)) => return Err(Failure::io(&path, e.to_string())),
     }
+    timings.pages = publish_start.duration_since(phase);
+    timings.publish = publish_start.elapsed();
+    let [rendering, writing, machine] = cpu.map(|c| Duration::from_nanos(c.into_inner()));
+    (timings.rendering_cpu, timings.writing_cpu, timings.machine_files_cpu) = (rendering, writing, machine);
     Ok(BuildReport {
         pages: pages.len(),
         images: image_stats,
         output: out_dir,
         elapsed: start.elapsed(),
         diagnostics: loaded.diagnostics,
+        timings,
     })
 }

@@ -30,11 +30,14 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, production } => {
+        Command::Build { root, output, production, timings } => {
             let opts = BuildOptions { root: root.root, output, production };
             match stepwise::build(&opts) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);
+                    if timings {
+                        print_timings(&report.timings);
+                    }
                     let warnings = report.diagnostics.warning_count();
                     eprintln!(
                         "built {} pages into {} in {} ms{}",
@@ -295,4 +298,16 @@ fn colorize(text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+fn print_timings(t: &stepwise::Timings) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    eprintln!("timings (wall):");
+    eprintln!("  load content and templates {:8.0} ms", ms(t.load));
+    eprintln!("  screenshots                {:8.0} ms", ms(t.screenshots));
+    eprintln!("  pages and machine files    {:8.0} ms", ms(t.pages));
+    eprintln!("    threads rendering pages  {:8.0} ms (summed over threads)", ms(t.rendering_cpu));
+    eprintln!("    threads writing pages    {:8.0} ms", ms(t.writing_cpu));
+    eprintln!("    search index, sitemap, feeds {:4.0} ms", ms(t.machine_files_cpu));
+    eprintln!("  publish (static files, swap) {:6.0} ms", ms(t.publish));
 }

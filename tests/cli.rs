@@ -71,3 +71,22 @@ fn usage_errors_exit_2() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("site.toml: cannot read the site configuration"), "{}", run.stderr);
 }
+
+#[test]
+fn build_timings_say_where_the_time_went() {
+    let site = TestSite::fixture("minimal");
+    let plain = site.run(&["build"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stderr.contains("timings"), "only when asked");
+    let run = site.run(&["build", "--timings"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let phases = ["load content and templates", "screenshots", "pages and machine files", "threads rendering pages"];
+    for phase in phases {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with(phase))
+            .unwrap_or_else(|| panic!("{phase}: {}", run.stderr));
+        assert!(line.trim_end().ends_with("ms") || line.contains("ms ("), "{line}");
+    }
+}

@@ -243,7 +243,10 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     // and each view offers the other pairs; the source in its language switch is the tutorial.
     assert!(!site.exists("public/zh/account/forgot-password/side-by-side"));
     let zh = site.page("zh/account/forgot-password/index.html");
-    assert_eq!(attr(tags_with(&zh, "a", "side-by-side/")[0], "href"), Some("../../../en/account/forgot-password/side-by-side/"));
+    assert_eq!(
+        attr(tags_with(&zh, "a", "side-by-side/")[0], "href"),
+        Some("../../../en/account/forgot-password/side-by-side/")
+    );
     let en = site.page("en/account/forgot-password/side-by-side/index.html");
     assert!(en.contains("<p lang=\"en\">On the sign-in page"), "pairs zh with en");
     let other = tags_with(&en, "a", "ja/account/forgot-password/side-by-side/");

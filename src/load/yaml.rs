@@ -197,6 +197,8 @@ fn hint_for(info: &str, line: &str) -> Option<String> {
 
 struct TreeBuilder<'t> {
     text: &'t str,
+    /// Byte offset of each line's start: scalars look at their own line.
+    line_starts: Vec<usize>,
     hazards: HashMap<Pos, Hazard>,
     /// Open collections: the node being filled and, for mappings, a pending key.
     stack: Vec<Frame>,
@@ -214,8 +216,10 @@ struct Frame {
 
 impl<'t> TreeBuilder<'t> {
     fn new(text: &'t str) -> Self {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         TreeBuilder {
             text,
+            line_starts,
             hazards: HashMap::new(),
             stack: Vec::new(),
             anchors: HashMap::new(),
@@ -226,8 +230,19 @@ impl<'t> TreeBuilder<'t> {
     }
 
     /// Looks at a plain scalar's line for what the parser took away from it.
+    /// Line `n` (1-based), without its line break.
+    fn line(&self, n: usize) -> Option<&'t str> {
+        let start = *self.line_starts.get(n.checked_sub(1)?)?;
+        let end = self.line_starts.get(n).map_or(self.text.len(), |&next| next - 1);
+        self.text.get(start..end).map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+
     fn note_hazards(&mut self, text: &str, pos: Pos, anchored: bool, tagged: bool) {
-        let Some(line) = self.text.lines().nth(pos.line.saturating_sub(1)) else { return };
+        let Some(line) = self.line(pos.line) else { return };
+        // Most scalars: nothing eaten, and no `#` that could have cut one short.
+        if !anchored && !tagged && (text.contains('\n') || !line.contains('#')) {
+            return;
+        }
         let chars: Vec<char> = line.chars().collect();
         let start = pos.col.saturating_sub(1).min(chars.len());
         let before: String = chars[..start].iter().collect();

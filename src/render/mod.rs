@@ -113,14 +113,43 @@ impl PageKey {
     }
 }
 
-fn text_view(site: &Site, r: crate::model::Resolved<'_>, html: String) -> TextView {
+/// A theme's UI strings in one language, by key.
+type Strings = BTreeMap<String, String>;
+
+fn text_view(site: &Site, strings: &Strings, r: crate::model::Resolved<'_>, html: String) -> TextView {
     let badge = match (site.config.translation_badges, r.is_fallback, r.is_outdated) {
         (false, _, _) => None,
         (true, true, _) => Some("untranslated"),
         (true, false, true) => Some("outdated"),
         (true, false, false) => None,
     };
-    TextView { html, fallback_lang: r.is_fallback.then(|| html_lang(r.lang)), badge }
+    let fallback_lang = r.is_fallback.then(|| html_lang(r.lang));
+    // What the `text` and `badge` macros print, made here: a template macro call per step
+    // costs more than the rest of the step's markup.
+    let mut shown = String::with_capacity(html.len() + 16);
+    match &fallback_lang {
+        Some(l) => {
+            shown.push_str("<span lang=\"");
+            shown.push_str(l);
+            shown.push_str("\" class=\"fallback\">");
+            shown.push_str(&html);
+            shown.push_str("</span>");
+        }
+        None => shown.push_str(&html),
+    }
+    let t = |key: &str| markdown::escape(strings.get(key).map_or("", String::as_str));
+    match badge {
+        Some("untranslated") => {
+            shown.push_str(&format!(" <span class=\"badge badge-untranslated\">{}</span>", t("not_translated")));
+        }
+        Some(_) => shown.push_str(&format!(
+            " <span class=\"badge badge-outdated\" title=\"{}\">{}</span>",
+            t("outdated_explained"),
+            t("outdated")
+        )),
+        None => {}
+    }
+    TextView { html, fallback_lang, badge, shown }
 }
 
 /// How wide a screenshot is shown: in a step, or as a thumbnail beside the side-by-side texts.
@@ -276,6 +305,12 @@ impl Renderer {
             .map_err(|e| RenderError { template: template.to_string(), message: error_chain(&e) })
     }
 
+    /// The theme's strings for `lang` (`t` in templates).
+    fn strings_of(&self, lang: &str) -> &Strings {
+        static NONE: Strings = Strings::new();
+        self.strings.get(lang).unwrap_or(&NONE)
+    }
+
     fn t<'a>(&'a self, lang: &str, key: &str) -> &'a str {
         self.strings.get(lang).and_then(|s| s.get(key)).map_or("", String::as_str)
     }
@@ -343,13 +378,13 @@ impl Renderer {
 
     fn text(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
         let r = text.get(lang, site.source_lang());
-        text_view(site, r, markdown::to_html(r.text))
+        text_view(site, self.strings_of(lang), r, markdown::to_html(r.text))
     }
 
     /// A title or label: the page wraps it in a link of its own, so its links become text.
     fn title(&self, site: &Site, text: &Localized, lang: &str) -> TextView {
         let r = text.get(lang, site.source_lang());
-        text_view(site, r, markdown::to_html_without_links(r.text))
+        text_view(site, self.strings_of(lang), r, markdown::to_html_without_links(r.text))
     }
 
     fn plain(&self, site: &Site, text: &Localized, lang: &str) -> String {
@@ -866,7 +901,10 @@ impl Renderer {
             author,
             related: site.related[idx].iter().map(|&j| self.question(site, lang, &dir, j)).collect(),
             untranslated,
-            compare_href: site.config.side_by_side.then(|| link(&dir, &urls::compare_dir(compare_lang(site, lang), id))),
+            compare_href: site
+                .config
+                .side_by_side
+                .then(|| link(&dir, &urls::compare_dir(compare_lang(site, lang), id))),
             jsonld: self.howto_jsonld(site, plan, t, lang, &title_plain, &description, &meta.canonical),
             og_image: images::og_key(site, idx, lang).and_then(|k| plan.og.get(&k)).map(|v| OgImage {
                 url: site.config.absolute(&v.path),
