@@ -245,16 +245,23 @@ fn is_label(s: &str) -> bool {
 
 /// HTML-escapes text (also quotes, so it is safe inside attributes).
 pub fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Byte by byte, copying the runs between special characters whole: all five are ASCII,
+    // so a run never splits a UTF-8 sequence. (Tera calls this for every `{{ }}`.)
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
 }
 
 pub fn escape(s: &str) -> String {
@@ -275,6 +282,34 @@ pub fn ui_labels(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_every_other_character() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("点击「保存」"), "点击「保存」");
+        assert_eq!(
+            escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("前<后>&"), "前&lt;后&gt;&amp;");
+        // Against the obvious char-by-char version, on every mix of the interesting characters.
+        let alphabet = ['a', '&', '<', '>', '"', '\'', '中', '😀', ' '];
+        for n in 0..alphabet.len().pow(3) {
+            let s: String = (0..3).map(|k| alphabet[n / alphabet.len().pow(k) % alphabet.len()]).collect();
+            let expected: String = s
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(escape(&s), expected, "{s}");
+        }
+    }
 
     #[test]
     fn chinese_and_english_labels_become_chips() {

@@ -224,9 +224,12 @@ pub fn language_name(code: &str) -> String {
 
 pub struct Renderer {
     tera: Tera,
-    strings: BTreeMap<String, BTreeMap<String, String>>,
+    strings: BTreeMap<String, Strings>,
     /// What many pages show of one site's tutorials, made once per site.
     memo: Mutex<Arc<Memo>>,
+    /// Per language, a context holding `t`: cloning it is cheaper than serializing the
+    /// strings again for every page.
+    string_contexts: BTreeMap<String, Context>,
 }
 
 /// Per site (by [`Site::generation`]): each tutorial's question item per language, with
@@ -283,8 +286,16 @@ impl Renderer {
             diags.push(Diagnostic::error(file, pos, format!("template error: {reason}")));
             return Err(diags);
         }
-        let strings = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
-        Ok(Renderer { tera, strings, memo: Mutex::default() })
+        let strings: BTreeMap<String, Strings> = languages.iter().map(|l| (l.clone(), theme.strings_for(l))).collect();
+        let string_contexts = strings
+            .iter()
+            .map(|(lang, t)| {
+                let mut ctx = Context::new();
+                ctx.insert("t", t);
+                (lang.clone(), ctx)
+            })
+            .collect();
+        Ok(Renderer { tera, strings, memo: Mutex::default(), string_contexts })
     }
 
     /// Renders one page. `images` names the screenshot files (see `images::plan`).
@@ -318,13 +329,16 @@ impl Renderer {
     /// The context every page template gets.
     fn base(&self, site: &Site, lang: &str, key: &PageKey, meta: PageMeta) -> Context {
         let dir = key.dir();
-        let mut ctx = Context::new();
+        let mut ctx = self.string_contexts.get(lang).cloned().unwrap_or_else(|| {
+            let mut ctx = Context::new();
+            ctx.insert("t", &self.strings.get(lang));
+            ctx
+        });
         ctx.insert("lang", lang);
         ctx.insert("html_lang", &html_lang(lang));
         ctx.insert("root", &root_prefix(&dir));
         ctx.insert("home", &link(&dir, &urls::index_dir(lang)));
         ctx.insert("search_href", &link(&dir, &format!("{lang}/search/")));
-        ctx.insert("t", &self.strings.get(lang));
         ctx.insert("site_title", &site.config.title.get(lang).cloned().unwrap_or_default());
         ctx.insert("page", &meta);
         ctx
