@@ -3,6 +3,7 @@
 //!
 //!     cargo run --release --example serve_edit              # 1,000 tutorials, 10 edits
 //!     cargo run --release --example serve_edit -- 10000 20  # other sizes
+//!     cargo run --release --example serve_edit -- 10000 5 2000  # 2 s between edits
 //!
 //! The site is generated once by `../shared/bench/gen.py` into `$BENCH_DIR` (default
 //! /tmp/sw-bench). The server runs in this process on a free loopback port, exactly as
@@ -24,6 +25,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().map_or(1000, |a| a.parse().expect("tutorial count"));
     let edits: usize = args.next().map_or(10, |a| a.parse().expect("edit count"));
+    // The pause before each edit (the last build's events are read for 100 ms more).
+    let pause: u64 = args.next().map_or(200, |a| a.parse().expect("pause in ms"));
     let root = site(n);
     let yaml = first_tutorial(&root.join("content"));
     let id = yaml.strip_prefix(root.join("content")).unwrap().with_extension("").to_string_lossy().replace('\\', "/");
@@ -50,7 +53,7 @@ fn main() {
     for i in 0..edits {
         let title = format!("  en: Edited title number {i}");
         let text = original.replacen(&en_title, &title, 1);
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(pause));
         while ev_rx.try_recv().is_ok() {}
         let t0 = Instant::now();
         std::fs::write(&yaml, text).unwrap();

@@ -92,7 +92,7 @@ pub fn build(site: &Site, lang: &str) -> Index {
     let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     let mut index = Index::default();
     for slice in site.tutorials.chunks(512) {
-        let docs: Vec<([String; 3], String, HashMap<String, u8>)> = slice.par_iter().map(doc).collect();
+        let docs: Vec<([String; 3], String, HashMap<String, u8>)> = slice.par_iter().map(|t| doc(t)).collect();
         for (doc, text, seen) in docs {
             let i = index.docs.len() as u32;
             for (tok, bits) in seen {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::{Author, Category, Localized, Tutorial};
 
@@ -42,7 +43,7 @@ pub struct Field<'a> {
 /// The site's parts that hold text, borrowed (the model builds them before the `Site`).
 #[derive(Clone, Copy)]
 pub struct Texts<'a> {
-    pub tutorials: &'a [Tutorial],
+    pub tutorials: &'a [Arc<Tutorial>],
     pub categories: &'a BTreeMap<String, Category>,
     pub authors: &'a BTreeMap<String, Author>,
     pub authors_file: Option<&'a Path>,

@@ -12,6 +12,7 @@ pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Author, Category, Site, Tutorial};
@@ -32,7 +33,7 @@ impl Site {
 
 /// The texts of a site being built, mutable so that outdated translations can be marked.
 pub struct TextsMut<'a> {
-    pub tutorials: &'a mut [Tutorial],
+    pub tutorials: &'a mut [Arc<Tutorial>],
     pub categories: &'a mut BTreeMap<String, Category>,
     pub authors: &'a mut BTreeMap<String, Author>,
     pub authors_file: Option<&'a Path>,
@@ -81,7 +82,10 @@ pub fn apply_lock(texts: TextsMut<'_>, lock: &Lock, langs: &[String]) -> Diagnos
     drop(docs);
     for (kind, path, lang) in outdated {
         let text = match &kind {
-            OwnedKind::Tutorial(i) => texts.tutorials.get_mut(*i).and_then(|t| fields::tutorial_field_mut(t, &path)),
+            OwnedKind::Tutorial(i) => {
+                // Copied here if another site shares it (the preview server's last one).
+                texts.tutorials.get_mut(*i).and_then(|t| fields::tutorial_field_mut(Arc::make_mut(t), &path))
+            }
             OwnedKind::Category(p) => texts.categories.get_mut(p).and_then(|c| fields::category_field_mut(c, &path)),
             OwnedKind::Authors => fields::author_field_mut(texts.authors, &path),
         };

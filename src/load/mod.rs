@@ -7,6 +7,7 @@
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -28,7 +29,8 @@ pub struct SourceFile {
     /// The path inside `content/`, with `/` separators and without the extension for
     /// tutorials (`cross-border-ec/amazon/forgot-password`), or the folder for a category.
     pub key: String,
-    pub text: String,
+    /// Shared, so that the preview server can tell a file it did not re-read at a glance.
+    pub text: Arc<str>,
 }
 
 #[derive(Debug, Default)]
@@ -119,7 +121,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         let Some(text) = read_text(entry.path(), &mut diags) else {
             continue;
         };
-        let file = SourceFile { path: entry.path().to_path_buf(), key, text };
+        let file = SourceFile { path: entry.path().to_path_buf(), key, text: text.into() };
         match slot {
             "category" => raw.categories.push(file),
             "authors" => raw.authors = Some(file),
@@ -131,7 +133,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     if lock.is_file()
         && let Some(text) = read_text_up_to(&lock, MAX_LOCK_BYTES, &mut diags)
     {
-        raw.lock = Some(SourceFile { path: lock, key: String::new(), text });
+        raw.lock = Some(SourceFile { path: lock, key: String::new(), text: text.into() });
     }
     (raw, diags)
 }

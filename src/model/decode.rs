@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::load::SourceFile;
@@ -34,9 +35,10 @@ pub struct IdRef {
 
 /// What a tutorial file yielded. References are kept even when the file has errors, so
 /// the cross-file checks (images, ids) still report their problems in the same run.
-#[derive(Clone)]
 pub struct DecodedTutorial {
-    pub tutorial: Option<Tutorial>,
+    /// Shared with every `Site` built from this decoding (the preview server keeps it
+    /// across edits of other files).
+    pub tutorial: Option<Arc<Tutorial>>,
     pub images: Vec<ImageRef>,
     pub related_refs: Vec<IdRef>,
     pub author_ref: Option<IdRef>,
@@ -481,7 +483,7 @@ impl<'a> Decoder<'a> {
             }),
             _ => None,
         };
-        let decoded = DecodedTutorial { tutorial, images, related_refs, author_ref };
+        let decoded = DecodedTutorial { tutorial: tutorial.map(Arc::new), images, related_refs, author_ref };
         (decoded, self.diags)
     }
 
@@ -716,7 +718,7 @@ mod tests {
         let file = SourceFile { path: "t.yaml".into(), key: "cat/t".into(), text: text.into() };
         let l = langs();
         let (t, d) = Decoder::new(Path::new("t.yaml"), &l).tutorial(&file);
-        (t.tutorial, d.sorted().iter().map(Diagnostic::headline).collect())
+        (t.tutorial.map(Arc::unwrap_or_clone), d.sorted().iter().map(Diagnostic::headline).collect())
     }
 
     const MINIMAL: &str =

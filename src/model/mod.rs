@@ -11,6 +11,7 @@ pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -32,8 +33,9 @@ static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 pub struct Site {
     pub config: SiteConfig,
     pub root: PathBuf,
-    /// Sorted by id.
-    pub tutorials: Vec<Tutorial>,
+    /// Sorted by id. Shared between the versions of a site the preview server builds:
+    /// a tutorial whose file did not change is the same allocation in both.
+    pub tutorials: Vec<Arc<Tutorial>>,
     pub index: HashMap<String, usize>,
     /// Every category, including folders without `_category.yaml`.
     pub categories: BTreeMap<String, Category>,
@@ -69,7 +71,7 @@ impl Site {
     }
 
     pub fn tutorial(&self, id: &str) -> Option<&Tutorial> {
-        self.index.get(id).map(|&i| &self.tutorials[i])
+        self.index.get(id).map(|&i| &*self.tutorials[i])
     }
 
     /// A number no other `Site` of this process has: what a cache of derived views is
@@ -107,13 +109,14 @@ impl Site {
 /// diagnostics hold every problem (and warning) either way.
 pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<Site>, Diagnostics) {
     // Per-file decoding, in parallel.
-    let decoded: Vec<(DecodedTutorial, Diagnostics)> =
-        raw.tutorials.par_iter().map(|f| Decoder::new(&f.path, &config.languages).tutorial(f)).collect();
-    finish_site(root, config, &raw, decoded, None)
+    let decoded: Vec<Arc<Decoded>> =
+        raw.tutorials.par_iter().map(|f| Arc::new(Decoder::new(&f.path, &config.languages).tutorial(f))).collect();
+    finish_site(root, config, &raw, &decoded, None)
 }
 
 /// [`build_site`], decoding only the tutorial files that changed since the last call with
-/// the same cache (the preview server reloads the site after every edit).
+/// the same cache (the preview server reloads the site after every edit). A file that did
+/// not change gives the new site the very `Arc<Tutorial>` of the last one.
 pub fn build_site_cached(
     root: &Path,
     config: SiteConfig,
@@ -121,55 +124,61 @@ pub fn build_site_cached(
     cache: &mut DecodeCache,
 ) -> (Option<Site>, Diagnostics) {
     let decoded = cache.decode(&raw.tutorials, &config.languages);
-    finish_site(root, config, raw, decoded, Some(&mut cache.related))
+    finish_site(root, config, raw, &decoded, Some(&mut cache.related))
 }
 
-/// Decoded tutorial files, keyed by path and a hash of their id and text, and what the
-/// related lists were computed from.
+/// One tutorial file, decoded, and what decoding it reported.
+type Decoded = (DecodedTutorial, Diagnostics);
+
+/// Decoded tutorial files by path, with the id and text they were decoded from, and what
+/// the related lists were computed from.
 #[derive(Default)]
 pub struct DecodeCache {
     languages: Vec<String>,
     related: related::Memo,
-    entries: HashMap<PathBuf, (blake3::Hash, DecodedTutorial, Diagnostics)>,
+    entries: HashMap<PathBuf, CacheEntry>,
+}
+
+struct CacheEntry {
+    key: String,
+    text: Arc<str>,
+    decoded: Arc<Decoded>,
+}
+
+impl CacheEntry {
+    fn holds(&self, f: &crate::load::SourceFile) -> bool {
+        // A file not read again since is the same allocation.
+        self.key == f.key && (Arc::ptr_eq(&self.text, &f.text) || self.text == f.text)
+    }
 }
 
 impl DecodeCache {
-    fn decode(&mut self, files: &[crate::load::SourceFile], langs: &[String]) -> Vec<(DecodedTutorial, Diagnostics)> {
+    fn decode(&mut self, files: &[crate::load::SourceFile], langs: &[String]) -> Vec<Arc<Decoded>> {
         if self.languages != langs {
             self.entries.clear();
             self.related = related::Memo::default();
             self.languages = langs.to_vec();
         }
-        let hash = |f: &crate::load::SourceFile| {
-            let mut h = blake3::Hasher::new();
-            h.update(f.key.as_bytes());
-            h.update(b"\0");
-            h.update(f.text.as_bytes());
-            h.finalize()
-        };
         let entries = &self.entries;
-        // `Some(hash)` marks a file decoded now, to be remembered.
-        let decoded: Vec<(Option<blake3::Hash>, DecodedTutorial, Diagnostics)> = files
+        // `true` marks a file decoded now, to be remembered.
+        let decoded: Vec<(bool, Arc<Decoded>)> = files
             .par_iter()
-            .map(|f| {
-                let h = hash(f);
-                match entries.get(&f.path) {
-                    Some((old, t, d)) if *old == h => (None, t.clone(), d.clone()),
-                    _ => {
-                        let (t, d) = Decoder::new(&f.path, langs).tutorial(f);
-                        (Some(h), t, d)
-                    }
-                }
+            .map(|f| match entries.get(&f.path) {
+                Some(e) if e.holds(f) => (false, Arc::clone(&e.decoded)),
+                _ => (true, Arc::new(Decoder::new(&f.path, langs).tutorial(f))),
             })
             .collect();
-        let present: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-        self.entries.retain(|p, _| present.contains(p.as_path()));
-        for (f, (h, t, d)) in files.iter().zip(&decoded) {
-            if let Some(h) = h {
-                self.entries.insert(f.path.clone(), (*h, t.clone(), d.clone()));
+        if self.entries.len() != files.len() || decoded.iter().any(|(new, _)| *new) {
+            let present: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+            self.entries.retain(|p, _| present.contains(p.as_path()));
+        }
+        for (f, (new, d)) in files.iter().zip(&decoded) {
+            if *new {
+                let entry = CacheEntry { key: f.key.clone(), text: Arc::clone(&f.text), decoded: Arc::clone(d) };
+                self.entries.insert(f.path.clone(), entry);
             }
         }
-        decoded.into_iter().map(|(_, t, d)| (t, d)).collect()
+        decoded.into_iter().map(|(_, d)| d).collect()
     }
 }
 
@@ -177,7 +186,7 @@ fn finish_site(
     root: &Path,
     config: SiteConfig,
     raw: &RawContent,
-    decoded: Vec<(DecodedTutorial, Diagnostics)>,
+    decoded: &[Arc<Decoded>],
     related_memo: Option<&mut related::Memo>,
 ) -> (Option<Site>, Diagnostics) {
     let langs = config.languages.clone();
@@ -200,15 +209,16 @@ fn finish_site(
         }
     }
 
-    let mut tutorials = Vec::new();
-    let mut image_refs: Vec<ImageRef> = Vec::new();
-    let mut checks = Vec::new();
-    for ((t, d), file) in decoded.into_iter().zip(&raw.tutorials) {
-        diags.extend(d);
-        image_refs.extend(t.images);
-        checks.push((file.path.clone(), t.related_refs, t.author_ref));
-        if let Some(t) = t.tutorial {
-            tutorials.push(t);
+    let mut tutorials: Vec<Arc<Tutorial>> = Vec::with_capacity(decoded.len());
+    let mut image_refs: Vec<&ImageRef> = Vec::new();
+    let mut checks = Vec::with_capacity(decoded.len());
+    for (entry, file) in decoded.iter().zip(&raw.tutorials) {
+        let (t, d) = &**entry;
+        d.iter().for_each(|d| diags.push(d.clone()));
+        image_refs.extend(&t.images);
+        checks.push((&file.path, &t.related_refs, &t.author_ref));
+        if let Some(t) = &t.tutorial {
+            tutorials.push(Arc::clone(t));
         }
     }
     tutorials.sort_by(|a, b| a.id.cmp(&b.id));
@@ -217,7 +227,7 @@ fn finish_site(
     // References between files. A tutorial that failed to decode still exists as an id.
     let all_ids: BTreeSet<&str> = raw.tutorials.iter().map(|f| f.key.as_str()).collect();
     for (file, related, author) in &checks {
-        for r in related {
+        for r in related.iter() {
             if !all_ids.contains(r.id.as_str()) {
                 let mut d = Diagnostic::error(file, Some(r.pos), format!("related tutorial `{}` does not exist", r.id));
                 d.hint = Some(match did_you_mean(&r.id, all_ids.iter().copied()) {
@@ -227,7 +237,7 @@ fn finish_site(
                 diags.push(d);
             }
         }
-        if let Some(a) = author
+        if let Some(a) = author.as_ref()
             && !authors.contains_key(&a.id)
         {
             let mut d =
@@ -278,10 +288,17 @@ fn finish_site(
     };
     let mut category_tutorials: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Keys are cloned once per category or tag, not once per tutorial.
+    let post = |map: &mut BTreeMap<String, Vec<usize>>, key: &str, i: usize| match map.get_mut(key) {
+        Some(list) => list.push(i),
+        None => {
+            map.insert(key.to_string(), vec![i]);
+        }
+    };
     for (i, t) in tutorials.iter().enumerate() {
-        category_tutorials.entry(t.category.clone()).or_default().push(i);
+        post(&mut category_tutorials, &t.category, i);
         for tag in &t.tags {
-            tags.entry(tag.clone()).or_default().push(i);
+            post(&mut tags, tag, i);
         }
     }
     category_tutorials.values_mut().for_each(newest_first);
@@ -292,7 +309,12 @@ fn finish_site(
     for t in &tutorials {
         let mut cur = t.category.as_str();
         loop {
-            *counts_under.entry(cur.to_string()).or_default() += 1;
+            match counts_under.get_mut(cur) {
+                Some(n) => *n += 1,
+                None => {
+                    counts_under.insert(cur.to_string(), 1);
+                }
+            }
             if cur.is_empty() {
                 break;
             }
@@ -331,7 +353,7 @@ fn finish_site(
 
 /// File and folder names become URLs: they must be lowercase ASCII words, must not clash
 /// with each other or with the generator's own pages.
-fn check_names(tutorials: &[Tutorial], folders: &[String], content_dir: &Path, diags: &mut Diagnostics) {
+fn check_names(tutorials: &[Arc<Tutorial>], folders: &[String], content_dir: &Path, diags: &mut Diagnostics) {
     let folder_set: BTreeSet<&str> = folders.iter().map(String::as_str).collect();
     // Every folder that (through its subfolders) holds a tutorial.
     let mut with_tutorials: BTreeSet<&str> = BTreeSet::new();
@@ -387,17 +409,23 @@ fn suggest_slug(seg: &str) -> String {
 
 /// Every folder that holds tutorials is a category, with or without `_category.yaml`.
 fn add_implicit_categories(
-    tutorials: &[Tutorial],
+    tutorials: &[Arc<Tutorial>],
     categories: &mut BTreeMap<String, Category>,
     category_files: &BTreeSet<&str>,
     content_dir: &Path,
     source: &str,
     diags: &mut Diagnostics,
 ) {
-    let mut needed = BTreeSet::new();
+    let mut needed: BTreeSet<String> = BTreeSet::new();
+    let mut last = "";
     for t in tutorials {
+        // Tutorials are sorted by id: a category's tutorials mostly follow each other.
+        if t.category == last {
+            continue;
+        }
+        last = &t.category;
         let mut cur = t.category.as_str();
-        while !cur.is_empty() {
+        while !cur.is_empty() && !needed.contains(cur) {
             needed.insert(cur.to_string());
             cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
         }
@@ -445,7 +473,7 @@ fn add_implicit_categories(
 fn check_images(
     content_dir: &Path,
     config: &SiteConfig,
-    refs: &[ImageRef],
+    refs: &[&ImageRef],
     cache: &Path,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, ImageInfo> {

@@ -7,6 +7,7 @@
 //! Ties break by id: the same site always gives the same links.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -21,116 +22,120 @@ const SIBLING_CATEGORY: f32 = 0.5;
 const TITLE_WEIGHT: f32 = 1.0;
 
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
-pub fn compute(tutorials: &[Tutorial], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
+pub fn compute(tutorials: &[Arc<Tutorial>], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
     let ix = Indexes::new(tutorials, languages);
     (0..tutorials.len()).into_par_iter().map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s)).collect()
 }
 
-/// What related lists are computed from, per tutorial id: kept between loads by the
-/// preview server, so an edit rescores only the tutorials it can affect.
-#[derive(Debug, Default, Clone)]
+/// What the last related lists were computed from, kept between loads by the preview
+/// server: an edit updates the indexes for the tutorials it changed and rescores only
+/// the tutorials it can affect.
+#[derive(Default)]
 pub struct Memo {
-    features: HashMap<String, Features>,
-    related: HashMap<String, Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Features {
-    tags: Vec<String>,
-    category: String,
-    tokens: Vec<String>,
-    explicit: Vec<String>,
+    /// The tutorials the lists are for, in site order.
+    tutorials: Vec<Arc<Tutorial>>,
+    indexes: Option<Indexes>,
+    related: Vec<Vec<usize>>,
 }
 
 /// [`compute`], reusing `memo` (the previous load's) for every tutorial that shares no
 /// tag, category or title word with a changed one. The result is the same.
 pub fn compute_with_memo(
-    tutorials: &[Tutorial],
+    tutorials: &[Arc<Tutorial>],
     index: &HashMap<String, usize>,
     languages: &[String],
     memo: &mut Memo,
 ) -> Vec<Vec<usize>> {
-    let ix = Indexes::new(tutorials, languages);
-    let features = |i: usize| {
-        let t = &tutorials[i];
-        Features {
-            tags: t.tags.clone(),
-            category: t.category.clone(),
-            tokens: ix.title_tokens[i].clone(),
-            explicit: t.related.clone(),
+    // Scores depend on the site size (rarity weights, the common-word cut): a tutorial
+    // added or removed rescores everything. Tutorials are sorted by id, so the same ids
+    // are at the same indexes.
+    let same_set = memo.tutorials.len() == tutorials.len()
+        && memo.tutorials.iter().zip(tutorials).all(|(old, new)| Arc::ptr_eq(old, new) || old.id == new.id);
+    let ix = match memo.indexes.as_mut() {
+        Some(ix) if same_set => ix,
+        _ => {
+            let ix = Indexes::new(tutorials, languages);
+            memo.related = (0..tutorials.len())
+                .into_par_iter()
+                .map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s))
+                .collect();
+            memo.tutorials = tutorials.to_vec();
+            memo.indexes = Some(ix);
+            return memo.related.clone();
         }
     };
-    // Scores depend on the site size (rarity weights, the common-word cut): a tutorial
-    // added or removed rescores everything.
-    let same_set =
-        memo.features.len() == tutorials.len() && tutorials.iter().all(|t| memo.features.contains_key(&t.id));
-    let mut dirty = vec![!same_set; tutorials.len()];
-    // Tutorials whose own features changed, with the new ones.
-    let mut changed: Vec<(usize, Features)> = Vec::new();
-    if same_set {
-        let common = (ix.n / 10).max(40);
-        for (i, t) in tutorials.iter().enumerate() {
-            let old = &memo.features[&t.id];
-            let same = old.tags == t.tags
-                && old.category == t.category
-                && old.tokens == ix.title_tokens[i]
-                && old.explicit == t.related;
-            if same {
-                continue;
+    // Tutorials whose features changed, with their old title tokens.
+    let mut changed: Vec<(usize, Vec<String>)> = Vec::new();
+    for (i, (old, new)) in memo.tutorials.iter().zip(tutorials).enumerate() {
+        if Arc::ptr_eq(old, new) {
+            continue;
+        }
+        let tokens = title_tokens(new, languages);
+        let same = old.tags == new.tags
+            && old.category == new.category
+            && ix.title_tokens[i] == tokens
+            && old.related == new.related;
+        if !same {
+            ix.remove(i, old);
+            let old_tokens = std::mem::replace(&mut ix.title_tokens[i], tokens);
+            ix.add(i, new);
+            changed.push((i, old_tokens));
+        }
+    }
+    let mut dirty = vec![false; tutorials.len()];
+    let common = (ix.n / 10).max(40);
+    for (i, old_tokens) in &changed {
+        let (old, new) = (&memo.tutorials[*i], &tutorials[*i]);
+        dirty[*i] = true;
+        // Whoever shares what changed: their candidate `i` scores differently, and the
+        // rarity of the tag or word changed for all of them.
+        for tag in symmetric_difference(&old.tags, &new.tags) {
+            ix.by_tag.get(tag.as_str()).into_iter().flatten().for_each(|&j| dirty[j] = true);
+        }
+        for tok in symmetric_difference(old_tokens, &ix.title_tokens[*i]) {
+            // A word too common to count before and after counts for no one.
+            match ix.by_token.get(tok.as_str()) {
+                Some(list) if list.len() <= common + 1 => list.iter().for_each(|&j| dirty[j] = true),
+                _ => {}
             }
-            let new = features(i);
-            dirty[i] = true;
-            // Whoever shares what changed: their candidate `i` scores differently, and
-            // the rarity of the tag or word changed for all of them.
-            for tag in symmetric_difference(&old.tags, &new.tags) {
-                ix.by_tag.get(tag.as_str()).into_iter().flatten().for_each(|&j| dirty[j] = true);
-            }
-            for tok in symmetric_difference(&old.tokens, &new.tokens) {
-                // A word too common to count before and after counts for no one.
-                match ix.by_token.get(tok.as_str()) {
-                    Some(list) if list.len() <= common + 1 => list.iter().for_each(|&j| dirty[j] = true),
-                    _ => {}
-                }
-            }
-            if old.category != new.category {
-                for f in [old, &new] {
-                    // Same and sibling categories add to scores: everything under the parent.
-                    let parent = f.category.rsplit_once('/').map_or("", |(p, _)| p);
-                    for (j, t) in tutorials.iter().enumerate() {
-                        if t.category.starts_with(parent) {
-                            dirty[j] = true;
-                        }
+        }
+        if old.category != new.category {
+            for category in [&old.category, &new.category] {
+                // Same and sibling categories add to scores: everything under the parent.
+                let parent = category.rsplit_once('/').map_or("", |(p, _)| p);
+                for (j, t) in tutorials.iter().enumerate() {
+                    if t.category.starts_with(parent) {
+                        dirty[j] = true;
                     }
                 }
             }
-            changed.push((i, new));
         }
     }
-    let related: Vec<Vec<usize>> = (0..tutorials.len())
-        .into_par_iter()
-        .map_init(Scratch::default, |s, i| match memo.related.get(&tutorials[i].id) {
-            Some(ids) if !dirty[i] => ids.iter().filter_map(|id| index.get(id).copied()).collect(),
-            _ => ix.related(tutorials, index, i, s),
-        })
-        .collect();
-    let ids = |r: &[usize]| -> Vec<String> { r.iter().map(|&j| tutorials[j].id.clone()).collect() };
-    if same_set {
-        // Only what was recomputed changes in the memo.
-        for (i, f) in changed {
-            memo.features.insert(tutorials[i].id.clone(), f);
-        }
-        for (i, r) in related.iter().enumerate().filter(|(i, _)| dirty[*i]) {
-            memo.related.insert(tutorials[i].id.clone(), ids(r));
-        }
-    } else {
-        memo.features = (0..tutorials.len()).map(|i| (tutorials[i].id.clone(), features(i))).collect();
-        memo.related = tutorials.iter().zip(&related).map(|(t, r)| (t.id.clone(), ids(r))).collect();
+    let todo: Vec<usize> = (0..tutorials.len()).filter(|&i| dirty[i]).collect();
+    let ix = &*ix;
+    let fresh: Vec<(usize, Vec<usize>)> =
+        todo.into_par_iter().map_init(Scratch::default, |s, i| (i, ix.related(tutorials, index, i, s))).collect();
+    for (i, list) in fresh {
+        memo.related[i] = list;
     }
-    related
+    for (old, new) in memo.tutorials.iter_mut().zip(tutorials) {
+        if !Arc::ptr_eq(old, new) {
+            *old = Arc::clone(new);
+        }
+    }
+    memo.related.clone()
 }
 
 fn symmetric_difference<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<Item = &'a String> {
     a.iter().filter(|x| !b.contains(x)).chain(b.iter().filter(|x| !a.contains(x)))
+}
+
+/// A title's words in every language, sorted, each once.
+fn title_tokens(t: &Tutorial, languages: &[String]) -> Vec<String> {
+    let mut toks: Vec<String> = languages.iter().flat_map(|l| tokens(t.title.get(l, &languages[0]).text)).collect();
+    toks.sort_unstable();
+    toks.dedup();
+    toks
 }
 
 /// One thread's score accumulator: a score per tutorial and the ones touched so far.
@@ -161,46 +166,91 @@ impl Scratch {
     }
 }
 
-/// Inverted indexes over the whole site.
-struct Indexes<'a> {
+/// Inverted indexes over the whole site. Posting lists are sorted by tutorial index.
+struct Indexes {
     n: usize,
-    by_tag: HashMap<&'a str, Vec<usize>>,
-    by_category: HashMap<&'a str, Vec<usize>>,
+    by_tag: HashMap<String, Vec<usize>>,
+    by_category: HashMap<String, Vec<usize>>,
     by_token: HashMap<String, Vec<usize>>,
     title_tokens: Vec<Vec<String>>,
 }
 
-impl<'a> Indexes<'a> {
-    fn new(tutorials: &'a [Tutorial], languages: &[String]) -> Indexes<'a> {
+/// Appends `i` to `key`'s list, cloning the key only for a list new to the map.
+fn post(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+    match map.get_mut(key) {
+        Some(list) => list.push(i),
+        None => {
+            map.insert(key.to_string(), vec![i]);
+        }
+    }
+}
+
+/// Puts `i` into `key`'s list at its place in index order.
+fn insert_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+    match map.get_mut(key) {
+        Some(list) => {
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        None => {
+            map.insert(key.to_string(), vec![i]);
+        }
+    }
+}
+
+fn remove_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+    if let Some(list) = map.get_mut(key) {
+        if let Ok(at) = list.binary_search(&i) {
+            list.remove(at);
+        }
+        if list.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl Indexes {
+    fn new(tutorials: &[Arc<Tutorial>], languages: &[String]) -> Indexes {
         let n = tutorials.len();
-        let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_category: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
-        let title_tokens: Vec<Vec<String>> = tutorials
-            .par_iter()
-            .map(|t| {
-                let mut toks: Vec<String> =
-                    languages.iter().flat_map(|l| tokens(t.title.get(l, &languages[0]).text)).collect();
-                toks.sort_unstable();
-                toks.dedup();
-                toks
-            })
-            .collect();
+        let title_tokens: Vec<Vec<String>> = tutorials.par_iter().map(|t| title_tokens(t, languages)).collect();
         for (i, t) in tutorials.iter().enumerate() {
             for tag in &t.tags {
-                by_tag.entry(tag).or_default().push(i);
+                post(&mut by_tag, tag, i);
             }
-            by_category.entry(&t.category).or_default().push(i);
+            post(&mut by_category, &t.category, i);
             for tok in &title_tokens[i] {
-                match by_token.get_mut(tok.as_str()) {
-                    Some(list) => list.push(i),
-                    None => {
-                        by_token.insert(tok.clone(), vec![i]);
-                    }
-                }
+                post(&mut by_token, tok, i);
             }
         }
         Indexes { n, by_tag, by_category, by_token, title_tokens }
+    }
+
+    /// Takes tutorial `i`, as `t` was, out of the tag and category lists and out of the
+    /// lists of its current title tokens.
+    fn remove(&mut self, i: usize, t: &Tutorial) {
+        for tag in &t.tags {
+            remove_sorted(&mut self.by_tag, tag, i);
+        }
+        remove_sorted(&mut self.by_category, &t.category, i);
+        for tok in &self.title_tokens[i] {
+            remove_sorted(&mut self.by_token, tok, i);
+        }
+    }
+
+    /// Puts tutorial `i`, as `t` is now, into the lists; its title tokens are already
+    /// the new ones.
+    fn add(&mut self, i: usize, t: &Tutorial) {
+        for tag in &t.tags {
+            insert_sorted(&mut self.by_tag, tag, i);
+        }
+        insert_sorted(&mut self.by_category, &t.category, i);
+        for tok in &self.title_tokens[i] {
+            insert_sorted(&mut self.by_token, tok, i);
+        }
     }
 
     /// Tutorial `i`'s related list: its explicit ids, then the best-scoring others.
@@ -209,7 +259,7 @@ impl<'a> Indexes<'a> {
     /// the work is the length of the posting lists walked, with no hashing and no sort.
     fn related(
         &self,
-        tutorials: &[Tutorial],
+        tutorials: &[Arc<Tutorial>],
         index: &HashMap<String, usize>,
         i: usize,
         scratch: &mut Scratch,

@@ -8,17 +8,18 @@ pub mod feeds;
 pub mod urls;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 use serde_json::json;
 use tera::{Context, Tera};
 
+use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::{self, ImagePlan};
 use crate::markdown;
-use crate::model::{Localized, Site, Step, Tutorial};
+use crate::model::{Category, Localized, Site, Step, Tutorial};
 use crate::theme::Theme;
 use urls::{link, root_prefix};
 use views::*;
@@ -235,11 +236,52 @@ pub struct Renderer {
 /// Per site (by [`Site::generation`]): each tutorial's question item per language, with
 /// links from the site root. A tutorial is listed on up to a hundred pages (related
 /// lists, its tags, categories, indexes); its title and summary are rendered once.
+///
+/// A new version of the site (the preview server's, after an edit) keeps the items of
+/// every tutorial it shares with the last one, as long as what else an item shows (the
+/// configuration, category titles) is the same.
 #[derive(Default)]
 struct Memo {
     site: u64,
-    languages: usize,
-    questions: Vec<OnceLock<QuestionItem>>,
+    config: Option<SiteConfig>,
+    categories: BTreeMap<String, Category>,
+    /// What the items are made from, by tutorial index.
+    tutorials: Vec<Arc<Tutorial>>,
+    /// `questions[index * languages + language]`.
+    questions: Vec<Arc<OnceLock<QuestionItem>>>,
+}
+
+impl Memo {
+    fn new(site: &Site, last: &Memo) -> Memo {
+        let languages = site.config.languages.len();
+        let reusable = last.config.as_ref() == Some(&site.config) && last.categories == site.categories;
+        // Where each of the last site's tutorials was, for the ones that moved.
+        let mut moved: Option<HashMap<*const Tutorial, usize>> = None;
+        let mut questions = Vec::with_capacity(site.tutorials.len() * languages);
+        for (i, t) in site.tutorials.iter().enumerate() {
+            let before = match last.tutorials.get(i) {
+                _ if !reusable => None,
+                Some(old) if Arc::ptr_eq(old, t) => Some(i),
+                _ => moved
+                    .get_or_insert_with(|| {
+                        last.tutorials.iter().enumerate().map(|(j, old)| (Arc::as_ptr(old), j)).collect()
+                    })
+                    .get(&Arc::as_ptr(t))
+                    .copied(),
+            };
+            match before {
+                Some(j) => questions.extend_from_slice(&last.questions[j * languages..(j + 1) * languages]),
+                None => questions.extend((0..languages).map(|_| Arc::default())),
+            }
+        }
+        Memo {
+            site: site.generation(),
+            config: Some(site.config.clone()),
+            categories: site.categories.clone(),
+            tutorials: site.tutorials.clone(),
+            questions,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -418,20 +460,20 @@ impl Renderer {
 
     fn memo(&self, site: &Site) -> Arc<Memo> {
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
-        if memo.site != site.generation() || memo.questions.is_empty() {
-            let languages = site.config.languages.len();
-            let questions = (0..site.tutorials.len() * languages).map(|_| OnceLock::new()).collect();
-            *memo = Arc::new(Memo { site: site.generation(), languages, questions });
+        if memo.site != site.generation() || memo.config.is_none() {
+            *memo = Arc::new(Memo::new(site, &memo));
         }
         Arc::clone(&memo)
     }
 
     fn question(&self, site: &Site, lang: &str, from_dir: &str, idx: usize) -> QuestionItem {
         let memo = self.memo(site);
-        let Some(l) = site.config.languages.iter().position(|l| l == lang) else {
+        let languages = site.config.languages.len();
+        let Some(cell) =
+            site.config.languages.iter().position(|l| l == lang).and_then(|l| memo.questions.get(idx * languages + l))
+        else {
             return self.question_from(site, lang, from_dir, idx);
         };
-        let cell = &memo.questions[idx * memo.languages + l];
         let mut q = cell.get_or_init(|| self.question_from(site, lang, "", idx)).clone();
         let up = root_prefix(from_dir);
         if !up.is_empty() {

@@ -7,7 +7,7 @@
 //! outside `.stepwise-cache/`: `public/` is never touched. A failed build changes
 //! nothing here; the last good files keep being served.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -64,6 +64,8 @@ struct Good {
     renderer: Arc<Renderer>,
     theme: Arc<Theme>,
     plan: ImagePlan,
+    /// Every page of `site`.
+    pages: Vec<PageKey>,
 }
 
 /// A loaded site waiting to be rendered.
@@ -163,7 +165,7 @@ impl Builder {
             let file = &mut raw.tutorials[i];
             let mut read = Diagnostics::new();
             let Some(text) = load::read_text(&file.path, &mut read) else { return false };
-            file.text = text;
+            file.text = text.into();
             // Reading an existing file successfully leaves no diagnostic of its own.
             let path = file.path.clone();
             *diags = std::mem::take(diags).into_iter().filter(|d| d.file != path).collect();
@@ -235,8 +237,13 @@ impl Builder {
             diagnostics: Diagnostics::from_iter([Diagnostic::error(&self.cache, None, e.to_string())]),
         })?;
         let keys = render::all_pages(site);
-        let todo: Vec<&PageKey> =
-            keys.iter().filter(|k| full || changes.touches(k) || !self.files.contains_key(&k.output_path())).collect();
+        // The usual edit leaves the list of pages, the theme and the screenshots as they
+        // were: every page has its file, and no file is to be dropped.
+        let same_pages = !full && self.last.as_ref().is_some_and(|l| l.pages == keys);
+        let todo: Vec<&PageKey> = keys
+            .iter()
+            .filter(|k| full || changes.touches(k) || (!same_pages && !self.files.contains_key(&k.output_path())))
+            .collect();
         let rendered: Result<Vec<(String, Vec<u8>)>, Diagnostic> = todo
             .par_iter()
             .map(|key| {
@@ -250,17 +257,22 @@ impl Builder {
 
         let plan_changed = self.last.as_ref().is_none_or(|l| !same_plan(&l.plan, &plan));
         let mut changed = plan_changed;
-        let wanted: BTreeSet<String> = keys.iter().map(PageKey::output_path).collect();
-        let mut files = Files::with_capacity(self.files.len() + 16);
-        for (path, body) in self.files.drain() {
-            // Pages of the old site that are gone are dropped; static and image files are
-            // listed again below.
-            if wanted.contains(&path) {
-                files.insert(path, body);
-            } else if matches!(body, Body::Bytes(_)) && !c.theme.static_files.contains_key(&path) {
-                changed = true;
+        let mut files = if same_pages && !plan_changed {
+            std::mem::take(&mut self.files)
+        } else {
+            let wanted: HashSet<String> = keys.iter().map(PageKey::output_path).collect();
+            let mut files = Files::with_capacity(self.files.len() + 16);
+            for (path, body) in self.files.drain() {
+                // Pages of the old site that are gone are dropped; static and image files
+                // are listed again below.
+                if wanted.contains(&path) {
+                    files.insert(path, body);
+                } else if matches!(body, Body::Bytes(_)) && !c.theme.static_files.contains_key(&path) {
+                    changed = true;
+                }
             }
-        }
+            files
+        };
         for (path, html) in rendered {
             if !matches!(files.get(&path), Some(Body::Bytes(b)) if **b == html) {
                 changed = true;
@@ -297,7 +309,7 @@ impl Builder {
             elapsed: Duration::ZERO,
             diagnostics: c.diagnostics,
         };
-        self.last = Some(Good { site: Arc::new(c.site), renderer: c.renderer, theme: c.theme, plan });
+        self.last = Some(Good { site: Arc::new(c.site), renderer: c.renderer, theme: c.theme, plan, pages: keys });
         Ok(outcome)
     }
 
@@ -337,6 +349,75 @@ mod tests {
         match b.files().get(path) {
             Some(Body::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
             _ => panic!("no {path}"),
+        }
+    }
+
+    fn pages(b: &Builder) -> std::collections::BTreeMap<&str, &[u8]> {
+        b.files()
+            .iter()
+            .filter_map(|(path, body)| match body {
+                Body::Bytes(bytes) if path.ends_with(".html") => Some((path.as_str(), bytes.as_slice())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An edit that moves a tutorial to other tags and retitles it changes the related
+    /// lists of tutorials it does not touch: the pages served after it are the pages a
+    /// fresh build of the edited site makes, every one of them.
+    #[test]
+    fn an_edit_that_changes_other_tutorials_related_lists_matches_a_fresh_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.toml"), "base_url = \"https://x.test\"\nlanguages = [\"zh\", \"en\"]\n")
+            .unwrap();
+        let write = |id: &str, title: &str, tags: &str| {
+            let yaml = format!(
+                "title: {{zh: \"{title}\", en: \"{title}\"}}\ndate: 2024-05-01\ntags: [{tags}]\n\
+                 steps:\n  - text: {{zh: 一, en: one}}\n"
+            );
+            std::fs::write(root.join("content").join(format!("{id}.yaml")), yaml).unwrap();
+        };
+        for cat in ["a", "b"] {
+            let d = root.join("content").join(cat);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("_category.yaml"), format!("title: {{zh: {cat}, en: {cat}}}\n")).unwrap();
+        }
+        write("a/one", "Pay by card", "pay, card");
+        write("a/two", "Pay by bank transfer", "pay");
+        write("a/three", "Track a parcel", "orders");
+        write("b/four", "Cancel an order", "orders, refund");
+        write("b/five", "Refund to a card", "refund, card");
+        write("b/six", "Change the address", "address");
+        let mut served = Builder::new(root);
+        served.rebuild(Scope::Everything, None).unwrap();
+        let before = served.site().unwrap();
+
+        // a/one leaves `pay` and `card` for `orders` and `refund`, with other title words.
+        let one = std::fs::canonicalize(root.join("content/a/one.yaml")).unwrap();
+        write("a/one", "Cancel an order and refund it", "orders, refund");
+        let outcome = served.rebuild(Scope::Content, Some(std::slice::from_ref(&one))).unwrap();
+        assert!(outcome.changed && !outcome.full);
+        assert!(outcome.rendered < outcome.pages, "{} of {} pages rendered", outcome.rendered, outcome.pages);
+        let after = served.site().unwrap();
+        let related = |site: &Site, id: &str| -> Vec<String> {
+            site.related[site.index[id]].iter().map(|&j| site.tutorials[j].id.clone()).collect()
+        };
+        let others: Vec<&str> = ["a/two", "a/three", "b/four", "b/five", "b/six"]
+            .into_iter()
+            .filter(|id| related(&before, id) != related(&after, id))
+            .collect();
+        assert!(!others.is_empty(), "the edit changes no other tutorial's related list");
+        // Untouched tutorials are shared between the two versions of the site.
+        let shared = |id: &str| Arc::ptr_eq(&before.tutorials[before.index[id]], &after.tutorials[after.index[id]]);
+        assert!(shared("b/six") && !shared("a/one"));
+
+        let mut fresh = Builder::new(root);
+        fresh.rebuild(Scope::Everything, None).unwrap();
+        let (served, fresh) = (pages(&served), pages(&fresh));
+        assert_eq!(served.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+        for (path, html) in &fresh {
+            assert!(served[path] == *html, "{path} differs from a fresh build");
         }
     }
 

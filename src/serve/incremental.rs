@@ -8,8 +8,9 @@
 //! (site.toml, categories, authors) re-renders everything. It never reads the disk.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use crate::model::Site;
+use crate::model::{Site, Tutorial};
 use crate::render::PageKey;
 
 /// The pages to render again after an edit.
@@ -62,15 +63,28 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
         return Changes::everything();
     }
 
+    // A tutorial whose file did not change is the same allocation in both sites.
     let mut changed: BTreeSet<String> = BTreeSet::new();
-    for t in &new.tutorials {
-        if old.tutorial(&t.id) != Some(t) {
-            changed.insert(t.id.clone());
+    let mut kept = 0;
+    for (i, t) in new.tutorials.iter().enumerate() {
+        match old_index(old, new, i) {
+            Some(o) => {
+                kept += 1;
+                let before = &old.tutorials[o];
+                if !Arc::ptr_eq(before, t) && before != t {
+                    changed.insert(t.id.clone());
+                }
+            }
+            None => {
+                changed.insert(t.id.clone());
+            }
         }
     }
-    for t in &old.tutorials {
-        if new.tutorial(&t.id).is_none() {
-            changed.insert(t.id.clone());
+    if kept != old.tutorials.len() {
+        for t in &old.tutorials {
+            if new.tutorial(&t.id).is_none() {
+                changed.insert(t.id.clone());
+            }
         }
     }
     // A screenshot replaced on disk: the same YAML, other pixels (sizes, file names).
@@ -122,13 +136,16 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
 
     // Related lists are computed from titles, tags and categories: one edit can change
     // the lists of other tutorials, and a list shows its tutorials' titles.
-    let related_ids = |site: &Site, i: usize| -> Vec<String> {
-        site.related[i].iter().map(|&j| site.tutorials[j].id.clone()).collect()
-    };
+    let shows_changed: Vec<bool> = new.tutorials.iter().map(|t| changed.contains(&t.id)).collect();
+    let same_tutorial = |a: &Arc<Tutorial>, b: &Arc<Tutorial>| Arc::ptr_eq(a, b) || a.id == b.id;
     for (i, t) in new.tutorials.iter().enumerate() {
-        let now = related_ids(new, i);
-        let before = old.index.get(&t.id).map(|&o| related_ids(old, o));
-        if before.as_ref() != Some(&now) || now.iter().any(|r| changed.contains(r)) {
+        let now = &new.related[i];
+        let same = old_index(old, new, i).is_some_and(|o| {
+            let before = &old.related[o];
+            before.len() == now.len()
+                && before.iter().zip(now).all(|(&a, &b)| same_tutorial(&old.tutorials[a], &new.tutorials[b]))
+        });
+        if !same || now.iter().any(|&j| shows_changed[j]) {
             tutorial_pages(&mut changes.pages, &t.id);
         }
     }
@@ -143,6 +160,16 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
     }
     changes.tutorials = changed;
     changes
+}
+
+/// Where `new`'s tutorial `i` is in `old`: at the same index when no tutorial was added
+/// or removed before it (the usual edit), else found by id.
+fn old_index(old: &Site, new: &Site, i: usize) -> Option<usize> {
+    let t = &new.tutorials[i];
+    match old.tutorials.get(i) {
+        Some(o) if Arc::ptr_eq(o, t) || o.id == t.id => Some(i),
+        _ => old.index.get(&t.id).copied(),
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,11 @@ const PORT_TRIES: u16 = 20;
 const HTTP_WORKERS: usize = 8;
 /// An idle event stream sends a comment this often, so dead connections are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
+/// How long the content stays as it is before the sitemap, feeds and search indexes of
+/// its last build are made: made during a burst of edits they would be out of date at
+/// once, and at 10,000 tutorials they take the cores from the next edit's rebuild for
+/// a second.
+const MACHINE_QUIET: Duration = Duration::from_millis(750);
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -240,11 +245,19 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
+            // A pool of its own, one thread: the rebuild after the next edit shares the
+            // global pool with nobody, instead of queueing behind a whole search index.
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
             while let Ok(mut site) = machine_rx.recv() {
-                while let Ok(newer) = machine_rx.try_recv() {
+                // While edits keep coming, their sites are skipped for the latest one.
+                while let Ok(newer) = machine_rx.recv_timeout(MACHINE_QUIET) {
                     site = newer;
                 }
-                let files = Arc::new(build::machine_files(&site));
+                let files = match &pool {
+                    Some(pool) => pool.install(|| build::machine_files(&site)),
+                    None => build::machine_files(&site),
+                };
+                let files = Arc::new(files);
                 *shared.machine.write().unwrap_or_else(|e| e.into_inner()) = files;
             }
         });
