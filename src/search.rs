@@ -13,6 +13,10 @@
 //! `tests/fixtures/search/tokenizer-cases.json` run against both.
 
 use std::collections::{BTreeMap, HashMap};
+
+/// Token maps are hashed a few million times per build: foldhash, not SipHash (no
+/// attacker chooses the keys of a build).
+type FastMap<K, V> = foldhash::HashMap<K, V>;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -79,7 +83,7 @@ pub fn build(site: &Site, lang: &str) -> Index {
             body.push(' ');
             body.push_str(&to_plain(note.text.get(lang, src).text));
         }
-        let mut seen: HashMap<String, u8> = HashMap::new();
+        let mut seen: FastMap<String, u8> = FastMap::default();
         for tok in tokens(&title) {
             *seen.entry(tok).or_default() |= IN_TITLE;
         }
@@ -89,10 +93,10 @@ pub fn build(site: &Site, lang: &str) -> Index {
         let text = body.trim().chars().take(TEXT_CHARS).collect();
         ([title, format!("{lang}/{}/", t.id), category], text, seen)
     };
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut postings: FastMap<String, Vec<(u32, u8)>> = FastMap::default();
     let mut index = Index::default();
     for slice in site.tutorials.chunks(512) {
-        let docs: Vec<([String; 3], String, HashMap<String, u8>)> = slice.par_iter().map(|t| doc(t)).collect();
+        let docs: Vec<([String; 3], String, FastMap<String, u8>)> = slice.par_iter().map(|t| doc(t)).collect();
         for (doc, text, seen) in docs {
             let i = index.docs.len() as u32;
             for (tok, bits) in seen {
