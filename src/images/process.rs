@@ -155,9 +155,9 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
             if !todo_main && !todo_twin {
                 continue;
             }
-            let pixels = resized(&base, v.width, v.height);
+            let pixels = resized(&base, v.width, v.height, has_alpha);
             let pixels = if v.encoding == Encoding::Png || twin.is_some() {
-                let nq = palette.get_or_insert_with(|| learn_palette(&base));
+                let nq = palette.get_or_insert_with(|| learn_palette(&base, has_alpha));
                 Quantized::with(nq, pixels)
             } else {
                 Quantized::none(pixels)
@@ -184,7 +184,7 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
             .is_some_and(|(r, w, h, _)| *r == key.rendition.redact.as_slice() && *w == v.width && *h == v.height);
         if !reuse {
             let base = redacted(&source, &key.rendition.redact);
-            scaled = Some((&key.rendition.redact, v.width, v.height, resized(&base, v.width, v.height)));
+            scaled = Some((&key.rendition.redact, v.width, v.height, resized(&base, v.width, v.height, has_alpha)));
         }
         let Some((.., base)) = scaled.as_ref() else { continue };
         let mut pixels = base.clone();
@@ -209,7 +209,7 @@ fn decode(info: &ImageInfo) -> Result<RgbaImage, ProcessError> {
     limits.max_alloc =
         Some((u64::from(info.width) * u64::from(info.height)).saturating_mul(8).saturating_add(64 << 20));
     reader.limits(limits);
-    reader.decode().map(|img| img.to_rgba8()).map_err(|e| err(format!("cannot decode: {e}")))
+    reader.decode().map(|img| img.into_rgba8()).map_err(|e| err(format!("cannot decode: {e}")))
 }
 
 /// A copy with each region blocked out by a coarse mosaic: the original pixels of the
@@ -260,13 +260,16 @@ fn frac(v: u16, size: u32) -> u32 {
 }
 
 /// High-quality downscale (Lanczos3, alpha-aware), which keeps small UI text legible.
-fn resized(src: &RgbaImage, width: u32, height: u32) -> RgbaImage {
+/// An opaque image skips the alpha premultiplication (the same pixels, less work).
+fn resized(src: &RgbaImage, width: u32, height: u32, has_alpha: bool) -> RgbaImage {
     if src.width() == width && src.height() == height {
         return src.clone();
     }
     let from = fir::images::ImageRef::new(src.width(), src.height(), src.as_raw(), fir::PixelType::U8x4);
     let mut to = fir::images::Image::new(width, height, fir::PixelType::U8x4);
-    let options = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
+        .use_alpha(has_alpha);
     match from {
         Ok(from) if fir::Resizer::new().resize(&from, &mut to, &options).is_ok() => {
             RgbaImage::from_raw(width, height, to.into_vec())
@@ -309,13 +312,13 @@ fn band(img: &mut RgbaImage, (x0, y0, x1, y1): (i64, i64, i64, i64), half: i64, 
 
 /// Learns a 256-colour palette from a small copy of the image: the colours of a
 /// screenshot survive a downscale, and learning costs grow with the pixel count.
-fn learn_palette(img: &RgbaImage) -> color_quant::NeuQuant {
+fn learn_palette(img: &RgbaImage, has_alpha: bool) -> color_quant::NeuQuant {
     const LEARN_WIDTH: u32 = 360;
     if img.width() <= LEARN_WIDTH {
         return color_quant::NeuQuant::new(QUANT_SAMPLE, 256, img.as_raw());
     }
     let h = ((u64::from(img.height()) * u64::from(LEARN_WIDTH)) / u64::from(img.width())).max(1) as u32;
-    let small = resized(img, LEARN_WIDTH, h);
+    let small = resized(img, LEARN_WIDTH, h, has_alpha);
     color_quant::NeuQuant::new(QUANT_SAMPLE / 3, 256, small.as_raw())
 }
 
