@@ -36,7 +36,7 @@ const PAGES = [
   { name: "category-en", path: `en/${CATEGORY}`, lang: "en" },
   { name: "tutorial-zh", path: `zh/${SEED}`, lang: "zh" },
   { name: "tutorial-en", path: `en/${SEED}`, lang: "en" },
-  { name: "side-by-side-en", path: `en/${SEED}side-by-side/`, lang: "en" },
+  { name: "side-by-side-en", path: `en/${SEED}side-by-side.html`, lang: "en" },
   { name: "search-zh", path: `zh/search/?q=${encodeURIComponent("忘记密码")}`, lang: "zh", ready: hasResults },
   { name: "search-en", path: "en/search/?q=forgot+password", lang: "en", ready: hasResults },
   { name: "tags-zh", path: "zh/tags/", lang: "zh" },

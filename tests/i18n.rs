@@ -229,10 +229,10 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     let site = TestSite::fixture("trilingual");
     assert_eq!(site.build().code, 0);
     let tutorial = site.page("ja/account/forgot-password/index.html");
-    let link = tags_with(&tutorial, "a", "side-by-side/");
+    let link = tags_with(&tutorial, "a", "side-by-side.html");
     assert_eq!(link.len(), 1, "the tutorial page links to its side-by-side view");
 
-    let page = site.page("ja/account/forgot-password/side-by-side/index.html");
+    let page = site.page("ja/account/forgot-password/side-by-side.html");
     assert!(page.contains("<meta name=\"robots\" content=\"noindex, follow\">"));
     assert!(page.contains("<li class=\"compare-row compare-missing\" id=\"step-1\">"), "{page}");
     let row = &page[page.find("id=\"step-1\"").unwrap()..page.find("id=\"step-2\"").unwrap()];
@@ -241,19 +241,26 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     assert!(row2.contains("<p lang=\"ja\">"), "{row2}");
     // Only translations have a view: the source's page links to the first translation's,
     // and each view offers the other pairs; the source in its language switch is the tutorial.
-    assert!(!site.exists("public/zh/account/forgot-password/side-by-side"));
+    assert!(!site.exists("public/zh/account/forgot-password/side-by-side.html"));
     let zh = site.page("zh/account/forgot-password/index.html");
     assert_eq!(
-        attr(tags_with(&zh, "a", "side-by-side/")[0], "href"),
-        Some("../../../en/account/forgot-password/side-by-side/")
+        attr(tags_with(&zh, "a", "side-by-side.html")[0], "href"),
+        Some("../../../en/account/forgot-password/side-by-side.html")
     );
-    let en = site.page("en/account/forgot-password/side-by-side/index.html");
+    let en = site.page("en/account/forgot-password/side-by-side.html");
     assert!(en.contains("<p lang=\"en\">On the sign-in page"), "pairs zh with en");
-    let other = tags_with(&en, "a", "ja/account/forgot-password/side-by-side/");
+    let other = tags_with(&en, "a", "ja/account/forgot-password/side-by-side.html");
     assert_eq!(other.len(), 2, "the language switcher and the zh/ja pair link the zh/ja view");
-    assert_eq!(attr(other[1], "href"), Some("../../../../ja/account/forgot-password/side-by-side/"));
+    assert_eq!(attr(other[1], "href"), Some("../../../ja/account/forgot-password/side-by-side.html"));
     assert!(en.contains(">中文 / 日本語</a>"));
-    assert_eq!(tags_with(&en, "a", "../../../../zh/account/forgot-password/\"").len(), 1, "{en}");
+    assert_eq!(tags_with(&en, "a", "../../../zh/account/forgot-password/\"").len(), 1, "{en}");
+    // A file beside the tutorial's page, not a folder: links and canonical say so.
+    assert!(!site.exists("public/en/account/forgot-password/side-by-side"));
+    let canonical = tags_with(&en, "link", "rel=\"canonical\"");
+    assert!(
+        attr(canonical[0], "href").is_some_and(|h| h.ends_with("/en/account/forgot-password/side-by-side.html")),
+        "{en}"
+    );
     assert!(!en.contains("hreflang=\"zh-CN\" href=\"https"), "no alternates on a noindex page");
     assert!(!site.page("sitemap.xml").contains("side-by-side"), "noindex pages stay out of the sitemap");
 
@@ -261,8 +268,8 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     let toml = site.read("site.toml") + "\n[i18n]\nside_by_side = false\n";
     site.write("site.toml", toml);
     assert_eq!(site.build().code, 0);
-    assert!(!site.exists("public/ja/account/forgot-password/side-by-side"));
-    assert!(!site.page("ja/account/forgot-password/index.html").contains("side-by-side/"));
+    assert!(!site.exists("public/ja/account/forgot-password/side-by-side.html"));
+    assert!(!site.page("ja/account/forgot-password/index.html").contains("side-by-side"));
 }
 
 #[test]

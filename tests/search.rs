@@ -103,12 +103,12 @@ fn sitemap_lists_every_page_with_alternates() {
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"));
     let locs: Vec<&str> =
         xml.match_indices("<loc>").map(|(i, _)| &xml[i + 5..i + xml[i..].find("</loc>").unwrap()]).collect();
-    // Every index.html page of the build (the language chooser at / and the noindex
-    // side-by-side views excepted).
+    // Every index.html page of the build (the language chooser at / excepted; the noindex
+    // side-by-side views are `side-by-side.html`).
     let mut pages = Vec::new();
     for entry in walkdir(&site.root.join("public")) {
         let rel = entry.strip_prefix(site.root.join("public")).unwrap().to_string_lossy().replace('\\', "/");
-        if rel.ends_with("index.html") && rel != "index.html" && !rel.ends_with("/side-by-side/index.html") {
+        if rel.ends_with("index.html") && rel != "index.html" {
             pages.push(rel.trim_end_matches("index.html").to_string());
         }
     }

@@ -77,7 +77,8 @@ impl PageKey {
             PageKey::Index { lang } => urls::index_dir(lang),
             PageKey::Category { lang, path } => urls::category_dir(lang, path),
             PageKey::Tutorial { lang, id } => urls::tutorial_dir(lang, id),
-            PageKey::Compare { lang, id } => urls::compare_dir(lang, id),
+            // The folder of the tutorial it sits beside (see `url_path`).
+            PageKey::Compare { lang, id } => urls::tutorial_dir(lang, id),
             PageKey::Tags { lang } => urls::tags_dir(lang),
             PageKey::Tag { lang, tag } => urls::tag_dir(lang, tag),
             PageKey::Search { lang } => format!("{lang}/search/"),
@@ -91,9 +92,19 @@ impl PageKey {
         }
     }
 
+    /// Where the page is served, output-relative: its folder, or for the side-by-side
+    /// view its file.
+    pub fn url_path(&self) -> String {
+        match self {
+            PageKey::Compare { lang, id } => urls::compare_path(lang, id),
+            _ => self.dir(),
+        }
+    }
+
     pub fn output_path(&self) -> String {
         match self {
             PageKey::NotFound { .. } => format!("{}404.html", self.dir()),
+            PageKey::Compare { lang, id } => urls::compare_path(lang, id),
             _ => format!("{}index.html", self.dir()),
         }
     }
@@ -402,11 +413,11 @@ impl Renderer {
             .iter()
             .map(|l| Alternate {
                 hreflang: html_lang(l),
-                href: site.config.absolute(&urls::encode_path(&key.with_lang(l).dir())),
+                href: site.config.absolute(&urls::encode_path(&key.with_lang(l).url_path())),
             })
             .chain(std::iter::once(Alternate {
                 hreflang: "x-default".into(),
-                href: site.config.absolute(&urls::encode_path(&key.with_lang(site.source_lang()).dir())),
+                href: site.config.absolute(&urls::encode_path(&key.with_lang(site.source_lang()).url_path())),
             }))
             .collect();
         let languages = site
@@ -417,7 +428,7 @@ impl Renderer {
                 code: l.clone(),
                 name: language_name(l),
                 html_lang: html_lang(l),
-                href: link(&dir, &key.with_lang(l).dir()),
+                href: link(&dir, &key.with_lang(l).url_path()),
                 current: l == lang,
             })
             .collect();
@@ -425,7 +436,7 @@ impl Renderer {
             kind,
             title,
             description,
-            canonical: site.config.absolute(&urls::encode_path(&dir)),
+            canonical: site.config.absolute(&urls::encode_path(&key.url_path())),
             alternates,
             languages,
             breadcrumbs: Vec::new(),
@@ -853,7 +864,7 @@ impl Renderer {
             others: langs
                 .iter()
                 .filter(|l| *l != source && l.as_str() != target)
-                .map(|l| Link { title: language_name(l), href: link(&dir, &urls::compare_dir(l, id)) })
+                .map(|l| Link { title: language_name(l), href: link(&dir, &urls::compare_path(l, id)) })
                 .collect(),
             missing: count("missing"),
             outdated: count("outdated"),
@@ -960,7 +971,7 @@ impl Renderer {
             compare_href: site
                 .config
                 .side_by_side
-                .then(|| link(&dir, &urls::compare_dir(compare_lang(site, lang), id))),
+                .then(|| link(&dir, &urls::compare_path(compare_lang(site, lang), id))),
             jsonld: self.howto_jsonld(site, plan, t, lang, &title_plain, &description, &meta.canonical),
             og_image: images::og_key(site, idx, lang).and_then(|k| plan.og.get(&k)).map(|v| OgImage {
                 url: site.config.absolute(&v.path),

@@ -9,9 +9,10 @@ pub fn tutorial_dir(lang: &str, id: &str) -> String {
     format!("{lang}/{id}/")
 }
 
-/// The side-by-side view of a tutorial.
-pub fn compare_dir(lang: &str, id: &str) -> String {
-    format!("{lang}/{id}/side-by-side/")
+/// The side-by-side view of a tutorial: a file beside the tutorial's page, not a folder
+/// of its own (a folder costs the disk more than a file: a third of a build's writing).
+pub fn compare_path(lang: &str, id: &str) -> String {
+    format!("{lang}/{id}/side-by-side.html")
 }
 
 pub fn category_dir(lang: &str, path: &str) -> String {
