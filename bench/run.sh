@@ -9,6 +9,7 @@
 #   bench/run.sh images       # the screenshot site only
 #   RUNS=5 bench/run.sh       # repetitions per measurement (default 3; medians are shown)
 #   HUGO=0 bench/run.sh       # without Hugo (it is Debian's: apt-get install hugo)
+#   WAIT=0 bench/run.sh       # do not wait for the last run's clean-up to be ten minutes old
 #
 # Hugo builds with `--hugo-related section` content (related = explicit + previous/next
 # in the section), its fastest set-up; stepwise computes its full related articles.
@@ -18,6 +19,7 @@
 # five minutes after the last large deletion on the disk (another run's clean-up, a
 # `cargo clean`, an `rm -rf` of an output folder): ext4 skips recently freed inodes, and
 # a run started right after one gave stepwise 2.1x instead of 5.1x (and Hugo 19 s, not 14).
+# The script waits for its own last clean-up to be ten minutes old; others are up to you.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gen="$(cd .. && pwd)/shared/bench/gen.py"
@@ -27,7 +29,17 @@ runs=${RUNS:-3}
 mkdir -p "$out"
 scratch="$out/runs.$$"
 mkdir -p "$scratch"
-trap 'echo "removing the outputs of this run..." >&2; rm -rf "$scratch"' EXIT
+# Deleting this run's outputs slows file creation on this disk for several minutes (see
+# above), so the next run waits until the last clean-up is ten minutes old.
+stamp="$out/.last-cleanup"
+if [ -f "$stamp" ] && [ "${WAIT:-1}" = 1 ]; then
+  left=$(( $(stat -c %Y "$stamp") + 600 - $(date +%s) ))
+  if [ "$left" -gt 0 ]; then
+    echo "waiting ${left} s: the last run's clean-up still slows file creation (WAIT=0 skips this)" >&2
+    sleep "$left"
+  fi
+fi
+trap 'echo "removing the outputs of this run..." >&2; rm -rf "$scratch"; touch "$stamp"' EXIT
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release --quiet
 bin="$CARGO_TARGET_DIR/release/stepwise"
@@ -49,6 +61,9 @@ site() { # n, images, format[, extra gen.py args]
 measure() {
   local label=$1; shift
   local log="$scratch/time.log"
+  # Flush what the previous build left for the disk to write back, so it is not charged
+  # to this one (a warm build after a cold one otherwise pays for the cold one's files).
+  sync
   if ! /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>"$log"; then
     echo "failed: $*" >&2; cat "$log" >&2; exit 1
   fi
