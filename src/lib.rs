@@ -215,8 +215,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     timings.screenshots = phase.elapsed();
 
     let phase = Instant::now();
-    let cpu = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
-    let add = |slot: usize, since: Instant| cpu[slot].fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    // Nanoseconds summed over the threads, per job.
+    let (rendering, writing, machine) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let add = |job: &AtomicU64, since: Instant| job.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
     let mut publish_start = phase;
     let result = output::write_atomically(&out_dir, |staging| -> Result<(), Failure> {
         let io = |e: std::io::Error| Failure::io(staging.path(), e.to_string());
@@ -231,16 +232,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
                         .render(site, &plan, key)
                         .map_err(|e| Failure::content(Diagnostics::from_iter([render_diagnostic(site, key, e)])))?;
                     let t1 = Instant::now();
-                    add(0, t0);
+                    add(&rendering, t0);
                     let written = staging.write(&key.output_path(), html.as_bytes()).map_err(io);
-                    add(1, t1);
+                    add(&writing, t1);
                     written
                 })
             },
             || {
                 let t0 = Instant::now();
                 let done = each_machine_file(site, |rel, text| staging.write(rel, text.as_bytes()).map_err(io));
-                add(2, t0);
+                add(&machine, t0);
                 done
             },
         );
@@ -259,8 +260,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     }
     timings.pages = publish_start.duration_since(phase);
     timings.publish = publish_start.elapsed();
-    let [rendering, writing, machine] = cpu.map(|c| Duration::from_nanos(c.into_inner()));
-    (timings.rendering_cpu, timings.writing_cpu, timings.machine_files_cpu) = (rendering, writing, machine);
+    let total = |job: AtomicU64| Duration::from_nanos(job.into_inner());
+    (timings.rendering_cpu, timings.writing_cpu, timings.machine_files_cpu) =
+        (total(rendering), total(writing), total(machine));
     Ok(BuildReport {
         pages: pages.len(),
         images: image_stats,

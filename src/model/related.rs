@@ -23,7 +23,11 @@ const TITLE_WEIGHT: f32 = 1.0;
 
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
 pub fn compute(tutorials: &[Arc<Tutorial>], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
-    let ix = Indexes::new(tutorials, languages);
+    score_all(&Indexes::new(tutorials, languages), tutorials, index)
+}
+
+/// Every tutorial's related list, in parallel, against `ix`.
+fn score_all(ix: &Indexes, tutorials: &[Arc<Tutorial>], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
     (0..tutorials.len()).into_par_iter().map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s)).collect()
 }
 
@@ -55,10 +59,7 @@ pub fn compute_with_memo(
         Some(ix) if same_set => ix,
         _ => {
             let ix = Indexes::new(tutorials, languages);
-            memo.related = (0..tutorials.len())
-                .into_par_iter()
-                .map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s))
-                .collect();
+            memo.related = score_all(&ix, tutorials, index);
             memo.tutorials = tutorials.to_vec();
             memo.indexes = Some(ix);
             return memo.related.clone();

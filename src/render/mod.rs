@@ -136,8 +136,8 @@ fn text_view(site: &Site, strings: &Strings, r: crate::model::Resolved<'_>, html
         (true, false, false) => None,
     };
     let fallback_lang = r.is_fallback.then(|| html_lang(r.lang));
-    // What the `text` and `badge` macros print, made here: a template macro call per step
-    // costs more than the rest of the step's markup.
+    // What the `text` macro prints, then the badge, made here: a template macro call per
+    // step costs more than the rest of the step's markup.
     let mut shown = String::with_capacity(html.len() + 16);
     match &fallback_lang {
         Some(l) => {
@@ -382,11 +382,7 @@ impl Renderer {
     /// The context every page template gets.
     fn base(&self, site: &Site, lang: &str, key: &PageKey, meta: PageMeta) -> Context {
         let dir = key.dir();
-        let mut ctx = self.string_contexts.get(lang).cloned().unwrap_or_else(|| {
-            let mut ctx = Context::new();
-            ctx.insert("t", &self.strings.get(lang));
-            ctx
-        });
+        let mut ctx = self.string_contexts.get(lang).cloned().unwrap_or_default();
         ctx.insert("lang", lang);
         ctx.insert("html_lang", &html_lang(lang));
         ctx.insert("root", &root_prefix(&dir));
@@ -816,6 +812,7 @@ impl Renderer {
         let t = &site.tutorials[site.index[id]];
         let langs = &site.config.languages;
         let source = site.source_lang();
+        // Only translations have a view (`all_pages`): `lang` is never the source.
         let target = lang;
         let label = |code: &str| CompareLang {
             code: code.to_string(),
@@ -826,7 +823,7 @@ impl Renderer {
         let row = |heading: String, anchor: String, text: &Localized, image: Option<ImageView>, title: bool| {
             let html = |s: &str| if title { markdown::to_html_without_links(s) } else { markdown::to_html(s) };
             let translation = text.is_translatable().then(|| text.value(target)).flatten();
-            let state = if !text.is_translatable() || target == source {
+            let state = if !text.is_translatable() {
                 "current"
             } else if translation.is_none() {
                 "missing"

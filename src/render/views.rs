@@ -48,8 +48,9 @@ pub struct TextView {
     /// The badge to show beside it: `untranslated` or `outdated` (none in a
     /// `--production` build).
     pub badge: Option<&'static str>,
-    /// Ready to print in running text: `html` in its `fallback_lang` span, followed by its
-    /// badge; what the `text` and `badge` macros print one after the other.
+    /// Ready to print in running text: `html` in its `fallback_lang` span (what the
+    /// `text` macro prints), followed by its badge, "not yet translated" or "may be
+    /// outdated" (the only place that markup is made).
     pub shown: String,
 }
 
