@@ -28,9 +28,16 @@ pub(crate) enum Command {
     Build {
         #[command(flatten)]
         root: RootArg,
-        /// Where to write the site.
+        /// Where to write the site (default: public/ in the site folder). A relative path
+        /// is taken from the current folder. Refused: an existing file, the site folder
+        /// or one above it, anything in content/, themes/, templates/ or static/, and a
+        /// non-empty folder stepwise did not make (see --force).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Build into a non-empty output folder that stepwise did not make, replacing
+        /// its contents.
+        #[arg(long)]
+        force: bool,
         /// For publishing: hide the "not yet translated" and "may be outdated" badges.
         #[arg(long)]
         production: bool,

@@ -39,6 +39,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// For publishing: no translation-status badges on the pages.
     pub production: bool,
+    /// Replace a non-empty output folder that stepwise did not make.
+    pub force: bool,
 }
 
 #[derive(Debug)]
@@ -197,12 +199,18 @@ fn render_diagnostic(site: &Site, key: &PageKey, e: render::RenderError) -> Diag
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     let mut timings = Timings::default();
+    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    if opts.root.join(config::CONFIG_FILE).is_file() {
+        output::check_target(&opts.root, &out_dir, opts.force).map_err(|r| Failure {
+            kind: FailureKind::Io,
+            diagnostics: Diagnostics::from_iter([Diagnostic::error(&out_dir, None, r.message).with_hint(r.hint)]),
+        })?;
+    }
     let mut loaded = load(&opts.root)?;
     timings.load = start.elapsed();
     if opts.production {
         loaded.site.config.translation_badges = false;
     }
-    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     let site = &loaded.site;
     let pages = render::all_pages(site);
 
@@ -257,6 +265,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         Ok(()) => {}
         Err(output::OutputError::Fill(f)) => return Err(f),
         Err(output::OutputError::Io(path, e)) => return Err(Failure::io(&path, e.to_string())),
+        Err(output::OutputError::Busy(path)) => {
+            return Err(Failure::io(&path, "another stepwise build is writing this folder right now"));
+        }
     }
     timings.pages = publish_start.duration_since(phase);
     timings.publish = publish_start.elapsed();

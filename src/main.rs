@@ -30,8 +30,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, production, timings } => {
-            let opts = BuildOptions { root: root.root, output, production };
+        Command::Build { root, output, production, force, timings } => {
+            let opts = BuildOptions { root: root.root, output, production, force };
             match stepwise::build(&opts) {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);

@@ -12,8 +12,12 @@
 //! inodes are skipped for a minute or more, so creation right after a mass delete is
 //! slower still). The price is a second copy of the output on disk; delete
 //! `.{name}.prev/` at will, the next build then starts from an empty folder. A staging
-//! folder left by a killed build is recycled or removed by the next one, and is never
-//! the output folder.
+//! folder left by a killed build is recycled by the next one, and is never the output
+//! folder: a lock file (`.{name}.lock`) tells a running build's folder from a dead one's.
+//!
+//! A build only ever replaces a folder it made (it carries the [`OUTPUT_MARKER`] file),
+//! an empty one, or with `--force` a folder the user named; never the site, a folder
+//! above it, its sources, or a file: see [`check_target`].
 
 use std::collections::HashMap;
 use std::io::{self, Write as _};
@@ -111,7 +115,12 @@ fn normalize(rel: &str) -> String {
 }
 
 /// Writes a site through `fill` into a staging folder, then swaps it in for `out_dir`.
-/// If `fill` fails, `out_dir` is left as it was.
+/// If `fill` fails, `out_dir` is left as it was. The caller has checked with
+/// [`check_target`] that the folder may be replaced.
+///
+/// A lock file beside the output (`.{name}.lock`) says which build owns the staging
+/// folder: a second build into the same folder is refused while the first runs, and a
+/// staging folder found while holding the lock was left by a killed build and is reused.
 pub fn write_atomically<T, E>(
     out_dir: &Path,
     fill: impl FnOnce(&Staging) -> Result<T, E>,
@@ -122,19 +131,23 @@ pub fn write_atomically<T, E>(
     };
     let name = out_dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
     std::fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
-    let pid = std::process::id();
-    let dir = parent.join(format!(".{name}.tmp-{pid}"));
+    let lock_path = parent.join(format!(".{name}.lock"));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| OutputError::Io(lock_path.clone(), e))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(OutputError::Busy(out_dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => return Err(OutputError::Io(lock_path, e)),
+    }
+    let dir = parent.join(format!(".{name}.staging"));
     let prev = parent.join(format!(".{name}.prev"));
 
-    // The previous site, or else what a killed build left, becomes the staging folder.
-    let mut leftovers = leftovers(&parent, &name);
-    let mut recycled = std::fs::rename(&prev, &dir).is_ok();
-    while !recycled && let Some(l) = leftovers.pop() {
-        recycled = std::fs::rename(&l, &dir).is_ok();
-    }
-    for l in leftovers {
-        let _ = std::fs::remove_dir_all(l);
-    }
+    // What a killed build left, or else the previous site, becomes the staging folder.
+    let mut recycled = dir.is_dir() || std::fs::rename(&prev, &dir).is_ok();
     let stale = if recycled {
         survey(&dir).unwrap_or_else(|_| {
             let _ = std::fs::remove_dir_all(&dir);
@@ -149,14 +162,16 @@ pub fn write_atomically<T, E>(
     }
     let staging = Staging { dir, stale: Mutex::new(stale) };
 
-    let value = match fill(&staging) {
+    let filled =
+        staging.write(OUTPUT_MARKER, MARKER_TEXT.as_bytes()).map_err(|e| OutputError::Io(staging.dir.clone(), e));
+    let value = match filled.and_then(|()| fill(&staging).map_err(OutputError::Fill)) {
         Ok(v) => v,
         Err(e) => {
             // Kept for the next build if it was the previous site; nothing else stays.
             if !(recycled && std::fs::rename(&staging.dir, &prev).is_ok()) {
                 let _ = std::fs::remove_dir_all(&staging.dir);
             }
-            return Err(OutputError::Fill(e));
+            return Err(e);
         }
     };
     let dir = staging.dir.clone();
@@ -178,16 +193,18 @@ pub fn write_atomically<T, E>(
         let _ = std::fs::remove_dir_all(&dir);
         return Err(OutputError::Io(out_dir.to_path_buf(), e));
     }
+    drop(lock);
     Ok(value)
 }
 
-/// Renames the current output to `.{name}.prev`. If another build put one there in the
-/// meantime, that one is removed first.
+/// Renames the current output to `.{name}.prev`. One left there (the build that would
+/// have recycled it failed to) is removed first.
 fn move_aside(out_dir: &Path, prev: &Path, parent: &Path, name: &str) -> io::Result<()> {
     match std::fs::rename(out_dir, prev) {
         Ok(()) => Ok(()),
         Err(_) if prev.exists() => {
-            let trash = parent.join(format!(".{name}.tmp-{}-trash", std::process::id()));
+            let trash = parent.join(format!(".{name}.trash"));
+            let _ = std::fs::remove_dir_all(&trash);
             std::fs::rename(prev, &trash)?;
             let _ = std::fs::remove_dir_all(&trash);
             std::fs::rename(out_dir, prev)
@@ -196,30 +213,106 @@ fn move_aside(out_dir: &Path, prev: &Path, parent: &Path, name: &str) -> io::Res
     }
 }
 
-/// Staging folders (`.{name}.tmp-PID...`, and the `.{name}.old-PID` of earlier versions)
-/// whose build is no longer running.
-fn leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
-    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let file = e.file_name();
-            let file = file.to_str()?;
-            let rest = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str()))?;
-            let pid: u32 = rest.split('-').next()?.parse().ok()?;
-            (pid == std::process::id() || !is_running(pid)).then(|| e.path())
-        })
-        .collect();
-    found.sort();
-    found
+/// The file that marks a folder as a stepwise output: a build may replace such a folder's
+/// contents. Written into every output, always with the same bytes.
+pub const OUTPUT_MARKER: &str = ".stepwise-output";
+
+const MARKER_TEXT: &str = "This folder was written by `stepwise build`.\n\
+Each build replaces what is in it: edit the site's content/ instead of these files.\n";
+
+/// Site folders an output must never be in: the sources a build reads (and its cache).
+const SOURCE_FOLDERS: &[&str] = &["content", "themes", "templates", "static", ".stepwise-cache", ".git"];
+
+/// Why a build may not write to the output folder it was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    pub hint: String,
 }
 
-/// Whether a process with this id runs. Where that cannot be told, it is assumed to,
-/// so a concurrent build's staging folder is never taken.
-fn is_running(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    if proc.join("self").exists() { proc.join(pid.to_string()).exists() } else { true }
+/// Checks that a build may replace `out_dir` (the site lives in `root`). Refused: an
+/// existing file; the site root or a folder above it; anything inside the site's
+/// sources; a non-empty folder without the output marker, unless `force`.
+pub fn check_target(root: &Path, out_dir: &Path, force: bool) -> Result<(), Refusal> {
+    let refuse = |message: String, hint: &str| Err(Refusal { message, hint: hint.to_string() });
+    match std::fs::symlink_metadata(out_dir) {
+        Ok(meta) if !meta.is_dir() => match std::fs::metadata(out_dir) {
+            Ok(target) if target.is_dir() => {} // a link to a folder: checked as that folder
+            Ok(_) => {
+                return refuse(
+                    "the output is an existing file; a build writes a folder".into(),
+                    "name a folder for the output, e.g. `--output public`",
+                );
+            }
+            Err(_) => {
+                return refuse("the output is a link to nothing".into(), "remove the link, or name another folder");
+            }
+        },
+        _ => {}
+    }
+    let Some(out) = resolve(out_dir) else {
+        return refuse(
+            "the output path goes up (`..`) out of a folder that does not exist".into(),
+            "name the output folder without `..`",
+        );
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if root.starts_with(&out) {
+        let what = if root == out { "is the site folder itself" } else { "holds the site folder" };
+        return refuse(
+            format!("the output {what}: a build would replace the site's own files"),
+            "name a folder inside the site, e.g. `--output public`, or outside it",
+        );
+    }
+    for name in SOURCE_FOLDERS {
+        let source = root.join(name);
+        let source = std::fs::canonicalize(&source).unwrap_or(source);
+        if out.starts_with(&source) {
+            return refuse(
+                format!("the output is inside the site's `{name}/` folder, which the build reads"),
+                "name a folder for the output outside the site's sources, e.g. `--output public`",
+            );
+        }
+    }
+    if !force && !is_empty_or_ours(out_dir) {
+        return refuse(
+            "the output is a folder stepwise did not make, and it is not empty: a build would replace what is in it"
+                .into(),
+            "name a new or empty folder, or pass `--force` to replace its contents",
+        );
+    }
+    Ok(())
+}
+
+/// Whether `dir` is missing, empty, or a stepwise output (it has the marker file).
+fn is_empty_or_ours(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none() || dir.join(OUTPUT_MARKER).is_file(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    }
+}
+
+/// `path` made absolute with every link resolved: the existing part canonicalized, the
+/// rest appended. `None` if the part that does not exist yet climbs with `..`.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().ok()?.join(path) };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::Normal(p) => out.push(p),
+                    Component::CurDir => {}
+                    _ => return None,
+                }
+            }
+            return Some(out);
+        }
+        rest.push(existing.components().next_back()?);
+        existing = existing.parent()?;
+    }
 }
 
 /// The files of a recycled folder, by output-relative path, with their sizes. Anything
@@ -265,6 +358,9 @@ pub enum OutputError<E> {
     Io(PathBuf, io::Error),
     #[error("{0}")]
     Fill(E),
+    /// Another build holds the output folder's lock.
+    #[error("{}: another stepwise build is writing this folder right now", .0.display())]
+    Busy(PathBuf),
 }
 
 #[cfg(test)]
@@ -289,7 +385,7 @@ mod tests {
         });
         assert!(matches!(r, Err(OutputError::Fill("boom"))));
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "one");
-        assert_eq!(names(dir.path()), ["public"], "no staging folder left behind");
+        assert_eq!(names(dir.path()), [".public.lock", "public"], "no staging folder left behind");
     }
 
     #[test]
@@ -314,7 +410,7 @@ mod tests {
         };
         site(&[("a/index.html", "first a, long"), ("gone/deep/index.html", "x"), ("b.html", "b")]);
         site(&[("a/index.html", "second")]);
-        assert_eq!(names(dir.path()), [".public.prev", "public"]);
+        assert_eq!(names(dir.path()), [".public.lock", ".public.prev", "public"]);
         // Recycles the first site's folder: shorter, longer, new and stale files.
         site(&[("a/index.html", "third"), ("b.html", "a longer b than before"), ("c/./index.html", "c")]);
         let mut files: Vec<(String, String)> = walkdir::WalkDir::new(&out)
@@ -327,7 +423,12 @@ mod tests {
             })
             .collect();
         files.sort();
-        let want = [("a/index.html", "third"), ("b.html", "a longer b than before"), ("c/index.html", "c")];
+        let want = [
+            (OUTPUT_MARKER, MARKER_TEXT),
+            ("a/index.html", "third"),
+            ("b.html", "a longer b than before"),
+            ("c/index.html", "c"),
+        ];
         assert_eq!(files, want.map(|(a, b)| (a.to_string(), b.to_string())));
         assert!(!out.join("gone").exists(), "folders left empty are removed");
         assert_eq!(std::fs::read_to_string(dir.path().join(".public.prev/a/index.html")).unwrap(), "second");
@@ -360,18 +461,62 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "3");
     }
 
-    #[cfg(target_os = "linux")]
     #[test]
-    fn a_killed_builds_folder_is_cleaned_and_never_served() {
+    fn a_killed_builds_folder_is_reused_and_never_served() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        // A build that no longer runs (no process has this id) left its staging folder.
-        let dead = dir.path().join(".public.tmp-4000000000");
+        // A build that was killed left its staging folder (and its unlocked lock file).
+        let dead = dir.path().join(".public.staging");
         std::fs::create_dir_all(dead.join("zh")).unwrap();
         std::fs::write(dead.join("zh/half-written.html"), "<h").unwrap();
-        std::fs::create_dir_all(dir.path().join(".public.old-4000000001/x")).unwrap();
+        std::fs::write(dir.path().join(".public.lock"), "").unwrap();
         write_atomically::<_, ()>(&out, |s| s.write("index.html", b"ok").map_err(|_| ())).unwrap();
-        assert_eq!(names(dir.path()), ["public"]);
-        assert_eq!(names(&out), ["index.html"]);
+        assert_eq!(names(dir.path()), [".public.lock", "public"]);
+        assert_eq!(names(&out), [OUTPUT_MARKER, "index.html"]);
+    }
+
+    #[test]
+    fn a_running_build_keeps_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let lock = std::fs::File::create(dir.path().join(".public.lock")).unwrap();
+        lock.lock().unwrap();
+        let r = write_atomically::<_, ()>(&out, |s| s.write("index.html", b"ok").map_err(|_| ()));
+        assert!(matches!(r, Err(OutputError::Busy(_))), "{r:?}");
+        assert!(!out.exists());
+        lock.unlock().unwrap();
+        write_atomically::<_, ()>(&out, |s| s.write("index.html", b"ok").map_err(|_| ())).unwrap();
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        for d in ["content/a", "themes/x", "templates", "victim", "empty", "public"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("site.toml"), "x").unwrap();
+        std::fs::write(root.join("victim/notes.txt"), "mine").unwrap();
+        std::fs::write(root.join("public/index.html"), "old").unwrap();
+        std::fs::write(root.join("public").join(OUTPUT_MARKER), MARKER_TEXT).unwrap();
+        let check = |out: &str, force: bool| check_target(&root, &root.join(out), force).map_err(|r| r.message);
+        assert!(check("victim", false).unwrap_err().contains("stepwise did not make"));
+        assert!(check("victim", true).is_ok(), "--force allows a folder of someone else's");
+        assert!(check("site.toml", true).unwrap_err().contains("is an existing file"));
+        assert!(check(".", true).unwrap_err().contains("site folder itself"));
+        assert!(check("..", true).unwrap_err().contains("holds the site folder"));
+        assert!(check("content", true).unwrap_err().contains("inside the site's `content/`"));
+        assert!(check("content/a/out", true).unwrap_err().contains("`content/`"));
+        assert!(check("themes", true).unwrap_err().contains("`themes/`"));
+        assert!(check("templates/new", true).unwrap_err().contains("`templates/`"));
+        assert!(check("nope/../content", true).is_err());
+        assert!(check("empty", false).is_ok());
+        assert!(check("new/deeper", false).is_ok());
+        assert!(check("public", false).is_ok(), "a stepwise output");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("content"), root.join("link")).unwrap();
+            assert!(check("link/out", true).unwrap_err().contains("`content/`"), "links are followed");
+        }
     }
 }

@@ -136,7 +136,7 @@ widths = [480, 960]               # responsive variants; never upscaled
         &mut created,
     )?;
     // `.public.prev/`: the last site, kept to be recycled by the next build (see output.rs).
-    w(".gitignore", b"public/\n.public.*/\n.stepwise-cache/\n", &mut created)?;
+    w(".gitignore", b"public/\n.public.*\n.stepwise-cache/\n", &mut created)?;
     w("content/_authors.yaml", "support:\n  name:\n    zh: 客服团队\n    en: Support team\n  bio:\n    zh: 回答你的每一个问题。\n    en: Here to answer every question.\n".as_bytes(), &mut created)?;
     w(
         "content/getting-started/_category.yaml",

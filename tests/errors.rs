@@ -23,7 +23,7 @@ fn assert_failed_cleanly(site: &TestSite, run: &crate::util::Run) {
     let leftovers: Vec<String> = std::fs::read_dir(&site.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        .filter(|n| n.starts_with(".public") && n != ".public.lock")
         .collect();
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
 }

@@ -11,5 +11,6 @@ mod cli;
 mod errors;
 mod i18n;
 mod images;
+mod safety;
 mod search;
 mod serve;
