@@ -9,6 +9,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
+use crate::lang::{Lang, Languages};
+use crate::screenshot::Limits;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -52,15 +54,13 @@ fn default_theme() -> String {
 pub struct SiteConfig {
     /// Without a trailing slash: `https://help.example.com` or `https://x.org/help`.
     pub base_url: String,
-    /// The first is the source language.
-    pub languages: Vec<String>,
+    pub languages: Languages,
     pub theme: String,
     /// Per language; every language has an entry (falling back to the source's).
-    pub title: BTreeMap<String, String>,
-    pub description: BTreeMap<String, String>,
+    pub title: BTreeMap<Lang, String>,
+    pub description: BTreeMap<Lang, String>,
     pub images: ImageSettings,
-    /// Show "not yet translated" / "may be outdated" badges on pages (`[i18n] badges`;
-    /// `build --production` turns them off).
+    /// Show "not yet translated" / "may be outdated" badges on pages (`[i18n] badges`).
     pub translation_badges: bool,
     /// Write the side-by-side view of every tutorial (`[i18n] side_by_side`; on by
     /// default in a site with more than one language).
@@ -70,13 +70,22 @@ pub struct SiteConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageSettings {
     pub widths: Vec<u32>,
-    pub max_file_bytes: u64,
-    pub max_pixels: u64,
+    pub limits: Limits,
 }
 
 impl SiteConfig {
-    pub fn source_lang(&self) -> &str {
-        &self.languages[0]
+    pub fn source_lang(&self) -> &Lang {
+        self.languages.source()
+    }
+
+    /// The site's title in `lang`.
+    pub fn title(&self, lang: &str) -> &str {
+        self.title.get(lang).map_or("", String::as_str)
+    }
+
+    /// The site's description in `lang` (empty when it has none).
+    pub fn description(&self, lang: &str) -> &str {
+        self.description.get(lang).map_or("", String::as_str)
     }
 
     /// The path part of `base_url`, e.g. `/help/` (always starting and ending with `/`).
@@ -153,7 +162,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
         ));
     }
     for (i, lang) in raw.languages.iter().enumerate() {
-        if !is_language_code(lang) {
+        if !Lang::is_valid_code(lang) {
             problems.push((
                 find("languages"),
                 format!("`{lang}` is not a language code"),
@@ -191,26 +200,33 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
         return Err(problems);
     }
     let source = raw.languages[0].clone();
-    let fill = |map: &BTreeMap<String, String>, default: &str| -> BTreeMap<String, String> {
+    let fill = |map: &BTreeMap<String, String>, default: &str| -> BTreeMap<Lang, String> {
         raw.languages
             .iter()
             .map(|l| {
                 let v = map.get(l).or_else(|| map.get(&source)).cloned().unwrap_or_else(|| default.to_string());
-                (l.clone(), v)
+                (Lang::new(l.as_str()), v)
             })
             .collect()
     };
     let side_by_side = raw.i18n.side_by_side.unwrap_or(true) && raw.languages.len() > 1;
+    let title = fill(&raw.title, "Help Center");
+    let description = fill(&raw.description, "");
+    let Some(languages) = Languages::new(raw.languages.into_iter().map(Lang::new).collect()) else {
+        return Err(vec![(find("languages"), "`languages` must list at least one language".into(), None)]);
+    };
     Ok(SiteConfig {
         base_url,
-        title: fill(&raw.title, "Help Center"),
-        description: fill(&raw.description, ""),
-        languages: raw.languages,
+        title,
+        description,
+        languages,
         theme: raw.theme,
         images: ImageSettings {
             widths,
-            max_file_bytes: raw.images.max_file_mb.unwrap_or(20) * 1024 * 1024,
-            max_pixels: raw.images.max_megapixels.unwrap_or(40) * 1_000_000,
+            limits: Limits {
+                max_file_bytes: raw.images.max_file_mb.unwrap_or(20) * 1024 * 1024,
+                max_pixels: raw.images.max_megapixels.unwrap_or(40) * 1_000_000,
+            },
         },
         translation_badges: raw.i18n.badges.unwrap_or(true),
         side_by_side,
@@ -223,14 +239,6 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     let (word, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
     did_you_mean(word, expected.iter().copied()).map(|s| format!("did you mean `{s}`?"))
-}
-
-/// `zh`, `en`, `pt-br`, `zh-hant`: lowercase letters, optionally a region or script.
-pub fn is_language_code(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let first_ok =
-        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
-    first_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn offset_to_pos(text: &str, offset: usize) -> Pos {
@@ -276,7 +284,7 @@ mod tests {
         let c = parse(GOOD).unwrap();
         assert_eq!(c.base_url, "https://help.example.com");
         assert_eq!(c.source_lang(), "zh");
-        assert_eq!(c.title["en"], "帮助", "missing titles fall back to the source language");
+        assert_eq!(c.title("en"), "帮助", "missing titles fall back to the source language");
         assert_eq!(c.images.widths, vec![480, 960]);
         assert_eq!(c.base_path(), "/");
     }

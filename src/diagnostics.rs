@@ -191,6 +191,32 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// Why a run failed. Content problems exit with 1, usage and I/O problems with 2.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The site's files have errors.
+    Content,
+    /// The command cannot run: a bad argument, a file that cannot be read or written.
+    Io,
+}
+
+impl Failure {
+    pub fn content(diagnostics: Diagnostics) -> Failure {
+        Failure { kind: FailureKind::Content, diagnostics }
+    }
+
+    /// One I/O or usage problem about `path`.
+    pub fn io(path: &Path, message: impl Into<String>) -> Failure {
+        Failure { kind: FailureKind::Io, diagnostics: Diagnostics::from_iter([Diagnostic::error(path, None, message)]) }
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

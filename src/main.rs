@@ -13,6 +13,7 @@ use clap::Parser;
 use cli::{Cli, Command, Format, I18nCommand};
 use stepwise::diagnostics::{Diagnostics, display_path};
 use stepwise::i18n::Selection;
+use stepwise::lang::Lang;
 use stepwise::serve::{ServeEvent, ServeOptions};
 use stepwise::{BuildOptions, Failure, FailureKind};
 
@@ -29,6 +30,28 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    // Every verb but `init` works on a site.
+    let site_root = match &cli.command {
+        Command::Build { root, .. } | Command::Check { root, .. } | Command::Serve { root, .. } => Some(&root.root),
+        Command::New { root, .. } => Some(&root.root),
+        Command::I18n { command } => match command {
+            I18nCommand::Status { root, .. }
+            | I18nCommand::Confirm { root, .. }
+            | I18nCommand::Glossary { root, .. } => Some(&root.root),
+        },
+        Command::Init { .. } => None,
+    };
+    if let Some(root) = site_root
+        && !root.join(stepwise::config::CONFIG_FILE).is_file()
+    {
+        let shown = display_path(root);
+        eprintln!(
+            "error: not a stepwise site: no site.toml in {}\n  = hint: run stepwise in the site's folder, pass `--root DIR`, \
+             or create a site with `stepwise init DIR`",
+            if shown.is_empty() { "." } else { &shown }
+        );
+        return ExitCode::from(2);
+    }
     match cli.command {
         Command::Build { root, output, production, force, timings } => {
             let opts = BuildOptions { root: root.root, output, production, force };
@@ -116,26 +139,37 @@ fn i18n(command: I18nCommand) -> ExitCode {
         | I18nCommand::Confirm { root, langs, .. }
         | I18nCommand::Glossary { root, langs, .. } => (root.root.clone(), langs.clone()),
     };
-    let loaded = match stepwise::load(&root) {
+    let loaded = match stepwise::pipeline::load_once(&root) {
         Ok(l) => l,
         Err(f) => return fail(f, "the site has errors; fix them first"),
     };
     let site = &loaded.site;
-    let targets = &site.config.languages[1..];
+    let lock_path = root.join(stepwise::i18n::lock::LOCK_FILE);
+    let targets = site.config.languages.targets();
+    let mut chosen: Vec<Lang> = Vec::new();
     for lang in &langs {
-        if !targets.contains(lang) {
-            let hint = stepwise::diagnostics::did_you_mean(lang, targets.iter().map(String::as_str)).map_or_else(
-                || format!("the target languages are {}", targets.join(", ")),
-                |s| format!("did you mean `{s}`?"),
-            );
-            eprintln!("error: `{lang}` is not a target language of this site\n  = hint: {hint}");
-            return ExitCode::from(2);
+        match targets.iter().find(|t| *t == lang.as_str()) {
+            Some(t) => chosen.push(t.clone()),
+            None => {
+                let hint = stepwise::diagnostics::did_you_mean(lang, targets.iter().map(Lang::as_str)).map_or_else(
+                    || {
+                        format!(
+                            "the target languages are {}",
+                            targets.iter().map(Lang::as_str).collect::<Vec<_>>().join(", ")
+                        )
+                    },
+                    |s| format!("did you mean `{s}`?"),
+                );
+                eprintln!("error: `{lang}` is not a target language of this site\n  = hint: {hint}");
+                return ExitCode::from(2);
+            }
         }
     }
-    let langs: Vec<String> = if langs.is_empty() { targets.to_vec() } else { langs };
+    let langs: Vec<Lang> = if chosen.is_empty() { targets.to_vec() } else { chosen };
+    let lang_list = langs.iter().map(Lang::as_str).collect::<Vec<_>>().join(", ");
     match command {
         I18nCommand::Status { format, .. } => {
-            let report = stepwise::i18n::status(site, &langs);
+            let report = stepwise::i18n::status(site, &loaded.lock, &lock_path, &langs);
             match format {
                 Format::Text => print!("{}", report.to_text()),
                 Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
@@ -144,7 +178,7 @@ fn i18n(command: I18nCommand) -> ExitCode {
         }
         I18nCommand::Confirm { paths, all, .. } => {
             let selection = if all { Selection::All } else { Selection::Paths(&paths) };
-            match stepwise::i18n::confirm(site, selection, &langs) {
+            match stepwise::i18n::confirm(site, &loaded.lock, &lock_path, selection, &langs) {
                 Ok(c) => {
                     for (old, new) in &c.moved {
                         println!("followed a moved file: {old} -> {new}");
@@ -153,7 +187,7 @@ fn i18n(command: I18nCommand) -> ExitCode {
                         "confirmed {} translation{} ({}); {} {} with {} records{}",
                         c.newly_confirmed,
                         if c.newly_confirmed == 1 { "" } else { "s" },
-                        langs.join(", "),
+                        lang_list,
                         if c.created { "created" } else { "updated" },
                         display_path(&c.file),
                         c.records,

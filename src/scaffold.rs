@@ -158,9 +158,11 @@ widths = [480, 960]               # responsive variants; never upscaled
     w("themes/default/strings.toml", theme::DEFAULT_STRINGS.as_bytes(), &mut created)?;
     // Start the translation records, so that a later change to a Chinese text shows its
     // English translation as outdated. The site was just written: it loads.
-    if let Ok(loaded) = crate::load(dir) {
-        let langs = loaded.site.config.languages[1..].to_vec();
-        if let Ok(c) = crate::i18n::confirm(&loaded.site, crate::i18n::Selection::All, &langs) {
+    if let Ok(loaded) = crate::pipeline::load_once(dir) {
+        let langs = loaded.site.config.languages.targets();
+        let lock_path = dir.join(crate::i18n::lock::LOCK_FILE);
+        let all = crate::i18n::Selection::All;
+        if let Ok(c) = crate::i18n::confirm(&loaded.site, &loaded.lock, &lock_path, all, langs) {
             created.push(c.file);
         }
     }

@@ -67,9 +67,12 @@ fn usage_errors_exit_2() {
     assert_eq!(site.run(&["frobnicate"]).code, 2);
     let missing = TestSite::fixture("minimal");
     std::fs::remove_file(missing.root.join("site.toml")).unwrap();
-    let run = missing.run(&["build"]);
-    assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("site.toml: cannot read the site configuration"), "{}", run.stderr);
+    for verb in [&["build"][..], &["check"], &["i18n", "status"], &["new", "a/b"]] {
+        let run = missing.run(verb);
+        assert_eq!(run.code, 2, "{verb:?}: {}", run.stderr);
+        assert!(run.stderr.contains("not a stepwise site: no site.toml in "), "{verb:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("previous output"), "{verb:?}: {}", run.stderr);
+    }
 }
 
 #[test]

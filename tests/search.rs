@@ -7,7 +7,7 @@ use crate::util::TestSite;
 
 fn example_index(lang: &str) -> (stepwise::search::Index, Vec<String>) {
     let site = TestSite::example();
-    let loaded = stepwise::load(&site.root).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let loaded = stepwise::pipeline::load_once(&site.root).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
     let index = stepwise::search::build(&loaded.site, lang);
     let ids = index
         .docs

@@ -356,7 +356,7 @@ fn a_folder_without_site_toml_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no site.toml here"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a stepwise site: no site.toml in"));
 }
 
 /// Headless Chromium, killed when dropped.

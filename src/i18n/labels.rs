@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::fields::{self, Document};
+use super::fields::{self, Document, Texts};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::lang::Lang;
 use crate::markdown;
-use crate::model::Site;
+use crate::model::{FieldPath, Site};
 
 /// Where one pairing of a source label with its translation was seen.
 #[derive(Debug, Clone)]
@@ -42,8 +43,8 @@ struct Learned<'a> {
 
 /// Pairs the labels of every translated text with its source's, and warns where the
 /// counts differ.
-fn learn<'a>(site: &'a Site, langs: &[String]) -> Learned<'a> {
-    let docs = fields::documents(site.texts());
+fn learn<'a>(site: &'a Site, langs: &'a [Lang]) -> Learned<'a> {
+    let docs = fields::documents(Texts::of_site(site));
     let source = site.source_lang();
     let mut pairs: Pairs = BTreeMap::new();
     let mut warnings = Diagnostics::new();
@@ -105,7 +106,7 @@ fn add(pairs: &mut Pairs, lang: &str, src: &str, tr: &str, seen: Sighting) {
 
 fn count_warning(
     doc: &Document<'_>,
-    path: &str,
+    path: &FieldPath,
     lang: &str,
     source: &str,
     src: &[String],
@@ -150,8 +151,7 @@ fn unescape(s: &str) -> String {
 /// `check`'s label warnings: differing label counts, and translations of a label that
 /// differ from the one used most often.
 pub fn check(site: &Site) -> Diagnostics {
-    let langs = &site.config.languages[1..];
-    let learned = learn(site, langs);
+    let learned = learn(site, site.config.languages.targets());
     let mut diags = learned.warnings;
     for (lang, by_source) in &learned.pairs {
         for (src, translations) in by_source {
@@ -225,14 +225,14 @@ pub struct Translation {
 }
 
 /// `stepwise i18n glossary`.
-pub fn glossary(site: &Site, langs: &[String]) -> Glossary {
+pub fn glossary(site: &Site, langs: &[Lang]) -> Glossary {
     let learned = learn(site, langs);
     let languages = langs
         .iter()
         .map(|lang| {
             let labels = learned
                 .pairs
-                .get(lang)
+                .get(lang.as_str())
                 .map(|by_source| {
                     by_source
                         .iter()
@@ -248,7 +248,7 @@ pub fn glossary(site: &Site, langs: &[String]) -> Glossary {
                         .collect()
                 })
                 .unwrap_or_default();
-            LanguageGlossary { language: lang.clone(), labels }
+            LanguageGlossary { language: lang.to_string(), labels }
         })
         .collect();
     Glossary { source_language: site.source_lang().to_string(), languages }

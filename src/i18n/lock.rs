@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::lang::Lang;
+use crate::model::{DocId, FieldPath};
 
-pub const LOCK_FILE: &str = "i18n.lock";
+pub use crate::load::LOCK_FILE;
 
 const HEADER: &str = "\
 # stepwise translation records: which source text each translation was confirmed against.
@@ -24,8 +26,20 @@ const HEADER: &str = "\
 # document<TAB>field<TAB>language<TAB>source hash<TAB>translation hash
 ";
 
-/// (document id, field path, language).
-pub type RecordKey = (String, String, String);
+/// What a record is about: one text of one document, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LockKey {
+    pub doc: DocId,
+    pub field: FieldPath,
+    pub lang: Lang,
+}
+
+impl LockKey {
+    /// The first key of a document's records, for range queries.
+    fn first_of(doc: &DocId) -> LockKey {
+        LockKey { doc: doc.clone(), field: FieldPath::Title, lang: Lang::new("") }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Record {
@@ -38,7 +52,7 @@ pub struct Lock {
     /// A site without a lock file treats every translation as confirmed.
     pub exists: bool,
     /// Each list sorted; usually one record, two or more after a merge.
-    pub records: BTreeMap<RecordKey, Vec<Record>>,
+    pub records: BTreeMap<LockKey, Vec<Record>>,
 }
 
 /// The hash a record stores for a text: 64 bits of BLAKE3, in hex.
@@ -68,11 +82,12 @@ impl Lock {
             }
             let parts: Vec<&str> = line.split('\t').collect();
             let hex = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit());
-            match parts.as_slice() {
-                [id, field, lang, source, translation]
-                    if !id.is_empty() && !field.is_empty() && !lang.is_empty() && hex(source) && hex(translation) =>
+            let field = parts.get(1).and_then(|f| FieldPath::parse(f));
+            match (parts.as_slice(), field) {
+                ([id, _, lang, source, translation], Some(field))
+                    if !id.is_empty() && Lang::is_valid_code(lang) && hex(source) && hex(translation) =>
                 {
-                    let key = (id.to_string(), field.to_string(), lang.to_string());
+                    let key = LockKey { doc: DocId::parse(id), field, lang: Lang::new(*lang) };
                     let record = Record { source: source.to_string(), translation: translation.to_string() };
                     let list = lock.records.entry(key).or_default();
                     if let Err(at) = list.binary_search(&record) {
@@ -87,31 +102,36 @@ impl Lock {
         (lock, diags)
     }
 
-    /// The file's text: a fixed header, then every record, sorted.
+    /// The file's text: a fixed header, then every record, sorted as text (so a line's
+    /// place never depends on how this version orders keys).
     pub fn to_text(&self) -> String {
-        let mut out = String::from(HEADER);
-        for ((id, field, lang), records) in &self.records {
-            for r in records {
-                out.push_str(&format!("{id}\t{field}\t{lang}\t{}\t{}\n", r.source, r.translation));
-            }
-        }
+        let mut lines: Vec<String> = self
+            .records
+            .iter()
+            .flat_map(|(LockKey { doc, field, lang }, records)| {
+                records.iter().map(move |r| format!("{doc}\t{field}\t{lang}\t{}\t{}\n", r.source, r.translation))
+            })
+            .collect();
+        lines.sort_unstable();
+        let mut out = String::with_capacity(HEADER.len() + lines.iter().map(String::len).sum::<usize>());
+        out.push_str(HEADER);
+        lines.iter().for_each(|l| out.push_str(l));
         out
     }
 
-    /// The ids of the documents that have records.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        let mut last: Option<&str> = None;
-        self.records.keys().filter_map(move |(id, _, _)| {
-            let new = last != Some(id.as_str());
-            last = Some(id);
-            new.then_some(id.as_str())
+    /// The documents that have records.
+    pub fn docs(&self) -> impl Iterator<Item = &DocId> {
+        let mut last: Option<&DocId> = None;
+        self.records.keys().filter_map(move |k| {
+            let new = last != Some(&k.doc);
+            last = Some(&k.doc);
+            new.then_some(&k.doc)
         })
     }
 
     /// The records of one document.
-    pub fn of(&self, id: &str) -> impl Iterator<Item = (&RecordKey, &Vec<Record>)> {
-        let start = (id.to_string(), String::new(), String::new());
-        self.records.range(start..).take_while(move |((i, _, _), _)| i == id)
+    pub fn of<'a>(&'a self, doc: &'a DocId) -> impl Iterator<Item = (&'a LockKey, &'a Vec<Record>)> {
+        self.records.range(LockKey::first_of(doc)..).take_while(move |(k, _)| k.doc == *doc)
     }
 }
 
@@ -127,21 +147,25 @@ mod tests {
         let (lock, diags) = Lock::parse(text, Path::new("i18n.lock"));
         assert!(diags.is_empty());
         assert_eq!(lock.records.len(), 2);
-        assert_eq!(lock.records[&("a".into(), "title".into(), "en".into())].len(), 2);
+        let key = |doc: &str, field: FieldPath| LockKey { doc: DocId::parse(doc), field, lang: Lang::new("en") };
+        assert_eq!(lock.records[&key("a", FieldPath::Title)].len(), 2);
         let out = lock.to_text();
         let body: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(body[0], "a\ttitle\ten\teeeeeeeeeeeeeeee\t0000000000000000");
         assert_eq!(body[2], "b\tsteps[1].text\ten\t0123456789abcdef\t0123456789abcdef");
         assert_eq!(Lock::parse(&out, Path::new("x")).0, lock, "what is written reads back the same");
-        assert_eq!(lock.ids().collect::<Vec<_>>(), vec!["a", "b"]);
-        assert_eq!(lock.of("a").count(), 1);
+        assert_eq!(lock.docs().map(ToString::to_string).collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(lock.of(&DocId::parse("a")).count(), 1);
     }
 
     #[test]
     fn reports_conflict_markers_and_bad_lines() {
-        let (_, diags) = Lock::parse("<<<<<<< HEAD\nnonsense\n", Path::new("i18n.lock"));
+        let (_, diags) = Lock::parse(
+            "<<<<<<< HEAD\nnonsense\na\tsteps[0].text\ten\t0123456789abcdef\t0123456789abcdef\n",
+            Path::new("i18n.lock"),
+        );
         let msgs: Vec<String> = diags.iter().map(|d| d.headline()).collect();
-        assert_eq!(msgs.len(), 2);
+        assert_eq!(msgs.len(), 3, "a field path that names no text is not a record: {msgs:?}");
         assert!(msgs[0].contains("i18n.lock:1:1: a merge conflict marker"), "{msgs:?}");
         assert!(msgs[1].contains("i18n.lock:2:1: not a translation record"), "{msgs:?}");
     }

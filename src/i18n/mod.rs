@@ -1,9 +1,10 @@
 //! The translator's workflow: which texts are missing or outdated in which language,
 //! the records of confirmed translations (`i18n.lock`), and the UI-label checks.
 //!
-//! Everything here reads validated texts. The model applies the lock file while it
-//! builds the site (pages mark outdated translations); `status` and `confirm` are the
-//! `stepwise i18n` verbs; only `confirm` writes, and only the lock file.
+//! Everything here reads validated texts. The pipeline asks [`outdated`] which
+//! translations the records call outdated before it assembles the site (pages mark
+//! them); `status`, `confirm` and `labels::glossary` are the `stepwise i18n` verbs; only
+//! `confirm` writes, and only the lock file.
 
 pub mod fields;
 pub mod labels;
@@ -12,52 +13,25 @@ pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Author, Category, Site, Tutorial};
-use fields::{DocKind, Document, Texts};
-use lock::{Lock, Record, text_hash};
+use crate::lang::{Lang, Languages};
+use crate::model::{Outdated, Site};
+use fields::{Document, Texts};
+use lock::{Lock, LockKey, Record, text_hash};
 use status::{Report, Resolution, State};
 
-impl Site {
-    pub fn texts(&self) -> Texts<'_> {
-        Texts {
-            tutorials: &self.tutorials,
-            categories: &self.categories,
-            authors: &self.authors,
-            authors_file: self.authors_file.as_deref(),
-        }
-    }
-}
-
-/// The texts of a site being built, mutable so that outdated translations can be marked.
-pub struct TextsMut<'a> {
-    pub tutorials: &'a mut [Arc<Tutorial>],
-    pub categories: &'a mut BTreeMap<String, Category>,
-    pub authors: &'a mut BTreeMap<String, Author>,
-    pub authors_file: Option<&'a Path>,
-}
-
-/// Marks every outdated translation (pages show a "may be outdated" badge) and returns a
-/// warning for each, at the translation's line.
-pub fn apply_lock(texts: TextsMut<'_>, lock: &Lock, langs: &[String]) -> Diagnostics {
+/// The translations confirmed against an older source text (the pages mark them), and a
+/// warning for each at the translation's line. Computed before the site is assembled.
+pub fn outdated(texts: Texts<'_>, lock: &Lock, langs: &Languages) -> (Outdated, Diagnostics) {
+    let mut outdated = Outdated::default();
     let mut diags = Diagnostics::new();
-    if !lock.exists || langs.len() < 2 {
-        return diags;
+    if !lock.exists || langs.targets().is_empty() {
+        return (outdated, diags);
     }
-    let source = &langs[0];
-    let texts_ref = Texts {
-        tutorials: texts.tutorials,
-        categories: texts.categories,
-        authors: texts.authors,
-        authors_file: texts.authors_file,
-    };
-    let docs = fields::documents(texts_ref);
-    let resolution = status::resolve(&docs, lock, &langs[1..], source);
-    // (document, field path, language) of each outdated text, owned: the marking below
-    // needs the texts mutably.
-    let mut outdated: Vec<(OwnedKind, String, String)> = Vec::new();
+    let source = langs.source();
+    let docs = fields::documents(texts);
+    let resolution = status::resolve(&docs, lock, langs.targets(), source);
     for e in resolution.entries.iter().filter(|e| e.state == State::Outdated) {
         let doc = &docs[e.doc];
         let field = &doc.fields[e.field];
@@ -77,46 +51,16 @@ pub fn apply_lock(texts: TextsMut<'_>, lock: &Lock, langs: &[String]) -> Diagnos
                 crate::diagnostics::display_path(&doc.file)
             )),
         );
-        outdated.push((OwnedKind::from(doc.kind), field.path.clone(), e.lang.clone()));
+        outdated.insert(&doc.id, field.path.clone(), e.lang.clone());
     }
-    drop(docs);
-    for (kind, path, lang) in outdated {
-        let text = match &kind {
-            OwnedKind::Tutorial(i) => {
-                // Copied here if another site shares it (the preview server's last one).
-                texts.tutorials.get_mut(*i).and_then(|t| fields::tutorial_field_mut(Arc::make_mut(t), &path))
-            }
-            OwnedKind::Category(p) => texts.categories.get_mut(p).and_then(|c| fields::category_field_mut(c, &path)),
-            OwnedKind::Authors => fields::author_field_mut(texts.authors, &path),
-        };
-        if let Some(text) = text {
-            text.mark_outdated(&lang);
-        }
-    }
-    diags
-}
-
-enum OwnedKind {
-    Tutorial(usize),
-    Category(String),
-    Authors,
-}
-
-impl From<DocKind<'_>> for OwnedKind {
-    fn from(k: DocKind<'_>) -> Self {
-        match k {
-            DocKind::Tutorial(i) => OwnedKind::Tutorial(i),
-            DocKind::Category(p) => OwnedKind::Category(p.to_string()),
-            DocKind::Authors => OwnedKind::Authors,
-        }
-    }
+    (outdated, diags)
 }
 
 /// `stepwise i18n status`: `langs` are the target languages to report (all by default).
-pub fn status(site: &Site, langs: &[String]) -> Report {
-    let docs = fields::documents(site.texts());
-    let resolution = status::resolve(&docs, &site.lock, langs, site.source_lang());
-    let lock_file = site.lock.exists.then(|| crate::diagnostics::display_path(&site.lock_path()));
+pub fn status(site: &Site, lock: &Lock, lock_path: &Path, langs: &[Lang]) -> Report {
+    let docs = fields::documents(Texts::of_site(site));
+    let resolution = status::resolve(&docs, lock, langs, site.source_lang());
+    let lock_file = lock.exists.then(|| crate::diagnostics::display_path(lock_path));
     status::report(&docs, &resolution, langs, site.source_lang(), lock_file)
 }
 
@@ -145,30 +89,35 @@ pub enum Selection<'p> {
 /// `stepwise i18n confirm`: records that the translations of the selected files (in
 /// `langs`) match their current source texts, and rewrites the lock file: sorted,
 /// pruned of vanished files and fields, moved files under their new ids.
-pub fn confirm(site: &Site, selection: Selection<'_>, langs: &[String]) -> Result<Confirmed, Diagnostics> {
-    let docs = fields::documents(site.texts());
+pub fn confirm(
+    site: &Site,
+    old: &Lock,
+    path: &Path,
+    selection: Selection<'_>,
+    langs: &[Lang],
+) -> Result<Confirmed, Diagnostics> {
+    let docs = fields::documents(Texts::of_site(site));
     let selected = select(&docs, &selection)?;
-    let targets = &site.config.languages[1..];
-    let resolution = status::resolve(&docs, &site.lock, targets, site.source_lang());
-    let (lock, newly_confirmed) = confirmed_lock(&docs, &resolution, &site.lock, &selected, langs, site.source_lang());
-    let before: BTreeSet<_> = site.lock.records.keys().collect();
-    let pruned = before
-        .iter()
-        .filter(|(id, field, lang)| {
-            let id = resolution.moved.iter().find(|(_, old)| *old == id).map_or(id, |(new, _)| new);
-            !lock.records.contains_key(&(id.clone(), field.clone(), lang.clone()))
+    let targets = site.config.languages.targets();
+    let resolution = status::resolve(&docs, old, targets, site.source_lang());
+    let (lock, newly_confirmed) = confirmed_lock(&docs, &resolution, old, &selected, langs, site.source_lang());
+    let pruned = old
+        .records
+        .keys()
+        .filter(|k| {
+            let doc = resolution.moved.iter().find(|(_, was)| **was == k.doc).map_or(&k.doc, |(now, _)| now);
+            !lock.records.contains_key(&LockKey { doc: doc.clone(), ..(*k).clone() })
         })
         .count();
-    let path = site.lock_path();
     let text = lock.to_text();
-    write_atomically(&path, text.as_bytes())
-        .map_err(|e| Diagnostics::from_iter([Diagnostic::error(&path, None, format!("cannot write: {e}"))]))?;
+    write_atomically(path, text.as_bytes())
+        .map_err(|e| Diagnostics::from_iter([Diagnostic::error(path, None, format!("cannot write: {e}"))]))?;
     Ok(Confirmed {
-        file: path,
+        file: path.to_path_buf(),
         newly_confirmed,
         records: lock.records.values().map(Vec::len).sum(),
-        created: !site.lock.exists,
-        moved: resolution.moved.iter().map(|(new, old)| (old.clone(), new.clone())).collect(),
+        created: !old.exists,
+        moved: resolution.moved.iter().map(|(now, was)| (was.to_string(), now.to_string())).collect(),
         pruned,
     })
 }
@@ -206,7 +155,7 @@ fn confirmed_lock(
     resolution: &Resolution,
     old: &Lock,
     selected: &BTreeSet<usize>,
-    langs: &[String],
+    langs: &[Lang],
     source: &str,
 ) -> (Lock, usize) {
     let mut lock = Lock { exists: true, records: BTreeMap::new() };
@@ -215,7 +164,7 @@ fn confirmed_lock(
         let doc = &docs[e.doc];
         let field = &doc.fields[e.field];
         let Some(translation) = field.text.value(&e.lang) else { continue };
-        let key = (doc.id.clone(), field.path.clone(), e.lang.clone());
+        let key = LockKey { doc: doc.id.clone(), field: field.path.clone(), lang: e.lang.clone() };
         let now = Record { source: text_hash(field.text.source(source)), translation: text_hash(&translation.text) };
         let chosen = selected.contains(&e.doc) && langs.contains(&e.lang);
         match e.state {
@@ -228,7 +177,7 @@ fn confirmed_lock(
             }
             State::Outdated => {
                 let old_id = resolution.moved.get(&doc.id).unwrap_or(&doc.id);
-                if let Some(records) = old.records.get(&(old_id.clone(), field.path.clone(), e.lang.clone())) {
+                if let Some(records) = old.records.get(&LockKey { doc: old_id.clone(), ..key.clone() }) {
                     lock.records.insert(key, records.clone());
                 }
             }

@@ -7,47 +7,44 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::fields::{Document, field_kind};
-use super::lock::{Lock, text_hash};
+use super::fields::{Document, Field};
+use super::lock::{Lock, LockKey, Record, text_hash};
 use crate::diagnostics::{Pos, display_path};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Current,
-    Missing,
-    Outdated,
-    /// Written but never confirmed (a lock file exists and has no record of it).
-    Unconfirmed,
-}
+use crate::lang::Lang;
+pub use crate::model::TranslationState as State;
+use crate::model::{CategoryPath, DocId, FieldKind};
 
 /// One (text, target language) pair.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Index into the documents.
-    pub doc: usize,
+    pub(crate) doc: usize,
     /// Index into the document's fields.
-    pub field: usize,
-    pub lang: String,
-    pub state: State,
+    pub(crate) field: usize,
+    pub(crate) lang: Lang,
+    pub(crate) state: State,
 }
 
 #[derive(Debug, Default)]
-pub struct Resolution {
+pub(crate) struct Resolution {
     /// Only translatable texts: a plain string (the same in every language) is not listed.
-    pub entries: Vec<Entry>,
-    /// A moved or renamed file keeps its records: current id -> the id in the lock file.
-    pub moved: BTreeMap<String, String>,
+    pub(crate) entries: Vec<Entry>,
+    /// A moved or renamed file keeps its records: current document -> its name in the
+    /// lock file.
+    pub(crate) moved: BTreeMap<DocId, DocId>,
 }
 
+/// What identifies a record's text without its position: kind, language, hashes.
+type Fingerprint<'a> = (FieldKind, &'a str, &'a str, &'a str);
+
 /// Compares every translation with the records of `lock`.
-pub fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[String], source: &str) -> Resolution {
+pub(crate) fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[Lang], source: &str) -> Resolution {
     let moved = if lock.exists { match_moved(docs, lock, source) } else { BTreeMap::new() };
     let mut entries = Vec::new();
     for (di, doc) in docs.iter().enumerate() {
         let lock_id = moved.get(&doc.id).unwrap_or(&doc.id);
         // Built on first need: the records of this document by kind, to follow moved steps.
-        let mut by_kind: Option<HashSet<(String, &str, &str, &str)>> = None;
+        let mut by_kind: Option<HashSet<Fingerprint<'_>>> = None;
         for (fi, field) in doc.fields.iter().enumerate() {
             if !field.text.is_translatable() {
                 continue;
@@ -58,26 +55,26 @@ pub fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[String], source: &
                     None => State::Missing,
                     Some(_) if !lock.exists => State::Current,
                     Some(t) => {
-                        let key = (lock_id.clone(), field.path.clone(), lang.clone());
+                        let key = LockKey { doc: lock_id.clone(), field: field.path.clone(), lang: lang.clone() };
                         let exact = lock.records.get(&key);
                         if exact.is_some_and(|rs| rs.iter().any(|r| r.source == source_hash)) {
                             State::Current
                         } else {
                             let kinds = by_kind.get_or_insert_with(|| {
                                 lock.of(lock_id)
-                                    .flat_map(|((_, f, l), rs)| {
+                                    .flat_map(|(k, rs)| {
                                         rs.iter().map(move |r| {
-                                            (field_kind(f), l.as_str(), r.source.as_str(), r.translation.as_str())
+                                            (k.field.kind(), k.lang.as_str(), r.source.as_str(), r.translation.as_str())
                                         })
                                     })
                                     .collect()
                             });
                             let t_hash = text_hash(&t.text);
-                            let probe = (field_kind(&field.path), lang.as_str(), source_hash.as_str(), t_hash.as_str());
+                            let probe = (field.path.kind(), lang.as_str(), source_hash.as_str(), t_hash.as_str());
                             if kinds.contains(&probe) {
                                 State::Current
                             } else if exact
-                                .is_some_and(|rs| !rs.iter().any(|r| moved_away(doc, source, lang, &field.path, r)))
+                                .is_some_and(|rs| !rs.iter().any(|r| moved_away(doc, source, lang, field, r)))
                             {
                                 State::Outdated
                             } else {
@@ -97,27 +94,27 @@ pub fn resolve(docs: &[Document<'_>], lock: &Lock, targets: &[String], source: &
 
 /// Whether the text a record was made for now sits in another field of the document
 /// (same kind, same source and translation), as when a step is inserted above it.
-fn moved_away(doc: &Document<'_>, source: &str, lang: &str, path: &str, record: &super::lock::Record) -> bool {
-    let kind = field_kind(path);
+fn moved_away(doc: &Document<'_>, source: &str, lang: &str, field: &Field<'_>, record: &Record) -> bool {
+    let kind = field.path.kind();
     doc.fields.iter().any(|f| {
-        f.path != path
-            && field_kind(&f.path) == kind
+        f.path != field.path
+            && f.path.kind() == kind
             && f.text.value(lang).is_some_and(|t| text_hash(&t.text) == record.translation)
             && text_hash(f.text.source(source)) == record.source
     })
 }
 
 /// Files that were moved or renamed: a document with no records takes over the records
-/// of a vanished id when at least half of them still match its texts exactly.
-fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<String, String> {
-    let present: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-    let orphans: Vec<&str> = lock.ids().filter(|id| !present.contains(id)).collect();
+/// of a vanished document when at least half of them still match its texts exactly.
+fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<DocId, DocId> {
+    let present: HashSet<&DocId> = docs.iter().map(|d| &d.id).collect();
+    let orphans: Vec<&DocId> = lock.docs().filter(|id| !present.contains(id)).collect();
     if orphans.is_empty() {
         return BTreeMap::new();
     }
     // (field kind, lang, source hash, translation hash) -> the unrecorded documents with
     // it. By kind, not path: a moved file may have gained or lost a step too.
-    let mut index: HashMap<(String, &str, String, String), Vec<usize>> = HashMap::new();
+    let mut index: HashMap<(FieldKind, &str, String, String), Vec<usize>> = HashMap::new();
     for (di, doc) in docs.iter().enumerate() {
         if lock.of(&doc.id).next().is_some() {
             continue;
@@ -126,7 +123,7 @@ fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<Str
             let s = text_hash(field.text.source(source));
             for lang in lock_langs(lock) {
                 if let Some(t) = field.text.value(lang) {
-                    let key = (field_kind(&field.path), lang, s.clone(), text_hash(&t.text));
+                    let key = (field.path.kind(), lang, s.clone(), text_hash(&t.text));
                     let list = index.entry(key).or_default();
                     if list.last() != Some(&di) {
                         list.push(di);
@@ -140,12 +137,12 @@ fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<Str
     for orphan in orphans {
         let mut scores: BTreeMap<usize, usize> = BTreeMap::new();
         let mut total = 0;
-        for ((_, field, lang), records) in lock.of(orphan) {
+        for (key, records) in lock.of(orphan) {
             total += 1;
             let mut hit: HashSet<usize> = HashSet::new();
             for r in records {
-                let key = (field_kind(field), lang.as_str(), r.source.clone(), r.translation.clone());
-                hit.extend(index.get(&key).into_iter().flatten().copied());
+                let probe = (key.field.kind(), key.lang.as_str(), r.source.clone(), r.translation.clone());
+                hit.extend(index.get(&probe).into_iter().flatten().copied());
             }
             for di in hit {
                 *scores.entry(di).or_default() += 1;
@@ -156,14 +153,14 @@ fn match_moved(docs: &[Document<'_>], lock: &Lock, source: &str) -> BTreeMap<Str
             && n * 2 >= total
         {
             taken.insert(di);
-            moved.insert(docs[di].id.clone(), orphan.to_string());
+            moved.insert(docs[di].id.clone(), orphan.clone());
         }
     }
     moved
 }
 
 fn lock_langs(lock: &Lock) -> Vec<&str> {
-    let mut langs: Vec<&str> = lock.records.keys().map(|(_, _, l)| l.as_str()).collect();
+    let mut langs: Vec<&str> = lock.records.keys().map(|k| k.lang.as_str()).collect();
     langs.sort_unstable();
     langs.dedup();
     langs
@@ -241,10 +238,10 @@ impl Counts {
     }
 }
 
-pub fn report(
+pub(crate) fn report(
     docs: &[Document<'_>],
     resolution: &Resolution,
-    langs: &[String],
+    langs: &[Lang],
     source: &str,
     lock_file: Option<String>,
 ) -> Report {
@@ -252,7 +249,7 @@ pub fn report(
         .iter()
         .map(|lang| {
             let mut counts = Counts::default();
-            let mut categories: BTreeMap<&str, Counts> = BTreeMap::new();
+            let mut categories: BTreeMap<&CategoryPath, Counts> = BTreeMap::new();
             let mut items = Vec::new();
             for e in resolution.entries.iter().filter(|e| &e.lang == lang) {
                 let doc = &docs[e.doc];
@@ -265,8 +262,8 @@ pub fn report(
                 let pos = position(field, lang);
                 items.push(Item {
                     file: display_path(&doc.file),
-                    id: doc.id.clone(),
-                    field: field.path.clone(),
+                    id: doc.id.to_string(),
+                    field: field.path.to_string(),
                     line: pos.line,
                     column: pos.col,
                     state: e.state,
@@ -274,7 +271,7 @@ pub fn report(
                 });
             }
             LanguageReport {
-                language: lang.clone(),
+                language: lang.to_string(),
                 counts: counts.finish(),
                 categories: categories
                     .into_iter()
@@ -355,6 +352,6 @@ fn excerpt(text: &str, max: usize) -> String {
 }
 
 /// Where a state is reported in a file: the translation when it exists, else the field.
-pub fn position(field: &super::fields::Field<'_>, lang: &str) -> Pos {
+pub(crate) fn position(field: &Field<'_>, lang: &str) -> Pos {
     field.text.value(lang).map_or(field.text.pos, |v| v.pos)
 }

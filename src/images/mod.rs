@@ -1,4 +1,5 @@
-//! Screenshots: checked (`probe`), planned (this file, pure), then made (`process`).
+//! Screenshots: planned (this file, pure), then made (`process`). Checking and
+//! measuring them on disk is `crate::screenshot`'s, before the site is assembled.
 //!
 //! The plan turns the site model into the list of files each screenshot needs: a
 //! responsive variant per configured width (never upscaled), the full-size image, a
@@ -6,18 +7,22 @@
 //! carries a hash of its inputs (source bytes + parameters), so a CDN can cache it
 //! forever and the build cache can tell, without decoding anything, what is already made.
 
-pub mod probe;
 pub mod process;
 
 use std::collections::BTreeMap;
-
-pub use probe::{ImageProblem, probe};
+use std::path::{Path, PathBuf};
 
 use crate::config::ImageSettings;
-use crate::model::{ImageFormat, ImageInfo, Rect, Site};
+use crate::model::{Rect, Site};
+use crate::screenshot::{ImageFormat, ImageInfo};
 
 /// The build cache folder, beside `site.toml` (git-ignored by `stepwise init`).
 pub const CACHE_DIR: &str = ".stepwise-cache";
+
+/// Where made screenshot files (and the marks of verified sources) are kept.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("img")
+}
 
 /// Bump when the output of processing changes for the same inputs (filters, encoders),
 /// so stale cache entries are never reused.
@@ -25,11 +30,6 @@ const PIPELINE_VERSION: &str = "stepwise-img-2";
 
 /// The widest social-card image: enough for a large preview card, small to make.
 const OG_MAX_WIDTH: u32 = 640;
-
-/// Hex hash of some bytes (blake3, first 64 bits: plenty to tell screenshots apart).
-pub fn hash_bytes(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..16].to_string()
-}
 
 /// A box in ten-thousandths of the image, hashable and exact.
 pub type Box4 = [u16; 4];
@@ -105,6 +105,26 @@ pub struct ImagePlan {
 }
 
 impl ImagePlan {
+    /// Every output file and where its bytes are: the source screenshot for an original,
+    /// else the made file in `cache`. What a build copies and the preview serves.
+    pub fn sources(&self, site: &Site, cache: &Path) -> Vec<(String, PathBuf)> {
+        let mut originals: BTreeMap<&str, &Path> = BTreeMap::new();
+        for (key, r) in &self.renditions {
+            if let (Some(info), Some(v)) = (site.images.get(&key.image), &r.original) {
+                originals.insert(&v.path, &info.source);
+            }
+        }
+        self.files()
+            .map(|v| {
+                let from = match originals.get(v.path.as_str()) {
+                    Some(src) => src.to_path_buf(),
+                    None => cache.join(v.path.rsplit('/').next().unwrap_or(&v.path)),
+                };
+                (v.path.clone(), from)
+            })
+            .collect()
+    }
+
     pub fn files(&self) -> impl Iterator<Item = &Variant> {
         self.renditions
             .values()
@@ -278,7 +298,10 @@ mod tests {
     }
 
     fn settings() -> ImageSettings {
-        ImageSettings { widths: vec![480, 960], max_file_bytes: 1 << 20, max_pixels: 1 << 30 }
+        ImageSettings {
+            widths: vec![480, 960],
+            limits: crate::screenshot::Limits { max_file_bytes: 1 << 20, max_pixels: 1 << 30 },
+        }
     }
 
     #[test]

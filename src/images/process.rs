@@ -13,8 +13,8 @@ use image::{ImageEncoder, RgbaImage};
 use rayon::prelude::*;
 
 use super::{Box4, Encoding, ImagePlan, OgKey, RenditionKey, Variant};
-use crate::model::{ImageFormat, ImageInfo, Site};
-use crate::output::Staging;
+use crate::model::Site;
+use crate::screenshot::{ImageFormat, ImageInfo};
 
 /// WebP is offered only when it saves at least this share of the PNG bytes.
 const WEBP_MIN_SAVING: f64 = 0.10;
@@ -99,24 +99,6 @@ pub fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result<ImageS
     stats.source_bytes = site.images.values().map(|i| i.bytes).sum();
     stats.output_bytes = plan.files().map(|v| v.bytes).sum();
     Ok(stats)
-}
-
-/// Copies every planned file into the output folder.
-pub fn place(site: &Site, plan: &ImagePlan, cache: &Path, out: &Staging) -> Result<(), ProcessError> {
-    let mut originals: BTreeMap<&str, &Path> = BTreeMap::new();
-    for (key, r) in &plan.renditions {
-        if let (Some(info), Some(v)) = (site.images.get(&key.image), &r.original) {
-            originals.insert(&v.path, &info.source);
-        }
-    }
-    let files: Vec<&Variant> = plan.files().collect();
-    files.par_iter().try_for_each(|v| {
-        let from = match originals.get(v.path.as_str()) {
-            Some(src) => src.to_path_buf(),
-            None => cache.join(file_name(&v.path)),
-        };
-        out.copy_content_named(&from, &v.path).map_err(|source| ProcessError::Io { path: from, source })
-    })
 }
 
 fn file_name(path: &str) -> &str {

@@ -16,6 +16,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 pub const CONTENT_DIR: &str = "content";
 pub const CATEGORY_FILE: &str = "_category.yaml";
 pub const AUTHORS_FILE: &str = "_authors.yaml";
+/// The translation records, beside `site.toml` (see `i18n::lock`).
+pub const LOCK_FILE: &str = "i18n.lock";
 /// A tutorial is a few kilobytes; anything this large is a mistake (or an attack).
 const MAX_YAML_BYTES: u64 = 2 * 1024 * 1024;
 /// The translation records of a site of 100,000 tutorials fit with room to spare.
@@ -128,7 +130,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
             _ => raw.tutorials.push(file),
         }
     }
-    let lock = root.join(crate::i18n::lock::LOCK_FILE);
+    let lock = root.join(LOCK_FILE);
     // About 1.2 KB per tutorial: a big site's records outgrow the limit for YAML files.
     if lock.is_file()
         && let Some(text) = read_text_up_to(&lock, MAX_LOCK_BYTES, &mut diags)

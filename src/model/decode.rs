@@ -2,16 +2,19 @@
 //!
 //! Each decoder collects every problem in its file (unknown keys with "did you mean",
 //! wrong shapes, bad dates, boxes outside the image...) instead of stopping at the first.
-//! Cross-file checks (related ids, authors, images on disk) happen in `model::build_site`.
+//! Cross-file checks (related ids, authors, names) happen in `model::assemble`; the
+//! screenshots named are checked on disk by the pipeline.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::ids::{CategoryPath, TutorialId};
+use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
+use crate::lang::{Lang, Languages};
 use crate::load::SourceFile;
 use crate::load::yaml::{self, Hazard, Key, Node, Value};
-use crate::model::types::*;
 
 /// An image reference as written, before it is checked on disk.
 #[derive(Debug, Clone)]
@@ -28,9 +31,9 @@ pub struct ImageRef {
 
 /// A reference from a tutorial to another thing by id, checked once everything is loaded.
 #[derive(Debug, Clone)]
-pub struct IdRef {
+pub struct IdRef<T> {
     pub pos: Pos,
-    pub id: String,
+    pub id: T,
 }
 
 /// What a tutorial file yielded. References are kept even when the file has errors, so
@@ -40,13 +43,13 @@ pub struct DecodedTutorial {
     /// across edits of other files).
     pub tutorial: Option<Arc<Tutorial>>,
     pub images: Vec<ImageRef>,
-    pub related_refs: Vec<IdRef>,
-    pub author_ref: Option<IdRef>,
+    pub related_refs: Vec<IdRef<TutorialId>>,
+    pub author_ref: Option<IdRef<String>>,
 }
 
 pub struct Decoder<'a> {
     file: &'a Path,
-    languages: &'a [String],
+    languages: &'a Languages,
     pub diags: Diagnostics,
     /// What the parser silently took out of plain values, by the value's position.
     hazards: HashMap<Pos, Hazard>,
@@ -60,12 +63,12 @@ const CATEGORY_KEYS: &[&str] = &["title", "description", "order"];
 const AUTHOR_KEYS: &[&str] = &["name", "bio"];
 
 impl<'a> Decoder<'a> {
-    pub fn new(file: &'a Path, languages: &'a [String]) -> Self {
+    pub fn new(file: &'a Path, languages: &'a Languages) -> Self {
         Decoder { file, languages, diags: Diagnostics::new(), hazards: HashMap::new() }
     }
 
-    fn source_lang(&self) -> &str {
-        &self.languages[0]
+    fn source_lang(&self) -> &'a Lang {
+        self.languages.source()
     }
 
     fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
@@ -157,31 +160,31 @@ impl<'a> Decoder<'a> {
 
     /// A translatable text: `{zh: .., en: ..}` or one plain string for every language.
     pub fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
-        let source = self.source_lang().to_string();
+        let source = self.source_lang();
         match &node.value {
             Value::Str(s) if !s.trim().is_empty() => {
                 let key = field.rsplit('.').next().unwrap_or(field).to_string();
                 self.check_hazard(node, &key, field);
-                Some(Localized::everywhere(s.trim().to_string(), node.pos, &source))
+                Some(Localized::everywhere(s.trim().to_string(), node.pos, source))
             }
             Value::Map(entries) => {
                 let mut values = BTreeMap::new();
                 let mut ok = true;
                 for (key, v) in entries {
-                    if !self.languages.contains(&key.name) {
+                    let Some(lang) = self.languages.get(&key.name) else {
                         ok = false;
                         self.unknown_language(key, field);
                         continue;
-                    }
+                    };
                     match &v.value {
                         Value::Str(s) if !s.trim().is_empty() => {
                             self.check_hazard(v, &key.name, field);
-                            values.insert(key.name.clone(), Spanned { text: s.trim().to_string(), pos: v.pos });
+                            values.insert(lang.clone(), Spanned { text: s.trim().to_string(), pos: v.pos });
                         }
                         Value::Str(_) | Value::Null => {
                             // An empty translation is the same as a missing one; the
                             // source language may not be empty.
-                            if key.name == source {
+                            if key.name == source.as_str() {
                                 ok = false;
                                 self.error(v.pos, format!("the {source} text of `{field}` is empty"));
                             }
@@ -199,12 +202,12 @@ impl<'a> Decoder<'a> {
                 if !ok {
                     return None;
                 }
-                if !values.contains_key(&source) {
+                if !values.contains_key(source) {
                     self.error(node.pos, format!("`{field}` has no {source} text (the source language)")).hint =
                         Some(format!("add `{source}: ...`: other languages fall back to it"));
                     return None;
                 }
-                for lang in &self.languages[1..] {
+                for lang in self.languages.targets() {
                     if !values.contains_key(lang) {
                         let msg = format!("`{field}` has no {lang} translation; the {source} text is shown");
                         self.warning(node.pos, msg);
@@ -225,7 +228,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn unknown_language(&mut self, key: &Key, field: &str) {
-        let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
+        let langs: Vec<&str> = self.languages.iter().map(Lang::as_str).collect();
         let hint = match did_you_mean(&key.name, langs.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("the site's languages (site.toml) are {}", langs.join(", ")),
@@ -329,9 +332,9 @@ impl<'a> Decoder<'a> {
     }
 
     fn image(&mut self, node: &Node, yaml_dir: &str, field: &str, refs: &mut Vec<ImageRef>) -> Option<StepImage> {
-        let source = self.source_lang().to_string();
+        let source = self.source_lang();
         let mut per_lang = BTreeMap::new();
-        let mut add = |this: &mut Self, lang: &str, v: &Node| {
+        let mut add = |this: &mut Self, lang: &Lang, v: &Node| {
             let written = this.string(v, field)?;
             let resolved = match resolve_relative(yaml_dir, &written) {
                 Some(p) => p,
@@ -348,28 +351,29 @@ impl<'a> Decoder<'a> {
                 written,
                 field: field.to_string(),
             });
-            per_lang.insert(lang.to_string(), resolved);
+            per_lang.insert(lang.clone(), resolved);
             Some(())
         };
         match &node.value {
             Value::Map(entries) => {
                 for (key, v) in entries {
-                    if self.languages.contains(&key.name) {
-                        add(self, &key.name, v);
-                    } else {
-                        self.unknown_language(key, field);
+                    match self.languages.get(&key.name) {
+                        Some(lang) => {
+                            add(self, lang, v);
+                        }
+                        None => self.unknown_language(key, field),
                     }
                 }
-                if !entries.iter().any(|(k, _)| k.name == source) {
+                if !entries.iter().any(|(k, _)| source == k.name.as_str()) {
                     self.error(node.pos, format!("`{field}` has no {source} image (the source language)"));
                     return None;
                 }
             }
             _ => {
-                add(self, &source, node)?;
+                add(self, source, node)?;
             }
         }
-        per_lang.contains_key(&source).then_some(StepImage { pos: node.pos, per_lang })
+        per_lang.contains_key(source).then_some(StepImage { pos: node.pos, per_lang })
     }
 
     /// Decodes one tutorial file.
@@ -387,9 +391,9 @@ impl<'a> Decoder<'a> {
         let Some(f) = self.fields(&root, TUTORIAL_KEYS, "a tutorial") else {
             return (empty(), self.diags);
         };
-        let id = file.key.clone();
-        let yaml_dir = id.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-        let category = yaml_dir.clone();
+        let id = TutorialId::new(file.key.as_str());
+        let category = id.category();
+        let yaml_dir = category.to_string();
 
         let mut title = None;
         let mut summary = None;
@@ -415,7 +419,7 @@ impl<'a> Decoder<'a> {
                 "related" => {
                     for (i, item) in self.list(v, "related").unwrap_or(&[]).iter().enumerate() {
                         if let Some(rid) = self.string(item, &format!("related[{}]", i + 1)) {
-                            let rid = rid.trim_matches('/').trim_end_matches(".yaml").to_string();
+                            let rid = TutorialId::new(rid.trim_matches('/').trim_end_matches(".yaml"));
                             if rid == id {
                                 self.warning(item.pos, "a tutorial cannot be related to itself; ignored");
                             } else {
@@ -603,7 +607,7 @@ impl<'a> Decoder<'a> {
             return (None, self.diags);
         }
         let category = title.map(|title| Category {
-            path: file.key.clone(),
+            path: CategoryPath::new(file.key.as_str()),
             file: Some(file.path.clone()),
             title,
             description,
@@ -710,8 +714,8 @@ pub fn resolve_relative(dir: &str, written: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn langs() -> Vec<String> {
-        vec!["zh".into(), "en".into()]
+    fn langs() -> Languages {
+        Languages::new(vec![Lang::new("zh"), Lang::new("en")]).unwrap()
     }
 
     fn decode(text: &str) -> (Option<Tutorial>, Vec<String>) {

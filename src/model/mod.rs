@@ -1,83 +1,76 @@
-//! Stage 2: raw files -> a validated, immutable [`Site`].
+//! Stage 2: decoded files -> a validated, immutable [`Site`].
 //!
-//! Files are decoded in parallel, each collecting its own problems; then the checks that
-//! need the whole site run (related ids, authors, id clashes, screenshots on disk). The
-//! derived indexes (categories' questions, tags, related articles) are computed here once,
-//! so rendering is a pure function of `&Site`.
+//! Files are decoded one by one (`decode`, in parallel, each collecting its own
+//! problems); [`check_content`] runs the checks that need every file (related ids,
+//! authors, names that become URLs, implicit categories); [`assemble`] then builds the
+//! site from the checked content and the facts the pipeline gathered about it (the
+//! screenshots on disk, the translation records), computing the derived indexes
+//! (categories' questions, tags, related articles) once, so rendering is a pure
+//! function of `&Site`. Nothing here reads the disk or knows how pages look.
 
 pub mod decode;
+pub mod field;
+pub mod ids;
 pub mod related;
+pub mod translation;
 pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::i18n::lock::{LOCK_FILE, Lock};
-use crate::i18n::{self, TextsMut};
-use crate::images;
+use crate::lang::Lang;
 use crate::load::{CONTENT_DIR, RawContent};
+use crate::screenshot::ImageInfo;
 use decode::{DecodedTutorial, Decoder, ImageRef};
+pub use field::{FieldKind, FieldPath};
+pub use ids::{CategoryPath, DocId, TutorialId};
+pub use translation::{Outdated, OutdatedFields, TranslationState};
 pub use types::*;
 
 /// Top-level names under `/{lang}/` that the generator itself uses.
 pub const RESERVED_NAMES: &[&str] = &["tags", "search", "static", "img", "404"];
 
-static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: SiteConfig,
     pub root: PathBuf,
     /// Sorted by id. Shared between the versions of a site the preview server builds:
     /// a tutorial whose file did not change is the same allocation in both.
     pub tutorials: Vec<Arc<Tutorial>>,
-    pub index: HashMap<String, usize>,
+    pub index: HashMap<TutorialId, usize>,
     /// Every category, including folders without `_category.yaml`.
-    pub categories: BTreeMap<String, Category>,
+    pub categories: BTreeMap<CategoryPath, Category>,
     pub authors: BTreeMap<String, Author>,
+    /// `content/_authors.yaml`, when the site has one.
+    pub authors_file: Option<PathBuf>,
+    /// The screenshots the tutorials show, by content-relative path.
     pub images: BTreeMap<String, ImageInfo>,
+    /// Translations confirmed against an older source text (from `i18n.lock`).
+    pub outdated: Outdated,
     /// Category path -> its direct tutorials, newest first.
-    pub category_tutorials: BTreeMap<String, Vec<usize>>,
-    /// Category path ("" for the top) -> its direct subcategories, in display order.
-    pub subcategories: BTreeMap<String, Vec<String>>,
+    pub category_tutorials: BTreeMap<CategoryPath, Vec<usize>>,
+    /// Category path (the top included) -> its direct subcategories, in display order.
+    pub subcategories: BTreeMap<CategoryPath, Vec<CategoryPath>>,
     /// Tag slug -> tutorials, newest first.
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Tutorial index -> related tutorial indexes.
     pub related: Vec<Vec<usize>>,
-    /// `content/_authors.yaml`, when the site has one.
-    pub authors_file: Option<PathBuf>,
-    /// The translation records (`i18n.lock`); outdated texts are already marked.
-    pub lock: Lock,
     /// Every tutorial index, newest (last changed) first, ties by id.
     newest_first: Vec<usize>,
     /// Category path -> tutorials in it and below it.
-    counts_under: HashMap<String, usize>,
-    generation: u64,
+    counts_under: HashMap<CategoryPath, usize>,
 }
 
 impl Site {
-    pub fn source_lang(&self) -> &str {
+    pub fn source_lang(&self) -> &Lang {
         self.config.source_lang()
-    }
-
-    /// Where the translation records live: `i18n.lock` beside `site.toml`.
-    pub fn lock_path(&self) -> PathBuf {
-        self.root.join(LOCK_FILE)
     }
 
     pub fn tutorial(&self, id: &str) -> Option<&Tutorial> {
         self.index.get(id).map(|&i| &*self.tutorials[i])
-    }
-
-    /// A number no other `Site` of this process has: what a cache of derived views is
-    /// keyed by.
-    pub fn generation(&self) -> u64 {
-        self.generation
     }
 
     /// Tutorial indexes, newest (last changed) first, ties by id.
@@ -91,110 +84,48 @@ impl Site {
     }
 
     /// The chain of categories from the top down to `path`, inclusive.
-    pub fn category_chain(&self, path: &str) -> Vec<&Category> {
-        let mut chain = Vec::new();
-        let mut cur = path;
-        while !cur.is_empty() {
-            if let Some(c) = self.categories.get(cur) {
-                chain.push(c);
-            }
-            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
-        }
+    pub fn category_chain(&self, path: &CategoryPath) -> Vec<&Category> {
+        let mut chain: Vec<&Category> = path.ancestors().filter_map(|p| self.categories.get(p)).collect();
         chain.reverse();
         chain
     }
 }
 
-/// Builds the site model from loaded files. Returns `None` if any error was found; the
-/// diagnostics hold every problem (and warning) either way.
-pub fn build_site(root: &Path, config: SiteConfig, raw: RawContent) -> (Option<Site>, Diagnostics) {
-    // Per-file decoding, in parallel.
-    let decoded: Vec<Arc<Decoded>> =
-        raw.tutorials.par_iter().map(|f| Arc::new(Decoder::new(&f.path, &config.languages).tutorial(f))).collect();
-    finish_site(root, config, &raw, &decoded, None)
-}
-
-/// [`build_site`], decoding only the tutorial files that changed since the last call with
-/// the same cache (the preview server reloads the site after every edit). A file that did
-/// not change gives the new site the very `Arc<Tutorial>` of the last one.
-pub fn build_site_cached(
-    root: &Path,
-    config: SiteConfig,
-    raw: &RawContent,
-    cache: &mut DecodeCache,
-) -> (Option<Site>, Diagnostics) {
-    let decoded = cache.decode(&raw.tutorials, &config.languages);
-    finish_site(root, config, raw, &decoded, Some(&mut cache.related))
-}
-
 /// One tutorial file, decoded, and what decoding it reported.
-type Decoded = (DecodedTutorial, Diagnostics);
+pub type Decoded = (DecodedTutorial, Diagnostics);
 
-/// Decoded tutorial files by path, with the id and text they were decoded from, and what
-/// the related lists were computed from.
-#[derive(Default)]
-pub struct DecodeCache {
-    languages: Vec<String>,
-    related: related::Memo,
-    entries: HashMap<PathBuf, CacheEntry>,
+/// Decodes one tutorial file.
+pub fn decode_tutorial(file: &crate::load::SourceFile, config: &SiteConfig) -> Decoded {
+    Decoder::new(&file.path, &config.languages).tutorial(file)
 }
 
-struct CacheEntry {
-    key: String,
-    text: Arc<str>,
-    decoded: Arc<Decoded>,
+/// The site's files, decoded and checked against each other.
+#[derive(Debug)]
+pub struct Content {
+    /// Sorted by id.
+    pub tutorials: Vec<Arc<Tutorial>>,
+    pub categories: BTreeMap<CategoryPath, Category>,
+    pub authors: BTreeMap<String, Author>,
+    pub authors_file: Option<PathBuf>,
+    /// Every screenshot the tutorials name, as written (the pipeline checks them on disk).
+    pub image_refs: Vec<ImageRef>,
 }
 
-impl CacheEntry {
-    fn holds(&self, f: &crate::load::SourceFile) -> bool {
-        // A file not read again since is the same allocation.
-        self.key == f.key && (Arc::ptr_eq(&self.text, &f.text) || self.text == f.text)
-    }
-}
-
-impl DecodeCache {
-    fn decode(&mut self, files: &[crate::load::SourceFile], langs: &[String]) -> Vec<Arc<Decoded>> {
-        if self.languages != langs {
-            self.entries.clear();
-            self.related = related::Memo::default();
-            self.languages = langs.to_vec();
-        }
-        let entries = &self.entries;
-        // `true` marks a file decoded now, to be remembered.
-        let decoded: Vec<(bool, Arc<Decoded>)> = files
-            .par_iter()
-            .map(|f| match entries.get(&f.path) {
-                Some(e) if e.holds(f) => (false, Arc::clone(&e.decoded)),
-                _ => (true, Arc::new(Decoder::new(&f.path, langs).tutorial(f))),
-            })
-            .collect();
-        if self.entries.len() != files.len() || decoded.iter().any(|(new, _)| *new) {
-            let present: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-            self.entries.retain(|p, _| present.contains(p.as_path()));
-        }
-        for (f, (new, d)) in files.iter().zip(&decoded) {
-            if *new {
-                let entry = CacheEntry { key: f.key.clone(), text: Arc::clone(&f.text), decoded: Arc::clone(d) };
-                self.entries.insert(f.path.clone(), entry);
-            }
-        }
-        decoded.into_iter().map(|(_, d)| d).collect()
-    }
-}
-
-fn finish_site(
+/// Decodes the categories and authors of `raw`, takes the decoded tutorial files (in
+/// `raw.tutorials`' order) and runs the checks that need every file. The diagnostics
+/// hold every problem found, the decoded files' own included.
+pub fn check_content(
     root: &Path,
-    config: SiteConfig,
+    config: &SiteConfig,
     raw: &RawContent,
     decoded: &[Arc<Decoded>],
-    related_memo: Option<&mut related::Memo>,
-) -> (Option<Site>, Diagnostics) {
-    let langs = config.languages.clone();
+) -> (Content, Diagnostics) {
+    let langs = &config.languages;
     let mut diags = Diagnostics::new();
     let content_dir = root.join(CONTENT_DIR);
     let mut categories = BTreeMap::new();
     for file in &raw.categories {
-        let (cat, d) = Decoder::new(&file.path, &langs).category(file);
+        let (cat, d) = Decoder::new(&file.path, langs).category(file);
         diags.extend(d);
         if let Some(c) = cat {
             categories.insert(c.path.clone(), c);
@@ -202,7 +133,7 @@ fn finish_site(
     }
     let mut authors = BTreeMap::new();
     if let Some(file) = &raw.authors {
-        let (list, d) = Decoder::new(&file.path, &langs).authors(file);
+        let (list, d) = Decoder::new(&file.path, langs).authors(file);
         diags.extend(d);
         for a in list {
             authors.insert(a.id.clone(), a);
@@ -210,26 +141,25 @@ fn finish_site(
     }
 
     let mut tutorials: Vec<Arc<Tutorial>> = Vec::with_capacity(decoded.len());
-    let mut image_refs: Vec<&ImageRef> = Vec::new();
-    let mut checks = Vec::with_capacity(decoded.len());
-    for (entry, file) in decoded.iter().zip(&raw.tutorials) {
+    let mut image_refs: Vec<ImageRef> = Vec::new();
+    for entry in decoded {
         let (t, d) = &**entry;
         d.iter().for_each(|d| diags.push(d.clone()));
-        image_refs.extend(&t.images);
-        checks.push((&file.path, &t.related_refs, &t.author_ref));
+        image_refs.extend(t.images.iter().cloned());
         if let Some(t) = &t.tutorial {
             tutorials.push(Arc::clone(t));
         }
     }
     tutorials.sort_by(|a, b| a.id.cmp(&b.id));
-    let index: HashMap<String, usize> = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
 
     // References between files. A tutorial that failed to decode still exists as an id.
     let all_ids: BTreeSet<&str> = raw.tutorials.iter().map(|f| f.key.as_str()).collect();
-    for (file, related, author) in &checks {
-        for r in related.iter() {
+    for (entry, file) in decoded.iter().zip(&raw.tutorials) {
+        let (t, _) = &**entry;
+        for r in &t.related_refs {
             if !all_ids.contains(r.id.as_str()) {
-                let mut d = Diagnostic::error(file, Some(r.pos), format!("related tutorial `{}` does not exist", r.id));
+                let mut d =
+                    Diagnostic::error(&file.path, Some(r.pos), format!("related tutorial `{}` does not exist", r.id));
                 d.hint = Some(match did_you_mean(&r.id, all_ids.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "an id is the file's path under content/ without `.yaml`".into(),
@@ -237,11 +167,14 @@ fn finish_site(
                 diags.push(d);
             }
         }
-        if let Some(a) = author.as_ref()
+        if let Some(a) = t.author_ref.as_ref()
             && !authors.contains_key(&a.id)
         {
-            let mut d =
-                Diagnostic::error(file, Some(a.pos), format!("author `{}` is not in content/_authors.yaml", a.id));
+            let mut d = Diagnostic::error(
+                &file.path,
+                Some(a.pos),
+                format!("author `{}` is not in content/_authors.yaml", a.id),
+            );
             d.hint = Some(match did_you_mean(&a.id, authors.keys().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "add the author to content/_authors.yaml with a name and bio".into(),
@@ -252,103 +185,92 @@ fn finish_site(
 
     check_names(&tutorials, &raw.folders, &content_dir, &mut diags);
     let category_files: BTreeSet<&str> = raw.categories.iter().map(|f| f.key.as_str()).collect();
-    add_implicit_categories(&tutorials, &mut categories, &category_files, &content_dir, &langs[0], &mut diags);
-    let cache = root.join(images::CACHE_DIR).join("img");
-    let images = check_images(&content_dir, &config, &image_refs, &cache, &mut diags);
-
-    let lock = match &raw.lock {
-        Some(file) => {
-            let (lock, d) = Lock::parse(&file.text, &file.path);
-            diags.extend(d);
-            lock
-        }
-        None => Lock::default(),
-    };
-    if diags.has_errors() {
-        return (None, diags);
-    }
+    add_implicit_categories(&tutorials, &mut categories, &category_files, &content_dir, langs.source(), &mut diags);
     let authors_file = raw.authors.as_ref().map(|f| f.path.clone());
-    let texts = TextsMut {
-        tutorials: &mut tutorials,
-        categories: &mut categories,
-        authors: &mut authors,
-        authors_file: authors_file.as_deref(),
-    };
-    diags.extend(i18n::apply_lock(texts, &lock, &langs));
+    (Content { tutorials, categories, authors, authors_file, image_refs }, diags)
+}
 
-    let related = match related_memo {
-        Some(memo) => related::compute_with_memo(&tutorials, &index, &langs, memo),
-        None => related::compute(&tutorials, &index, &langs),
-    };
+/// Builds the site from checked content, the screenshots found on disk and the
+/// translation state; `related` carries the related-article indexes of the last site
+/// this one replaces (a fresh one for a one-off build).
+pub fn assemble(
+    root: &Path,
+    config: SiteConfig,
+    content: Content,
+    images: BTreeMap<String, ImageInfo>,
+    outdated: Outdated,
+    related: &mut related::Memo,
+) -> Site {
+    let Content { tutorials, categories, authors, authors_file, image_refs: _ } = content;
+    let index: HashMap<TutorialId, usize> = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+    let related = related::compute_with_memo(&tutorials, &index, &config.languages, related);
     let newest_first = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {
             let (ta, tb) = (&tutorials[a], &tutorials[b]);
             tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
         })
     };
-    let mut category_tutorials: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut category_tutorials: BTreeMap<CategoryPath, Vec<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    // Keys are cloned once per category or tag, not once per tutorial.
-    let post = |map: &mut BTreeMap<String, Vec<usize>>, key: &str, i: usize| match map.get_mut(key) {
-        Some(list) => list.push(i),
-        None => {
-            map.insert(key.to_string(), vec![i]);
-        }
-    };
     for (i, t) in tutorials.iter().enumerate() {
-        post(&mut category_tutorials, &t.category, i);
+        // Keys are cloned once per category or tag, not once per tutorial.
+        match category_tutorials.get_mut(&t.category) {
+            Some(list) => list.push(i),
+            None => {
+                category_tutorials.insert(t.category.clone(), vec![i]);
+            }
+        }
         for tag in &t.tags {
-            post(&mut tags, tag, i);
+            match tags.get_mut(tag) {
+                Some(list) => list.push(i),
+                None => {
+                    tags.insert(tag.clone(), vec![i]);
+                }
+            }
         }
     }
     category_tutorials.values_mut().for_each(newest_first);
     tags.values_mut().for_each(newest_first);
     let mut latest: Vec<usize> = (0..tutorials.len()).collect();
     newest_first(&mut latest);
-    let mut counts_under: HashMap<String, usize> = HashMap::new();
+    let mut counts_under: HashMap<CategoryPath, usize> = HashMap::new();
     for t in &tutorials {
-        let mut cur = t.category.as_str();
-        loop {
-            match counts_under.get_mut(cur) {
+        *counts_under.entry(CategoryPath::top()).or_default() += 1;
+        for path in t.category.ancestors() {
+            match counts_under.get_mut(path) {
                 Some(n) => *n += 1,
                 None => {
-                    counts_under.insert(cur.to_string(), 1);
+                    counts_under.insert(CategoryPath::new(path), 1);
                 }
             }
-            if cur.is_empty() {
-                break;
-            }
-            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
         }
     }
 
-    let mut subcategories: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut subcategories: BTreeMap<CategoryPath, Vec<CategoryPath>> = BTreeMap::new();
     for c in categories.values() {
-        subcategories.entry(c.parent().unwrap_or("").to_string()).or_default().push(c.path.clone());
+        subcategories.entry(c.path.parent().unwrap_or_default()).or_default().push(c.path.clone());
     }
     for list in subcategories.values_mut() {
         list.sort_by(|a, b| (categories[a].order, a).cmp(&(categories[b].order, b)));
     }
 
-    let site = Site {
+    Site {
         config,
         root: root.to_path_buf(),
         tutorials,
         index,
         categories,
         authors,
+        authors_file,
         images,
+        outdated,
         category_tutorials,
         subcategories,
         tags,
         related,
-        authors_file,
-        lock,
         newest_first: latest,
         counts_under,
-        generation: NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-    };
-    (Some(site), diags)
+    }
 }
 
 /// File and folder names become URLs: they must be lowercase ASCII words, must not clash
@@ -358,9 +280,10 @@ fn check_names(tutorials: &[Arc<Tutorial>], folders: &[String], content_dir: &Pa
     // Every folder that (through its subfolders) holds a tutorial.
     let mut with_tutorials: BTreeSet<&str> = BTreeSet::new();
     for t in tutorials {
-        let mut cur = t.category.as_str();
-        while !cur.is_empty() && with_tutorials.insert(cur) {
-            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        for path in t.category.ancestors() {
+            if !with_tutorials.insert(path) {
+                break;
+            }
         }
     }
     for t in tutorials {
@@ -391,7 +314,10 @@ fn check_names(tutorials: &[Arc<Tutorial>], folders: &[String], content_dir: &Pa
                         t.id
                     ),
                 )
-                .with_hint(format!("rename the tutorial file or the folder `{}`", content_dir.join(&t.id).display())),
+                .with_hint(format!(
+                    "rename the tutorial file or the folder `{}`",
+                    content_dir.join(t.id.as_str()).display()
+                )),
             );
         }
     }
@@ -410,13 +336,13 @@ fn suggest_slug(seg: &str) -> String {
 /// Every folder that holds tutorials is a category, with or without `_category.yaml`.
 fn add_implicit_categories(
     tutorials: &[Arc<Tutorial>],
-    categories: &mut BTreeMap<String, Category>,
+    categories: &mut BTreeMap<CategoryPath, Category>,
     category_files: &BTreeSet<&str>,
     content_dir: &Path,
-    source: &str,
+    source: &Lang,
     diags: &mut Diagnostics,
 ) {
-    let mut needed: BTreeSet<String> = BTreeSet::new();
+    let mut needed: BTreeSet<CategoryPath> = BTreeSet::new();
     let mut last = "";
     for t in tutorials {
         // Tutorials are sorted by id: a category's tutorials mostly follow each other.
@@ -424,32 +350,28 @@ fn add_implicit_categories(
             continue;
         }
         last = &t.category;
-        let mut cur = t.category.as_str();
-        while !cur.is_empty() && !needed.contains(cur) {
-            needed.insert(cur.to_string());
-            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
+        for path in t.category.ancestors() {
+            if needed.contains(path) {
+                break;
+            }
+            needed.insert(CategoryPath::new(path));
         }
     }
     // A category whose parent folder has a `_category.yaml` but no tutorials of its own
     // still needs the parent as a category.
-    let declared: Vec<String> = categories.keys().cloned().collect();
+    let declared: Vec<CategoryPath> = categories.keys().cloned().collect();
     for path in declared {
-        let mut cur = path.rsplit_once('/').map_or("", |(p, _)| p);
-        while !cur.is_empty() {
-            needed.insert(cur.to_string());
-            cur = cur.rsplit_once('/').map_or("", |(p, _)| p);
-        }
+        needed.extend(path.ancestors().skip(1).map(CategoryPath::new));
     }
     for path in needed {
         // A `_category.yaml` with errors has been reported already.
         if categories.contains_key(&path) || category_files.contains(path.as_str()) {
             continue;
         }
-        let name = path.rsplit('/').next().unwrap_or(&path);
-        let title = name.replace(['-', '_'], " ");
+        let title = path.name().replace(['-', '_'], " ");
         diags.push(
             Diagnostic::warning(
-                content_dir.join(&path),
+                content_dir.join(path.as_str()),
                 None,
                 format!("the category folder has no `_category.yaml`; its title is \"{title}\" in every language"),
             )
@@ -466,41 +388,4 @@ fn add_implicit_categories(
             },
         );
     }
-}
-
-/// Probes every referenced screenshot once (in parallel) and reports problems at each
-/// step that uses a bad one.
-fn check_images(
-    content_dir: &Path,
-    config: &SiteConfig,
-    refs: &[&ImageRef],
-    cache: &Path,
-    diags: &mut Diagnostics,
-) -> BTreeMap<String, ImageInfo> {
-    let keys: BTreeSet<String> = refs.iter().map(|r| r.path.to_string_lossy().replace('\\', "/")).collect();
-    let keys: Vec<String> = keys.into_iter().collect();
-    let results: Vec<(String, Result<ImageInfo, images::ImageProblem>)> =
-        keys.par_iter().map(|k| (k.clone(), images::probe(content_dir, k, &config.images, Some(cache)))).collect();
-    let mut ok = BTreeMap::new();
-    let mut bad = HashMap::new();
-    for (k, r) in results {
-        match r {
-            Ok(info) => {
-                ok.insert(k, info);
-            }
-            Err(p) => {
-                bad.insert(k, p);
-            }
-        }
-    }
-    for r in refs {
-        let key = r.path.to_string_lossy().replace('\\', "/");
-        if let Some(p) = bad.get(&key) {
-            let mut d =
-                Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
-            d.hint = p.hint.clone();
-            diags.push(d);
-        }
-    }
-    ok
 }

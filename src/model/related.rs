@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::types::Tutorial;
+use super::ids::TutorialId;
+use super::types::Tutorial;
+use crate::lang::Languages;
 use crate::tokenize::tokens;
 
 pub const MAX_RELATED: usize = 5;
@@ -22,12 +24,16 @@ const SIBLING_CATEGORY: f32 = 0.5;
 const TITLE_WEIGHT: f32 = 1.0;
 
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
-pub fn compute(tutorials: &[Arc<Tutorial>], index: &HashMap<String, usize>, languages: &[String]) -> Vec<Vec<usize>> {
+pub fn compute(
+    tutorials: &[Arc<Tutorial>],
+    index: &HashMap<TutorialId, usize>,
+    languages: &Languages,
+) -> Vec<Vec<usize>> {
     score_all(&Indexes::new(tutorials, languages), tutorials, index)
 }
 
 /// Every tutorial's related list, in parallel, against `ix`.
-fn score_all(ix: &Indexes, tutorials: &[Arc<Tutorial>], index: &HashMap<String, usize>) -> Vec<Vec<usize>> {
+fn score_all(ix: &Indexes, tutorials: &[Arc<Tutorial>], index: &HashMap<TutorialId, usize>) -> Vec<Vec<usize>> {
     (0..tutorials.len()).into_par_iter().map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s)).collect()
 }
 
@@ -46,8 +52,8 @@ pub struct Memo {
 /// tag, category or title word with a changed one. The result is the same.
 pub fn compute_with_memo(
     tutorials: &[Arc<Tutorial>],
-    index: &HashMap<String, usize>,
-    languages: &[String],
+    index: &HashMap<TutorialId, usize>,
+    languages: &Languages,
     memo: &mut Memo,
 ) -> Vec<Vec<usize>> {
     // Scores depend on the site size (rarity weights, the common-word cut): a tutorial
@@ -103,9 +109,9 @@ pub fn compute_with_memo(
         if old.category != new.category {
             for category in [&old.category, &new.category] {
                 // Same and sibling categories add to scores: everything under the parent.
-                let parent = category.rsplit_once('/').map_or("", |(p, _)| p);
+                let parent = category.parent().unwrap_or_default();
                 for (j, t) in tutorials.iter().enumerate() {
-                    if t.category.starts_with(parent) {
+                    if t.category.is_within(&parent) {
                         dirty[j] = true;
                     }
                 }
@@ -132,8 +138,9 @@ fn symmetric_difference<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<I
 }
 
 /// A title's words in every language, sorted, each once.
-fn title_tokens(t: &Tutorial, languages: &[String]) -> Vec<String> {
-    let mut toks: Vec<String> = languages.iter().flat_map(|l| tokens(t.title.get(l, &languages[0]).text)).collect();
+fn title_tokens(t: &Tutorial, languages: &Languages) -> Vec<String> {
+    let source = languages.source();
+    let mut toks: Vec<String> = languages.iter().flat_map(|l| tokens(t.title.get(l, source).text)).collect();
     toks.sort_unstable();
     toks.dedup();
     toks
@@ -212,7 +219,7 @@ fn remove_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
 }
 
 impl Indexes {
-    fn new(tutorials: &[Arc<Tutorial>], languages: &[String]) -> Indexes {
+    fn new(tutorials: &[Arc<Tutorial>], languages: &Languages) -> Indexes {
         let n = tutorials.len();
         let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_category: HashMap<String, Vec<usize>> = HashMap::new();
@@ -261,7 +268,7 @@ impl Indexes {
     fn related(
         &self,
         tutorials: &[Arc<Tutorial>],
-        index: &HashMap<String, usize>,
+        index: &HashMap<TutorialId, usize>,
         i: usize,
         scratch: &mut Scratch,
     ) -> Vec<usize> {
@@ -313,10 +320,10 @@ impl Indexes {
                 }
             }
         }
-        if let Some((parent, _)) = t.category.rsplit_once('/') {
+        if let Some(parent) = t.category.parent().filter(|p| !p.is_top()) {
             for &j in &scratch.touched {
                 let c = &tutorials[j].category;
-                if *c != t.category && c.starts_with(parent) && c.as_bytes().get(parent.len()) == Some(&b'/') {
+                if *c != t.category && *c != parent && c.is_within(&parent) {
                     scratch.score[j] += SIBLING_CATEGORY;
                 }
             }

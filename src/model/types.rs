@@ -5,19 +5,18 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use super::ids::{CategoryPath, TutorialId};
 use crate::diagnostics::Pos;
+use crate::lang::Lang;
 
 /// A translatable text: inline Markdown per language, or one text for every language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Localized {
     pub pos: Pos,
     /// Always holds the source language (checked while decoding).
-    values: BTreeMap<String, Spanned>,
+    values: BTreeMap<Lang, Spanned>,
     /// Written as a plain string: the same in every language, never "missing".
     same_everywhere: bool,
-    /// Languages whose translation was confirmed against an older source text
-    /// (set from the translation records, `i18n.lock`).
-    outdated: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,50 +30,47 @@ pub struct Spanned {
 pub struct Resolved<'a> {
     pub text: &'a str,
     /// The language the text is written in.
-    pub lang: &'a str,
+    pub lang: &'a Lang,
     pub is_fallback: bool,
-    /// A translation made from an older version of the source text.
-    pub is_outdated: bool,
 }
 
 impl Localized {
-    pub fn everywhere(text: String, pos: Pos, source: &str) -> Self {
+    pub fn everywhere(text: String, pos: Pos, source: &Lang) -> Self {
         let mut values = BTreeMap::new();
-        values.insert(source.to_string(), Spanned { text, pos });
-        Localized { pos, values, same_everywhere: true, outdated: Vec::new() }
+        values.insert(source.clone(), Spanned { text, pos });
+        Localized { pos, values, same_everywhere: true }
     }
 
     /// `values` must contain `source` (the decoder checks it).
-    pub fn per_language(values: BTreeMap<String, Spanned>, pos: Pos) -> Self {
-        Localized { pos, values, same_everywhere: false, outdated: Vec::new() }
+    pub fn per_language(values: BTreeMap<Lang, Spanned>, pos: Pos) -> Self {
+        Localized { pos, values, same_everywhere: false }
     }
 
-    pub fn get<'a>(&'a self, lang: &str, source: &'a str) -> Resolved<'a> {
+    /// The text in `lang`, or the source's standing in for it.
+    pub fn get<'a>(&'a self, lang: &str, source: &str) -> Resolved<'a> {
         if let Some((l, v)) = self.values.get_key_value(lang) {
-            let is_outdated = self.outdated.iter().any(|o| o == lang);
-            return Resolved { text: &v.text, lang: l, is_fallback: false, is_outdated };
+            return Resolved { text: &v.text, lang: l, is_fallback: false };
         }
+        // A text always holds the source language (the decoder sees to it).
+        static NONE: std::sync::LazyLock<Lang> = std::sync::LazyLock::new(|| Lang::new(""));
         let (l, v) = self
             .values
             .get_key_value(source)
             .or_else(|| self.values.iter().next())
-            .map_or(("", ""), |(l, v)| (l.as_str(), v.text.as_str()));
-        Resolved { text: v, lang: l, is_fallback: !self.same_everywhere, is_outdated: false }
+            .map_or((&*NONE, ""), |(l, v)| (l, v.text.as_str()));
+        Resolved { text: v, lang: l, is_fallback: !self.same_everywhere }
     }
 
     /// The source-language text.
     pub fn source<'a>(&'a self, source: &str) -> &'a str {
-        self.get(source, "").text
-    }
-
-    pub fn is_same_everywhere(&self) -> bool {
-        self.same_everywhere
+        self.get(source, source).text
     }
 
     pub fn has(&self, lang: &str) -> bool {
         self.same_everywhere || self.values.contains_key(lang)
     }
 
+    /// The text written for `lang`, if any (a plain string only for the source).
     pub fn value(&self, lang: &str) -> Option<&Spanned> {
         self.values.get(lang)
     }
@@ -82,17 +78,6 @@ impl Localized {
     /// Whether this text needs translating at all (a plain string is the same everywhere).
     pub fn is_translatable(&self) -> bool {
         !self.same_everywhere
-    }
-
-    pub fn is_outdated(&self, lang: &str) -> bool {
-        self.outdated.iter().any(|o| o == lang)
-    }
-
-    /// Marks `lang`'s translation as made from an older source text.
-    pub fn mark_outdated(&mut self, lang: &str) {
-        if !self.is_outdated(lang) {
-            self.outdated.push(lang.to_string());
-        }
     }
 }
 
@@ -182,7 +167,7 @@ pub struct Note {
 pub struct StepImage {
     pub pos: Pos,
     /// Language -> key into `Site::images`. Holds the source language.
-    pub per_lang: BTreeMap<String, String>,
+    pub per_lang: BTreeMap<Lang, String>,
 }
 
 impl StepImage {
@@ -203,11 +188,10 @@ pub struct Step {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tutorial {
-    /// `cross-border-ec/amazon/forgot-password`: its path under `content/`.
-    pub id: String,
+    pub id: TutorialId,
     pub file: PathBuf,
-    /// The category path (`cross-border-ec/amazon`), `""` for a tutorial at the top.
-    pub category: String,
+    /// The folder it is in (the top of `content/` for a tutorial outside any category).
+    pub category: CategoryPath,
     pub title: Localized,
     pub summary: Option<Localized>,
     pub date: Date,
@@ -216,16 +200,12 @@ pub struct Tutorial {
     pub tags: Vec<String>,
     pub author: Option<String>,
     /// Explicit related ids, checked to exist.
-    pub related: Vec<String>,
+    pub related: Vec<TutorialId>,
     pub steps: Vec<Step>,
     pub notes: Vec<Note>,
 }
 
 impl Tutorial {
-    pub fn slug(&self) -> &str {
-        self.id.rsplit('/').next().unwrap_or(&self.id)
-    }
-
     /// The date readers care about: the last update, else publication.
     pub fn last_changed(&self) -> Date {
         self.updated.unwrap_or(self.date)
@@ -234,8 +214,7 @@ impl Tutorial {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
-    /// `cross-border-ec/amazon`.
-    pub path: String,
+    pub path: CategoryPath,
     /// `None` when the folder has no `_category.yaml` (its title is then the folder name).
     pub file: Option<PathBuf>,
     pub title: Localized,
@@ -243,58 +222,9 @@ pub struct Category {
     pub order: i64,
 }
 
-impl Category {
-    pub fn parent(&self) -> Option<&str> {
-        self.path.rsplit_once('/').map(|(p, _)| p)
-    }
-
-    pub fn depth(&self) -> usize {
-        self.path.matches('/').count() + 1
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Author {
     pub id: String,
     pub name: Localized,
     pub bio: Option<Localized>,
-}
-
-/// What the build knows about one screenshot file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImageInfo {
-    /// Content-relative path, `/`-separated: the key of `Site::images`.
-    pub key: String,
-    pub source: PathBuf,
-    pub width: u32,
-    pub height: u32,
-    pub format: ImageFormat,
-    pub bytes: u64,
-    /// Hash of the file's bytes (hex): the cache key of everything made from it.
-    pub hash: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
-    Png,
-    Jpeg,
-    WebP,
-}
-
-impl ImageFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            ImageFormat::Png => "png",
-            ImageFormat::Jpeg => "jpg",
-            ImageFormat::WebP => "webp",
-        }
-    }
-
-    pub fn mime(self) -> &'static str {
-        match self {
-            ImageFormat::Png => "image/png",
-            ImageFormat::Jpeg => "image/jpeg",
-            ImageFormat::WebP => "image/webp",
-        }
-    }
 }

@@ -5,23 +5,24 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
+use super::{PageKey, RenderOptions, all_pages, urls};
+use crate::lang::Lang;
 use crate::markdown::{self, escape};
 use crate::model::{Date, Site};
-use crate::render::{PageKey, all_pages, html_lang, urls};
 
 /// Entries in a language's feed.
 pub const FEED_ENTRIES: usize = 20;
 
 /// Every page, with `xhtml:link` alternates in every language and `x-default`.
-pub fn sitemap(site: &Site) -> String {
-    let mut out = String::with_capacity(640 * site.tutorials.len() * site.config.languages.len() + 1024);
+pub fn sitemap(site: &Site, options: RenderOptions) -> String {
+    let mut out = String::with_capacity(640 * site.tutorials.len() * site.config.languages.count() + 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     let pages: Vec<PageKey> =
         // The side-by-side views repeat the tutorial pages (and say noindex).
-        all_pages(site)
+        all_pages(site, options)
             .into_iter()
             .filter(|k| !matches!(k, PageKey::Root | PageKey::NotFound { .. } | PageKey::Compare { .. }))
             .collect();
@@ -47,7 +48,7 @@ fn sitemap_entries(site: &Site, keys: &[PageKey]) -> String {
             let _ = writeln!(
                 out,
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                html_lang(lang),
+                lang.html_tag(),
                 escape(&href)
             );
         }
@@ -68,7 +69,7 @@ fn rfc3339(d: Date) -> String {
 }
 
 /// The latest tutorials of one language, by `updated` or `date`, as Atom 1.0.
-pub fn atom(site: &Site, lang: &str) -> String {
+pub fn atom(site: &Site, lang: &Lang) -> String {
     let src = site.source_lang();
     let latest: Vec<usize> = site.latest().iter().copied().take(FEED_ENTRIES).collect();
     let feed_url = site.config.absolute(&format!("{lang}/atom.xml"));
@@ -78,13 +79,13 @@ pub fn atom(site: &Site, lang: &str) -> String {
         .map_or_else(|| rfc3339(Date { year: 1970, month: 1, day: 1 }), |&i| rfc3339(site.tutorials[i].last_changed()));
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", html_lang(lang));
-    let _ = writeln!(out, "  <title>{}</title>", escape(&site.config.title[lang]));
+    let _ = writeln!(out, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", lang.html_tag());
+    let _ = writeln!(out, "  <title>{}</title>", escape(site.config.title(lang)));
     let _ = writeln!(out, "  <id>{}</id>", escape(&feed_url));
     let _ = writeln!(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape(&feed_url));
     let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&home));
     let _ = writeln!(out, "  <updated>{updated}</updated>");
-    let _ = writeln!(out, "  <author><name>{}</name></author>", escape(&site.config.title[lang]));
+    let _ = writeln!(out, "  <author><name>{}</name></author>", escape(site.config.title(lang)));
     let _ = writeln!(out, "  <generator>stepwise</generator>");
     for i in latest {
         let t = &site.tutorials[i];

@@ -31,6 +31,10 @@ pub fn tag_dir(lang: &str, tag: &str) -> String {
     format!("{lang}/tags/{tag}/")
 }
 
+pub fn search_dir(lang: &str) -> String {
+    format!("{lang}/search/")
+}
+
 /// The relative prefix from a page folder back to the output root: `zh/a/` -> `../../`.
 pub fn root_prefix(dir: &str) -> String {
     "../".repeat(dir.matches('/').count())

@@ -3,208 +3,217 @@
 
 use serde::Serialize;
 
-#[derive(Serialize, Debug, Clone)]
-pub struct Link {
-    pub title: String,
-    pub href: String,
+use super::routes::PageKind;
+use crate::model::TranslationState;
+
+/// The badge a text earns in a build that shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Badge {
+    /// The source text stands in for a missing translation.
+    Untranslated,
+    /// The translation was confirmed against an older source text.
+    Outdated,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct Alternate {
-    pub hreflang: String,
-    pub href: String,
+pub(crate) struct Link {
+    pub(crate) title: String,
+    pub(crate) href: String,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct LangChoice {
-    pub code: String,
-    pub name: String,
-    pub html_lang: String,
+pub(crate) struct Alternate {
+    pub(crate) hreflang: String,
+    pub(crate) href: String,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub(crate) struct LangChoice {
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) html_lang: String,
     /// Relative link to this page in that language.
-    pub href: String,
-    pub current: bool,
+    pub(crate) href: String,
+    pub(crate) current: bool,
 }
 
 /// What every page has.
 #[derive(Serialize, Debug, Clone)]
-pub struct PageMeta {
-    pub kind: &'static str,
+pub(crate) struct PageMeta {
+    pub(crate) kind: PageKind,
     /// Plain text for `<title>`.
-    pub title: String,
-    pub description: String,
-    pub canonical: String,
-    pub alternates: Vec<Alternate>,
-    pub languages: Vec<LangChoice>,
-    pub breadcrumbs: Vec<Link>,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) canonical: String,
+    pub(crate) alternates: Vec<Alternate>,
+    pub(crate) languages: Vec<LangChoice>,
+    pub(crate) breadcrumbs: Vec<Link>,
 }
 
 /// A rendered translatable text.
-#[derive(Serialize, Debug, Clone, Default)]
-pub struct TextView {
-    pub html: String,
+#[derive(Serialize, Debug, Clone)]
+pub(crate) struct TextView {
+    pub(crate) html: String,
     /// Set when the source text stands in for a missing translation: the element gets
     /// this `lang`.
-    pub fallback_lang: Option<String>,
+    pub(crate) fallback_lang: Option<String>,
     /// The badge to show beside it: `untranslated` or `outdated` (none in a
     /// `--production` build).
-    pub badge: Option<&'static str>,
-    /// Ready to print in running text: `html` in its `fallback_lang` span (what the
-    /// `text` macro prints), followed by its badge, "not yet translated" or "may be
-    /// outdated" (the only place that markup is made).
-    pub shown: String,
+    pub(crate) badge: Option<Badge>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct QuestionItem {
-    pub id: String,
-    pub plain_title: String,
-    pub title: TextView,
-    pub href: String,
-    pub category: String,
-    pub category_href: String,
-    pub date: String,
-    pub date_display: String,
-    pub summary: Option<TextView>,
-    pub steps: usize,
+pub(crate) struct QuestionItem {
+    pub(crate) id: String,
+    pub(crate) plain_title: String,
+    pub(crate) title: TextView,
+    pub(crate) href: String,
+    pub(crate) category: String,
+    pub(crate) category_href: String,
+    pub(crate) date: String,
+    pub(crate) date_display: String,
+    pub(crate) summary: Option<TextView>,
+    pub(crate) steps: usize,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct TagItem {
-    pub name: String,
-    pub href: String,
-    pub count: usize,
+pub(crate) struct TagItem {
+    pub(crate) name: String,
+    pub(crate) href: String,
+    pub(crate) count: usize,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct CategoryItem {
-    pub title: TextView,
-    pub href: String,
-    pub count: usize,
-    pub description: Option<TextView>,
+pub(crate) struct CategoryItem {
+    pub(crate) title: TextView,
+    pub(crate) href: String,
+    pub(crate) count: usize,
+    pub(crate) description: Option<TextView>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct CategorySection {
-    pub title: TextView,
-    pub href: String,
-    pub count: usize,
-    pub description: Option<TextView>,
-    pub questions: Vec<QuestionItem>,
-    pub subcategories: Vec<CategoryItem>,
+pub(crate) struct CategorySection {
+    pub(crate) title: TextView,
+    pub(crate) href: String,
+    pub(crate) count: usize,
+    pub(crate) description: Option<TextView>,
+    pub(crate) questions: Vec<QuestionItem>,
+    pub(crate) subcategories: Vec<CategoryItem>,
     /// How many questions are not listed here (see the category page).
-    pub more: usize,
+    pub(crate) more: usize,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct Callout {
-    pub n: usize,
+pub(crate) struct Callout {
+    pub(crate) n: usize,
     /// Percentages, so the box scales with the responsive image.
-    pub left: String,
-    pub top: String,
-    pub width: String,
-    pub height: String,
-    pub label: Option<TextView>,
+    pub(crate) left: String,
+    pub(crate) top: String,
+    pub(crate) width: String,
+    pub(crate) height: String,
+    pub(crate) label: Option<TextView>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct ImageView {
-    pub src: String,
-    pub srcset: String,
+pub(crate) struct ImageView {
+    pub(crate) src: String,
+    pub(crate) srcset: String,
     /// Lossless WebP variants, when they are enough smaller to be worth a `<source>`.
-    pub webp_srcset: Option<String>,
-    pub sizes: String,
-    pub full: String,
-    pub width: u32,
-    pub height: u32,
-    pub alt: String,
-    pub lazy: bool,
-    pub callouts: Vec<Callout>,
+    pub(crate) webp_srcset: Option<String>,
+    pub(crate) sizes: String,
+    pub(crate) full: String,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) alt: String,
+    pub(crate) lazy: bool,
+    pub(crate) callouts: Vec<Callout>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct StepView {
-    pub n: usize,
-    pub text: TextView,
-    pub image: Option<ImageView>,
+pub(crate) struct StepView {
+    pub(crate) n: usize,
+    pub(crate) text: TextView,
+    pub(crate) image: Option<ImageView>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct NoteView {
-    pub kind: &'static str,
-    pub label: String,
-    pub text: TextView,
+pub(crate) struct NoteView {
+    pub(crate) kind: &'static str,
+    pub(crate) label: String,
+    pub(crate) text: TextView,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct AuthorView {
-    pub name: TextView,
-    pub initial: String,
-    pub bio: Option<TextView>,
+pub(crate) struct AuthorView {
+    pub(crate) name: TextView,
+    pub(crate) initial: String,
+    pub(crate) bio: Option<TextView>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct TutorialView {
-    pub id: String,
-    pub title: TextView,
-    pub summary: Option<TextView>,
-    pub date: String,
-    pub date_display: String,
-    pub updated: Option<String>,
-    pub updated_display: Option<String>,
-    pub category: Option<Link>,
-    pub tags: Vec<TagItem>,
-    pub author: Option<AuthorView>,
-    pub steps: Vec<StepView>,
-    pub notes: Vec<NoteView>,
-    pub related: Vec<QuestionItem>,
+pub(crate) struct TutorialView {
+    pub(crate) id: String,
+    pub(crate) title: TextView,
+    pub(crate) summary: Option<TextView>,
+    pub(crate) date: String,
+    pub(crate) date_display: String,
+    pub(crate) updated: Option<String>,
+    pub(crate) updated_display: Option<String>,
+    pub(crate) category: Option<Link>,
+    pub(crate) tags: Vec<TagItem>,
+    pub(crate) author: Option<AuthorView>,
+    pub(crate) steps: Vec<StepView>,
+    pub(crate) notes: Vec<NoteView>,
+    pub(crate) related: Vec<QuestionItem>,
     /// How many texts on the page fall back to the source language.
-    pub untranslated: usize,
+    pub(crate) untranslated: usize,
     /// The side-by-side view (sites with more than one language).
-    pub compare_href: Option<String>,
+    pub(crate) compare_href: Option<String>,
     /// Escaped JSON for `<script type="application/ld+json">`.
-    pub jsonld: String,
+    pub(crate) jsonld: String,
     /// The social-card image: the first screenshot with its boxes burned in.
-    pub og_image: Option<OgImage>,
+    pub(crate) og_image: Option<OgImage>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct OgImage {
-    pub url: String,
-    pub width: u32,
-    pub height: u32,
+pub(crate) struct OgImage {
+    pub(crate) url: String,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
 }
 
 /// The side-by-side view: one row per text, source beside translation.
 #[derive(Serialize, Debug, Clone)]
-pub struct CompareView {
-    pub title: TextView,
-    pub source: CompareLang,
-    pub target: CompareLang,
-    pub tutorial_href: String,
+pub(crate) struct CompareView {
+    pub(crate) title: TextView,
+    pub(crate) source: CompareLang,
+    pub(crate) target: CompareLang,
+    pub(crate) tutorial_href: String,
     /// The same view with the other translations (sites with more than two languages).
-    pub others: Vec<Link>,
-    pub missing: usize,
-    pub outdated: usize,
-    pub rows: Vec<CompareRow>,
+    pub(crate) others: Vec<Link>,
+    pub(crate) missing: usize,
+    pub(crate) outdated: usize,
+    pub(crate) rows: Vec<CompareRow>,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct CompareLang {
-    pub code: String,
-    pub html_lang: String,
-    pub name: String,
+pub(crate) struct CompareLang {
+    pub(crate) code: String,
+    pub(crate) html_lang: String,
+    pub(crate) name: String,
     /// The tutorial's page in this language.
-    pub href: String,
+    pub(crate) href: String,
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub struct CompareRow {
-    pub heading: String,
-    pub anchor: String,
-    pub source: String,
+pub(crate) struct CompareRow {
+    pub(crate) heading: String,
+    pub(crate) anchor: String,
+    pub(crate) source: String,
     /// `None` when the translation is missing.
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// `current`, `missing` or `outdated`.
-    pub state: &'static str,
-    pub image: Option<ImageView>,
+    pub(crate) state: TranslationState,
+    pub(crate) image: Option<ImageView>,
 }

@@ -1,35 +1,23 @@
-//! The preview build: the whole site in memory, kept up to date edit by edit.
+//! The preview's files: the whole site in memory, kept up to date edit by edit.
 //!
-//! The first build renders every page; after that an edit to content reloads the site
-//! model (the theme and compiled templates are kept), diffs it against the last good one
-//! ([`super::incremental`]) and renders only the pages the edit touches. Screenshots go
-//! through the build's image cache, so only changed ones are encoded. Nothing is written
-//! outside `.stepwise-cache/`: `public/` is never touched. A failed build changes
-//! nothing here; the last good files keep being served.
+//! It asks the pipeline for everything: the first load renders every page; after an
+//! edit the pipeline reloads what the edit touched and says which pages differ
+//! ([`crate::pipeline::Changes`]), and only those are rendered again, into memory.
+//! Screenshots go through the build's image cache, so only changed ones are encoded.
+//! Nothing is written outside `.stepwise-cache/`: `public/` is never touched. A failed
+//! build changes nothing here; the last good files keep being served.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use super::incremental::{self, Changes};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::images::{self, ImagePlan, process::ImageStats};
-use crate::load::RawContent;
-use crate::model::Site;
-use crate::render::{self, PageKey, Renderer};
-use crate::theme::Theme;
-use crate::{Failure, FailureKind, config, load, model, theme};
-
-/// What a served path holds.
-#[derive(Debug, Clone)]
-pub enum Body {
-    Bytes(Arc<Vec<u8>>),
-    /// A screenshot file in the image cache or the content folder, read when requested.
-    File(PathBuf),
-}
+use crate::diagnostics::{Diagnostics, Failure};
+use crate::images::process::ImageStats;
+pub use crate::pipeline::sink::Body;
+use crate::pipeline::sink::MemorySink;
+use crate::pipeline::{self, Loaded, Pipeline, Purpose, Reload};
+use crate::render::PageKey;
 
 /// Output-relative path (`zh/help/first/index.html`) -> its content.
 pub type Files = HashMap<String, Body>;
@@ -37,7 +25,7 @@ pub type Files = HashMap<String, Body>;
 /// What changed on disk, as far as the build cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
-    /// Only files under `content/`.
+    /// Only files under `content/` (and the translation records).
     Content,
     /// site.toml, the theme or templates: everything is loaded and rendered again.
     Everything,
@@ -58,50 +46,22 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
 }
 
-struct Good {
-    /// Shared with the thread that makes the machine files after a reload.
-    site: Arc<Site>,
-    renderer: Arc<Renderer>,
-    theme: Arc<Theme>,
-    plan: ImagePlan,
-    /// Every page of `site`.
-    pages: Vec<PageKey>,
-}
-
-/// A loaded site waiting to be rendered.
-struct Candidate {
-    site: Site,
-    renderer: Arc<Renderer>,
-    theme: Arc<Theme>,
-    diagnostics: Diagnostics,
-}
-
-pub struct Builder {
-    root: PathBuf,
-    /// `root/content`, canonical: watcher events name canonical paths.
-    content: PathBuf,
-    cache: PathBuf,
-    /// The content files as last read, and what reading them reported.
-    raw: Option<(RawContent, Diagnostics)>,
-    last: Option<Good>,
+pub struct Preview {
+    pipeline: Pipeline,
     files: Files,
-    /// A full load is due (the last one failed, or the theme changed since).
-    needs_full: bool,
-    decoded: model::DecodeCache,
+    /// Every page of the last good build.
+    pages: Vec<PageKey>,
+    /// The theme's and screenshots' files of the last good build.
+    assets: Vec<String>,
 }
 
-impl Builder {
-    pub fn new(root: &Path) -> Builder {
-        let content = root.join(load::CONTENT_DIR);
-        Builder {
-            root: root.to_path_buf(),
-            content: std::fs::canonicalize(&content).unwrap_or(content),
-            cache: root.join(images::CACHE_DIR).join("img"),
-            raw: None,
-            last: None,
+impl Preview {
+    pub fn new(root: &Path) -> Preview {
+        Preview {
+            pipeline: Pipeline::new(root, Purpose::Preview),
             files: Files::new(),
-            needs_full: true,
-            decoded: model::DecodeCache::default(),
+            pages: Vec::new(),
+            assets: Vec::new(),
         }
     }
 
@@ -110,229 +70,84 @@ impl Builder {
         &self.files
     }
 
-    /// The last good site, for [`machine_files`].
-    pub fn site(&self) -> Option<Arc<Site>> {
-        self.last.as_ref().map(|l| Arc::clone(&l.site))
+    /// The last good build, for [`machine_files`].
+    pub fn last(&self) -> Option<Arc<Loaded>> {
+        self.pipeline.last().cloned()
     }
 
     /// Brings the files up to date after changes of `scope` to `paths` (absolute; `None`
     /// when not known). On failure the previous files are kept.
     pub fn rebuild(&mut self, scope: Scope, paths: Option<&[PathBuf]>) -> Result<Outcome, Failure> {
         let start = Instant::now();
-        if scope == Scope::Everything {
-            self.needs_full = true;
-        }
-        if self.needs_full || !self.reread(paths) {
-            self.raw = None;
-        }
-        let result = if self.last.is_some() && !self.needs_full { self.load_content() } else { self.load_everything() };
-        let result = result.and_then(|(candidate, changes, full)| self.install(candidate, changes, full));
-        let mut outcome = result?;
-        self.needs_full = false;
-        outcome.elapsed = start.elapsed();
-        Ok(outcome)
-    }
-
-    /// Brings the content files read last time up to date by re-reading the tutorial
-    /// files among `paths`. False when that cannot be done (a file added or removed, a
-    /// folder, a category or authors file, unknown paths): the content is read again.
-    fn reread(&mut self, paths: Option<&[PathBuf]>) -> bool {
-        let (Some((raw, diags)), Some(paths)) = (self.raw.as_mut(), paths) else { return false };
-        let mut todo: Vec<usize> = Vec::new();
-        for path in paths {
-            let Ok(rel) = path.strip_prefix(&self.content) else { return false };
-            let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
-            if parts.is_empty() || parts.len() != rel.components().count() {
-                return false;
-            }
-            // What the loader never reads: hidden files and folders, `_` asset folders.
-            let (name, dirs) = parts.split_last().map_or(("", &[][..]), |(n, d)| (*n, d));
-            if parts.iter().any(|p| p.starts_with('.')) || dirs.iter().any(|d| d.starts_with('_')) {
-                continue;
-            }
-            if let Some(stem) = name.strip_suffix(".yaml") {
-                let key = dirs.iter().chain(std::iter::once(&stem)).copied().collect::<Vec<_>>().join("/");
-                match raw.tutorials.iter().position(|f| f.key == key) {
-                    Some(i) if !name.starts_with('_') && path.is_file() => todo.push(i),
-                    _ => return false,
-                }
-            } else if !path.is_file() {
-                // A folder made or removed, a screenshot deleted: the folder list may change.
-                return false;
-            }
-        }
-        for i in todo {
-            let file = &mut raw.tutorials[i];
-            let mut read = Diagnostics::new();
-            let Some(text) = load::read_text(&file.path, &mut read) else { return false };
-            file.text = text.into();
-            // Reading an existing file successfully leaves no diagnostic of its own.
-            let path = file.path.clone();
-            *diags = std::mem::take(diags).into_iter().filter(|d| d.file != path).collect();
-        }
-        true
-    }
-
-    /// The content files, from the last read when [`Self::reread`] kept them.
-    fn raw_content(&mut self) -> &(RawContent, Diagnostics) {
-        self.raw.get_or_insert_with(|| load::load_content(&self.root))
-    }
-
-    /// What [`crate::load`] does, with the decode cache: a theme edit decodes nothing.
-    fn load_everything(&mut self) -> Result<(Candidate, Changes, bool), Failure> {
-        let config = config::load(&self.root).map_err(content_failure)?;
-        let mut diags = self.raw_content().1.clone();
-        let theme = theme::load(&self.root, &config.theme);
-        let raw = &self.raw.as_ref().expect("read above").0;
-        let (site, model_diags) = model::build_site_cached(&self.root, config, raw, &mut self.decoded);
-        diags.extend(model_diags);
-        let theme = theme.map_err(|d| diags.extend(d)).ok();
-        let renderer = match (&site, &theme) {
-            (Some(site), Some(theme)) => Renderer::new(theme, &site.config.languages).map_err(|d| diags.extend(d)).ok(),
-            _ => None,
+        let reload = match scope {
+            Scope::Everything => Reload::Everything,
+            Scope::Content => Reload::Content(paths),
         };
-        let diagnostics = diags.sorted();
-        match (site, renderer, theme) {
-            (Some(site), Some(renderer), Some(theme)) if !diagnostics.has_errors() => {
-                let candidate = Candidate { site, renderer: Arc::new(renderer), theme: Arc::new(theme), diagnostics };
-                Ok((candidate, Changes::everything(), true))
-            }
-            _ => Err(content_failure(diagnostics)),
-        }
-    }
-
-    /// Content only: the theme and compiled templates of the last good build are reused.
-    fn load_content(&mut self) -> Result<(Candidate, Changes, bool), Failure> {
-        let config = config::load(&self.root).map_err(content_failure)?;
-        if self.last.as_ref().is_none_or(|l| config != l.site.config) {
-            return self.load_everything();
-        }
-        let mut diags = self.raw_content().1.clone();
-        let raw = &self.raw.as_ref().expect("read above").0;
-        let (site, model_diags) = model::build_site_cached(&self.root, config, raw, &mut self.decoded);
-        diags.extend(model_diags);
-        let diags = diags.sorted();
-        let site = match site {
-            Some(site) if !diags.has_errors() => site,
-            _ => return Err(content_failure(diags)),
-        };
-        let Some(last) = self.last.as_ref() else { return self.load_everything() };
-        let changes = incremental::diff(&last.site, &site);
-        let candidate = Candidate {
-            site,
-            renderer: Arc::clone(&last.renderer),
-            theme: Arc::clone(&last.theme),
-            diagnostics: diags,
-        };
-        Ok((candidate, changes, false))
-    }
-
-    /// Renders what `changes` touches and, if all of it succeeds, makes it the served
-    /// state.
-    fn install(&mut self, c: Candidate, changes: Changes, full: bool) -> Result<Outcome, Failure> {
-        let site = &c.site;
-        let mut plan = images::plan(site);
-        let stats = images::process::process(site, &mut plan, &self.cache).map_err(|e| Failure {
-            kind: FailureKind::Io,
-            diagnostics: Diagnostics::from_iter([Diagnostic::error(&self.cache, None, e.to_string())]),
-        })?;
-        let keys = render::all_pages(site);
-        // The usual edit leaves the list of pages, the theme and the screenshots as they
-        // were: every page has its file, and no file is to be dropped.
-        let same_pages = !full && self.last.as_ref().is_some_and(|l| l.pages == keys);
-        let todo: Vec<&PageKey> = keys
+        let (loaded, changes) = self.pipeline.load(reload)?;
+        let (plan, stats) = self.pipeline.screenshots(&loaded)?;
+        let keys = loaded.pages();
+        let full = changes.all;
+        // The usual edit leaves the list of pages as it was: every page has its file, and
+        // no file is to be dropped.
+        let same_pages = !full && self.pages == keys;
+        let todo: Vec<PageKey> = keys
             .iter()
             .filter(|k| full || changes.touches(k) || (!same_pages && !self.files.contains_key(&k.output_path())))
+            .cloned()
             .collect();
-        let rendered: Result<Vec<(String, Vec<u8>)>, Diagnostic> = todo
-            .par_iter()
-            .map(|key| {
-                c.renderer.render(site, &plan, key).map(|html| (key.output_path(), html.into_bytes())).map_err(|e| {
-                    let file = site.root.join("templates").join(&e.template);
-                    Diagnostic::error(file, None, format!("rendering {}: {}", key.output_path(), e.message))
-                })
-            })
-            .collect();
-        let rendered = rendered.map_err(|d| content_failure(Diagnostics::from_iter([d])))?;
+        let pages = MemorySink::default();
+        self.pipeline.render(&loaded, &plan, &todo, &pages)?;
+        let assets = MemorySink::default();
+        self.pipeline.assets(&loaded, &plan, &assets)?;
 
-        let plan_changed = self.last.as_ref().is_none_or(|l| !same_plan(&l.plan, &plan));
-        let mut changed = plan_changed;
-        let mut files = if same_pages && !plan_changed {
+        let assets = assets.into_files();
+        let asset_paths: Vec<String> = assets.iter().map(|(p, _)| p.clone()).collect();
+        let mut changed = false;
+        let mut files = if same_pages && asset_paths == self.assets {
             std::mem::take(&mut self.files)
         } else {
+            // Files of the old site that are gone are dropped; assets are listed again below.
             let wanted: HashSet<String> = keys.iter().map(PageKey::output_path).collect();
             let mut files = Files::with_capacity(self.files.len() + 16);
             for (path, body) in self.files.drain() {
-                // Pages of the old site that are gone are dropped; static and image files
-                // are listed again below.
                 if wanted.contains(&path) {
                     files.insert(path, body);
-                } else if matches!(body, Body::Bytes(_)) && !c.theme.static_files.contains_key(&path) {
+                } else {
                     changed = true;
                 }
             }
             files
         };
-        for (path, html) in rendered {
-            if !matches!(files.get(&path), Some(Body::Bytes(b)) if **b == html) {
+        for (path, body) in pages.into_files().into_iter().chain(assets) {
+            if files.get(&path) != Some(&body) {
                 changed = true;
-                files.insert(path, Body::Bytes(Arc::new(html)));
+                files.insert(path, body);
             }
         }
-        for (rel, bytes) in &c.theme.static_files {
-            if !matches!(self.static_bytes(rel), Some(b) if **b == *bytes) {
-                changed = true;
-            }
-            files.insert(rel.clone(), Body::Bytes(Arc::new(bytes.clone())));
-        }
-        let originals: HashMap<&str, &Path> = plan
-            .renditions
-            .iter()
-            .filter_map(|(key, r)| {
-                Some((r.original.as_ref()?.path.as_str(), site.images.get(&key.image)?.source.as_path()))
-            })
-            .collect();
-        for v in plan.files() {
-            let from = match originals.get(v.path.as_str()) {
-                Some(src) => src.to_path_buf(),
-                None => self.cache.join(v.path.rsplit('/').next().unwrap_or(&v.path)),
-            };
-            files.insert(v.path.clone(), Body::File(from));
-        }
-        self.files = files;
         let outcome = Outcome {
             rendered: todo.len(),
             pages: keys.len(),
             changed,
             full,
             images: stats,
-            elapsed: Duration::ZERO,
-            diagnostics: c.diagnostics,
+            elapsed: start.elapsed(),
+            diagnostics: loaded.diagnostics.clone(),
         };
-        self.last = Some(Good { site: Arc::new(c.site), renderer: c.renderer, theme: c.theme, plan, pages: keys });
+        self.files = files;
+        self.pages = keys;
+        self.assets = asset_paths;
+        self.pipeline.commit(loaded);
         Ok(outcome)
-    }
-
-    fn static_bytes(&self, rel: &str) -> Option<&Vec<u8>> {
-        self.last.as_ref()?.theme.static_files.get(rel)
     }
 }
 
 /// A site's sitemap, feeds and search indexes. Made after the reload is sent, on a
 /// thread of their own (see `serve::run_build`): a page reloads without waiting for them.
-pub fn machine_files(site: &Site) -> Files {
-    crate::machine_files(site)
-        .into_iter()
-        .map(|(path, text)| (path, Body::Bytes(Arc::new(text.into_bytes()))))
-        .collect()
-}
-
-fn content_failure(diagnostics: Diagnostics) -> Failure {
-    Failure { kind: FailureKind::Content, diagnostics }
-}
-
-fn same_plan(a: &ImagePlan, b: &ImagePlan) -> bool {
-    a.renditions == b.renditions && a.og == b.og
+pub fn machine_files(loaded: &Loaded) -> Files {
+    let sink = MemorySink::default();
+    // A memory sink takes every file.
+    let _ = pipeline::machine_files(loaded, &sink);
+    sink.into_files().into_iter().collect()
 }
 
 #[cfg(test)]
@@ -345,14 +160,14 @@ mod tests {
         )
     }
 
-    fn page(b: &Builder, path: &str) -> String {
+    fn page(b: &Preview, path: &str) -> String {
         match b.files().get(path) {
             Some(Body::Bytes(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
             _ => panic!("no {path}"),
         }
     }
 
-    fn pages(b: &Builder) -> std::collections::BTreeMap<&str, &[u8]> {
+    fn pages(b: &Preview) -> std::collections::BTreeMap<&str, &[u8]> {
         b.files()
             .iter()
             .filter_map(|(path, body)| match body {
@@ -389,9 +204,9 @@ mod tests {
         write("b/four", "Cancel an order", "orders, refund");
         write("b/five", "Refund to a card", "refund, card");
         write("b/six", "Change the address", "address");
-        let mut served = Builder::new(root);
+        let mut served = Preview::new(root);
         served.rebuild(Scope::Everything, None).unwrap();
-        let before = served.site().unwrap();
+        let before = served.last().unwrap().site.clone();
 
         // a/one leaves `pay` and `card` for `orders` and `refund`, with other title words.
         let one = std::fs::canonicalize(root.join("content/a/one.yaml")).unwrap();
@@ -399,9 +214,9 @@ mod tests {
         let outcome = served.rebuild(Scope::Content, Some(std::slice::from_ref(&one))).unwrap();
         assert!(outcome.changed && !outcome.full);
         assert!(outcome.rendered < outcome.pages, "{} of {} pages rendered", outcome.rendered, outcome.pages);
-        let after = served.site().unwrap();
-        let related = |site: &Site, id: &str| -> Vec<String> {
-            site.related[site.index[id]].iter().map(|&j| site.tutorials[j].id.clone()).collect()
+        let after = served.last().unwrap().site.clone();
+        let related = |site: &crate::model::Site, id: &str| -> Vec<String> {
+            site.related[site.index[id]].iter().map(|&j| site.tutorials[j].id.to_string()).collect()
         };
         let others: Vec<&str> = ["a/two", "a/three", "b/four", "b/five", "b/six"]
             .into_iter()
@@ -412,7 +227,7 @@ mod tests {
         let shared = |id: &str| Arc::ptr_eq(&before.tutorials[before.index[id]], &after.tutorials[after.index[id]]);
         assert!(shared("b/six") && !shared("a/one"));
 
-        let mut fresh = Builder::new(root);
+        let mut fresh = Preview::new(root);
         fresh.rebuild(Scope::Everything, None).unwrap();
         let (served, fresh) = (pages(&served), pages(&fresh));
         assert_eq!(served.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
@@ -432,7 +247,7 @@ mod tests {
         std::fs::create_dir_all(&cat).unwrap();
         std::fs::write(cat.join("_category.yaml"), "title: {zh: A, en: A}\n").unwrap();
         std::fs::write(cat.join("one.yaml"), tutorial("First title")).unwrap();
-        let mut b = Builder::new(root);
+        let mut b = Preview::new(root);
         b.rebuild(Scope::Everything, None).unwrap();
         assert!(page(&b, "en/a/one/index.html").contains("First title"));
 

@@ -10,7 +10,6 @@
 
 pub mod build;
 pub mod http;
-pub mod incremental;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -25,9 +24,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use crate::{Failure, FailureKind};
-use build::{Body, Builder, Files, Outcome, Scope};
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure, display_path};
+use crate::pipeline::Loaded;
+use build::{Body, Files, Outcome, Preview, Scope};
 use watch::Burst;
 
 /// Ports tried after the one asked for, when it is taken.
@@ -212,13 +211,17 @@ impl Server {
 /// outcome is the first event. A folder without `site.toml` is refused outright.
 pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
     let root = opts.root.clone();
-    if !root.join("site.toml").is_file() {
-        let d = Diagnostic::error(root.join("site.toml"), None, "no site.toml here: this is not a stepwise site")
-            .with_hint("run `stepwise serve` in the site folder, or pass `--root DIR`");
-        return Err(Failure { kind: FailureKind::Io, diagnostics: Diagnostics::from_iter([d]) });
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        let d = Diagnostic::error(
+            root.join(crate::config::CONFIG_FILE),
+            None,
+            format!("not a stepwise site: no site.toml in {}", display_path(&root)),
+        )
+        .with_hint("run `stepwise serve` in the site folder, or pass `--root DIR`");
+        return Err(Failure { kind: crate::diagnostics::FailureKind::Io, diagnostics: Diagnostics::from_iter([d]) });
     }
     let (server, port_taken) = bind(&opts.bind, opts.port)?;
-    let addr = server.server_addr().to_ip().ok_or_else(|| io_failure(&root, "the server has no IP address"))?;
+    let addr = server.server_addr().to_ip().ok_or_else(|| Failure::io(&root, "the server has no IP address"))?;
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis()).to_string();
     let shared = Arc::new(Shared {
         machine: RwLock::new(Arc::new(Files::new())),
@@ -237,10 +240,10 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
 
     // Watch before the first build, so an edit made during it is not missed.
     let watcher = watch::SiteWatcher::new(&root);
-    let mut builder = Builder::new(&root);
+    let mut builder = Preview::new(&root);
     // The machine files of each good build, made one site at a time: a site that is no
     // longer the latest when the thread gets to it is skipped.
-    let (machine_tx, machine_rx) = mpsc::channel::<Arc<crate::model::Site>>();
+    let (machine_tx, machine_rx) = mpsc::channel::<Arc<Loaded>>();
     run_build(&mut builder, &shared, &tx, &machine_tx, None, true);
     {
         let shared = Arc::clone(&shared);
@@ -294,10 +297,6 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
     Ok(Server { addr, port_taken, events })
 }
 
-fn io_failure(path: &Path, message: impl Into<String>) -> Failure {
-    Failure { kind: FailureKind::Io, diagnostics: Diagnostics::from_iter([Diagnostic::error(path, None, message)]) }
-}
-
 /// Binds `bind:port`, or the next free port after it.
 fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, Option<u16>), Failure> {
     let host = bind.trim_start_matches('[').trim_end_matches(']');
@@ -315,14 +314,14 @@ fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, Option<u16>), Failu
             }
         }
     }
-    Err(io_failure(Path::new(bind), format!("cannot listen on {bind} port {port}: {last}")))
+    Err(Failure::io(Path::new(bind), format!("cannot listen on {bind} port {port}: {last}")))
 }
 
 fn run_build(
-    builder: &mut Builder,
+    builder: &mut Preview,
     shared: &Shared,
     tx: &Sender<ServeEvent>,
-    machine_tx: &Sender<Arc<crate::model::Site>>,
+    machine_tx: &Sender<Arc<Loaded>>,
     burst: Option<Burst>,
     first: bool,
 ) {
@@ -335,7 +334,7 @@ fn run_build(
                 shared.publish(Some(builder.files().clone()), None);
                 // After the reload event, and off this thread: neither the reloading page
                 // nor the next edit waits for them.
-                if let Some(site) = builder.site() {
+                if let Some(site) = builder.last() {
                     if first {
                         *shared.machine.write().unwrap_or_else(|e| e.into_inner()) =
                             Arc::new(build::machine_files(&site));

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::model::{Site, Tutorial};
+use crate::model::{Site, Tutorial, TutorialId};
 use crate::render::PageKey;
 
 /// The pages to render again after an edit.
@@ -24,7 +24,7 @@ pub struct Changes {
     /// Pages of single tutorials, categories and tags.
     pub pages: BTreeSet<PageKey>,
     /// Ids of the tutorials whose content changed (added and removed ones included).
-    pub tutorials: BTreeSet<String>,
+    pub tutorials: BTreeSet<TutorialId>,
 }
 
 impl Changes {
@@ -59,19 +59,24 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
         || old.categories != new.categories
         || old.subcategories != new.subcategories
         || old.authors != new.authors
+        || old.outdated.of_authors() != new.outdated.of_authors()
+        || old.categories.keys().any(|p| old.outdated.of_category(p) != new.outdated.of_category(p))
     {
         return Changes::everything();
     }
 
-    // A tutorial whose file did not change is the same allocation in both sites.
-    let mut changed: BTreeSet<String> = BTreeSet::new();
+    // A tutorial whose file did not change is the same allocation in both sites; the
+    // translation records may still call other texts of it outdated.
+    let mut changed: BTreeSet<TutorialId> = BTreeSet::new();
     let mut kept = 0;
     for (i, t) in new.tutorials.iter().enumerate() {
         match old_index(old, new, i) {
             Some(o) => {
                 kept += 1;
                 let before = &old.tutorials[o];
-                if !Arc::ptr_eq(before, t) && before != t {
+                if (!Arc::ptr_eq(before, t) && before != t)
+                    || old.outdated.of_tutorial(&t.id) != new.outdated.of_tutorial(&t.id)
+                {
                     changed.insert(t.id.clone());
                 }
             }
@@ -110,9 +115,9 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
 
     let mut changes = Changes { site_wide: !changed.is_empty(), ..Changes::default() };
     let langs = &new.config.languages;
-    let tutorial_pages = |pages: &mut BTreeSet<PageKey>, id: &str| {
+    let tutorial_pages = |pages: &mut BTreeSet<PageKey>, id: &TutorialId| {
         for lang in langs {
-            pages.insert(PageKey::Tutorial { lang: lang.clone(), id: id.to_string() });
+            pages.insert(PageKey::Tutorial { lang: lang.clone(), id: id.clone() });
         }
     };
     for id in &changed {
@@ -121,7 +126,7 @@ pub fn diff(old: &Site, new: &Site) -> Changes {
             tutorial_pages(&mut changes.pages, id);
             for lang in langs {
                 // The side-by-side view shows only the tutorial's own texts.
-                if lang != new.source_lang() {
+                if !langs.is_source(lang) {
                     changes.pages.insert(PageKey::Compare { lang: lang.clone(), id: id.clone() });
                 }
                 for c in site.category_chain(&t.category) {
@@ -175,7 +180,9 @@ fn old_index(old: &Site, new: &Site, i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Localized;
+    use crate::lang::Lang;
+    use crate::model::{CategoryPath, Localized};
+    use crate::pipeline::{Pipeline, Purpose, Reload};
     use std::path::Path;
 
     type Row<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a str]);
@@ -189,6 +196,14 @@ mod tests {
     }
 
     fn site(root: &Path, rows: &[Row<'_>]) -> Site {
+        write(root, rows);
+        let mut pipeline = Pipeline::new(root, Purpose::Check);
+        let loaded = pipeline.load(Reload::Everything).map(|(l, _)| l);
+        let loaded = loaded.unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        Arc::unwrap_or_clone(loaded.site)
+    }
+
+    fn write(root: &Path, rows: &[Row<'_>]) {
         let _ = std::fs::remove_dir_all(root.join("content"));
         std::fs::write(root.join("site.toml"), "base_url = \"https://x.test\"\nlanguages = [\"zh\", \"en\"]\n")
             .unwrap();
@@ -206,12 +221,22 @@ mod tests {
             );
             std::fs::write(root.join("content").join(format!("{id}.yaml")), yaml).unwrap();
         }
-        let site = crate::load(root).map(|l| l.site);
-        site.unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
     }
 
     fn tutorial(lang: &str, id: &str) -> PageKey {
-        PageKey::Tutorial { lang: lang.into(), id: id.into() }
+        PageKey::Tutorial { lang: Lang::new(lang), id: TutorialId::new(id) }
+    }
+
+    fn category(lang: &str, path: &str) -> PageKey {
+        PageKey::Category { lang: Lang::new(lang), path: CategoryPath::new(path) }
+    }
+
+    fn tag(lang: &str, tag: &str) -> PageKey {
+        PageKey::Tag { lang: Lang::new(lang), tag: tag.into() }
+    }
+
+    fn ids(ids: &[&str]) -> BTreeSet<TutorialId> {
+        ids.iter().map(|i| TutorialId::new(*i)).collect()
     }
 
     const BASE: &[Row<'static>] = &[
@@ -228,7 +253,7 @@ mod tests {
             diff(&old, &new)
         };
         assert!(changes.is_empty(), "{changes:?}");
-        assert!(!changes.touches(&PageKey::Index { lang: "zh".into() }));
+        assert!(!changes.touches(&PageKey::Index { lang: Lang::new("zh") }));
     }
 
     #[test]
@@ -239,17 +264,17 @@ mod tests {
             let (old, new) = sites(BASE, &edited);
             diff(&old, &new)
         };
-        assert_eq!(changes.tutorials, BTreeSet::from(["a/one".to_string()]));
+        assert_eq!(changes.tutorials, ids(&["a/one"]));
         for lang in ["zh", "en"] {
             assert!(changes.touches(&tutorial(lang, "a/one")));
             // a/two lists a/one as related: it shows the new title.
             assert!(changes.touches(&tutorial(lang, "a/two")));
-            assert!(changes.touches(&PageKey::Category { lang: lang.into(), path: "a".into() }));
-            assert!(changes.touches(&PageKey::Tag { lang: lang.into(), tag: "pay".into() }));
-            assert!(changes.touches(&PageKey::Index { lang: lang.into() }));
-            assert!(changes.touches(&PageKey::Tags { lang: lang.into() }));
-            assert!(!changes.touches(&PageKey::Category { lang: lang.into(), path: "b".into() }));
-            assert!(!changes.touches(&PageKey::Tag { lang: lang.into(), tag: "refund".into() }));
+            assert!(changes.touches(&category(lang, "a")));
+            assert!(changes.touches(&tag(lang, "pay")));
+            assert!(changes.touches(&PageKey::Index { lang: Lang::new(lang) }));
+            assert!(changes.touches(&PageKey::Tags { lang: Lang::new(lang) }));
+            assert!(!changes.touches(&category(lang, "b")));
+            assert!(!changes.touches(&tag(lang, "refund")));
             assert!(!changes.touches(&tutorial(lang, "b/four")));
         }
         assert!(!changes.all);
@@ -263,7 +288,7 @@ mod tests {
             let (old, new) = sites(BASE, &edited);
             diff(&old, &new)
         };
-        let tag = |t: &str| PageKey::Tag { lang: "en".into(), tag: t.into() };
+        let tag = |t: &str| tag("en", t);
         assert!(changes.touches(&tag("refund")), "the tag it left");
         assert!(changes.touches(&tag("orders")), "the tag it joined");
         // b/three carries `orders`, whose count it shows, went from 2 to 3.
@@ -278,9 +303,9 @@ mod tests {
             let (old, new) = sites(BASE, &edited);
             diff(&old, &new)
         };
-        assert_eq!(changes.tutorials, BTreeSet::from(["b/three".to_string()]));
-        assert!(changes.touches(&PageKey::Category { lang: "zh".into(), path: "b".into() }));
-        assert!(changes.touches(&PageKey::Tag { lang: "zh".into(), tag: "orders".into() }));
+        assert_eq!(changes.tutorials, ids(&["b/three"]));
+        assert!(changes.touches(&category("zh", "b")));
+        assert!(changes.touches(&tag("zh", "orders")));
         assert!(changes.touches(&tutorial("zh", "a/two")), "shares the tag `orders`, whose count fell");
     }
 
@@ -288,7 +313,8 @@ mod tests {
     fn related_lists_kept_between_loads_match_fresh_ones() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let mut cache = crate::model::DecodeCache::default();
+        write(root, BASE);
+        let mut pipeline = Pipeline::new(root, Purpose::Check);
         let mut rows: Vec<Row<'_>> = BASE.to_vec();
         rows.push(("b/five", "Pay for an order by card", &["pay", "orders"], &[]));
         rows.push(("a/six", "Track the refund", &["refund"], &[]));
@@ -302,22 +328,22 @@ mod tests {
         for edit in edits {
             edit(&mut rows);
             let fresh = site(root, &rows);
-            let config = crate::config::load(root).unwrap();
-            let (raw, _) = crate::load::load_content(root);
-            let (cached, _) = crate::model::build_site_cached(root, config, &raw, &mut cache);
-            let cached = cached.unwrap();
-            assert_eq!(cached.related, fresh.related);
-            assert_eq!(cached.tutorials, fresh.tutorials);
+            // The same pipeline across edits, as the preview keeps it.
+            let (cached, _) = pipeline.load(Reload::Content(None)).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+            let cached = pipeline.commit(cached);
+            assert_eq!(cached.site.related, fresh.related);
+            assert_eq!(cached.site.tutorials, fresh.tutorials);
         }
     }
 
     #[test]
     fn site_toml_and_category_edits_touch_everything() {
         let (old, mut new) = sites(BASE, BASE);
-        new.config.title.insert("en".into(), "Another title".into());
+        new.config.title.insert(Lang::new("en"), "Another title".into());
         assert!(diff(&old, &new).all);
         let (old, mut new) = sites(BASE, BASE);
-        new.categories.get_mut("b").unwrap().title = Localized::everywhere("B".into(), Default::default(), "zh");
+        new.categories.get_mut("b").unwrap().title =
+            Localized::everywhere("B".into(), Default::default(), &Lang::new("zh"));
         assert!(diff(&old, &new).all);
     }
 }

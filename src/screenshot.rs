@@ -1,20 +1,72 @@
-//! Screenshots: check them and measure them.
+//! Screenshot files: recognise the format by content, enforce the limits, measure.
 //!
-//! A screenshot is checked before anything is written: it must be a PNG, JPEG or WebP
-//! (recognised by its bytes, not its name), within the size and pixel limits of
-//! site.toml, and decode completely (a truncated file is caught here, not by a reader's
-//! browser). Dimensions are read from the header first, so a decompression bomb (a tiny
-//! file that declares huge dimensions) is refused before any pixel is allocated.
+//! A screenshot is checked before anything is written: it must be a regular file inside
+//! the content folder, a PNG, JPEG or WebP (recognised by its bytes, not its name), within
+//! the size and pixel limits of site.toml, and decode completely (a truncated file is
+//! caught here, not by a reader's browser). Dimensions are read from the header first, so
+//! a decompression bomb (a tiny file that declares huge dimensions) is refused before any
+//! pixel is allocated.
+//!
+//! A leaf: it knows files and pixels, not tutorials. The pipeline probes every screenshot
+//! the content names and hands the model what it found.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read as _};
 use std::path::{Path, PathBuf};
 
-use image::{ImageReader, Limits};
+use image::ImageReader;
 
-use crate::config::ImageSettings;
-use crate::model::types::{ImageFormat, ImageInfo};
+/// Size limits of one screenshot file (`[images]` in site.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_pixels: u64,
+}
 
-/// Why a screenshot was refused; the model turns it into a diagnostic naming the step.
+/// What the build knows about one screenshot file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageInfo {
+    /// Content-relative path, `/`-separated: the key screenshots are known by.
+    pub key: String,
+    pub source: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+    pub bytes: u64,
+    /// Hash of the file's bytes (hex): the cache key of everything made from it.
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+    WebP,
+}
+
+impl ImageFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::WebP => "webp",
+        }
+    }
+}
+
+/// Hex hash of some bytes (blake3, first 64 bits: plenty to tell screenshots apart).
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
+}
+
+/// Where the marks of fully decoded files are kept (`.stepwise-cache/img/HASH.verified`),
+/// so a file verified once is not decoded again. `check` reads them but never writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Verified<'a> {
+    pub dir: &'a Path,
+    pub record: bool,
+}
+
+/// Why a screenshot was refused; the pipeline turns it into a diagnostic naming the step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageProblem {
     pub message: String,
@@ -25,13 +77,12 @@ fn problem(message: impl Into<String>, hint: Option<&str>) -> ImageProblem {
     ImageProblem { message: message.into(), hint: hint.map(str::to_owned) }
 }
 
-/// Checks that `path` (inside `content_dir`) is a usable screenshot and measures it.
-/// With a cache folder, a file whose bytes were verified before is not decoded again.
+/// Checks that `key` (a path inside `content_dir`) is a usable screenshot and measures it.
 pub fn probe(
     content_dir: &Path,
     key: &str,
-    settings: &ImageSettings,
-    cache: Option<&Path>,
+    limits: &Limits,
+    verified: Option<Verified<'_>>,
 ) -> Result<ImageInfo, ImageProblem> {
     let path = content_dir.join(key);
     let meta = std::fs::symlink_metadata(&path).map_err(|_| {
@@ -46,46 +97,60 @@ pub fn probe(
             Some("copy the screenshot into `content/` instead of linking to it"),
         ));
     }
-    if meta.is_dir() || real.is_dir() {
+    let real_meta = std::fs::metadata(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    if meta.is_dir() || real_meta.is_dir() {
         return Err(problem("the image path is a folder", None));
     }
-    let bytes_len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
-    if bytes_len > settings.max_file_bytes {
-        return Err(problem(
+    if !real_meta.is_file() {
+        return Err(problem("the image is not a regular file (a device, a pipe or a socket)", None));
+    }
+    let too_big = |len: u64| {
+        problem(
             format!(
                 "the image is {:.1} MB, over the limit of {} MB",
-                bytes_len as f64 / 1_048_576.0,
-                settings.max_file_bytes / 1_048_576
+                len as f64 / 1_048_576.0,
+                limits.max_file_bytes / 1_048_576
             ),
             Some("shrink the screenshot, or raise `max_file_mb` under [images] in site.toml"),
-        ));
+        )
+    };
+    if real_meta.len() > limits.max_file_bytes {
+        return Err(too_big(real_meta.len()));
     }
-    let bytes = std::fs::read(&real).map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
-    let hash = super::hash_bytes(&bytes);
+    // The limit holds while reading too: the file may grow after it was measured.
+    let mut bytes = Vec::with_capacity(real_meta.len() as usize);
+    std::fs::File::open(&real)
+        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|e| problem(format!("cannot read the image: {e}"), None))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let bytes_len = bytes.len() as u64;
+    let hash = hash_bytes(&bytes);
     let format = sniff(&bytes)?;
     let (width, height) = dimensions(&bytes, format)?;
     let pixels = u64::from(width) * u64::from(height);
-    if pixels > settings.max_pixels {
+    if pixels > limits.max_pixels {
         return Err(problem(
             format!(
                 "the image is {width}x{height} pixels ({:.1} megapixels), over the limit of {} megapixels",
                 pixels as f64 / 1e6,
-                settings.max_pixels / 1_000_000
+                limits.max_pixels / 1_000_000
             ),
             Some(
                 "screenshots rarely need more than 2000 px on a side; raise `max_megapixels` under [images] in site.toml if yours do",
             ),
         ));
     }
-    let verified = cache.map(|c| c.join(format!("{hash}.verified")));
-    if !verified.as_ref().is_some_and(|v| v.exists()) {
+    let mark = verified.map(|v| (v.dir.join(format!("{hash}.verified")), v.record));
+    if !mark.as_ref().is_some_and(|(m, _)| m.exists()) {
         verify_decodes(&bytes, format, pixels)?;
-        if let Some(v) = &verified {
-            // Best effort: without the marker the next build just decodes again.
-            let _ = std::fs::create_dir_all(v.parent().unwrap_or(Path::new("."))).and_then(|_| std::fs::write(v, b""));
+        if let Some((m, true)) = &mark {
+            // Best effort: without the mark the next build just decodes again.
+            let _ = std::fs::create_dir_all(m.parent().unwrap_or(Path::new("."))).and_then(|_| std::fs::write(m, b""));
         }
     }
-    Ok(ImageInfo { key: key.to_string(), source: PathBuf::from(&real), width, height, format, bytes: bytes_len, hash })
+    Ok(ImageInfo { key: key.to_string(), source: real, width, height, format, bytes: bytes_len, hash })
 }
 
 /// Recognises the format from the first bytes.
@@ -139,7 +204,7 @@ fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageProb
 /// a truncated or corrupt file fails here.
 fn verify_decodes(bytes: &[u8], format: ImageFormat, pixels: u64) -> Result<(), ImageProblem> {
     let mut r = reader(bytes, format);
-    let mut limits = Limits::default();
+    let mut limits = image::Limits::default();
     limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(64 << 20));
     r.limits(limits);
     r.decode()
@@ -151,8 +216,8 @@ fn verify_decodes(bytes: &[u8], format: ImageFormat, pixels: u64) -> Result<(), 
 mod tests {
     use super::*;
 
-    fn settings() -> ImageSettings {
-        ImageSettings { widths: vec![480], max_file_bytes: 20 << 20, max_pixels: 40_000_000 }
+    fn settings() -> Limits {
+        Limits { max_file_bytes: 20 << 20, max_pixels: 40_000_000 }
     }
 
     fn png(w: u32, h: u32) -> Vec<u8> {

@@ -1,0 +1,405 @@
+//! The one pipeline every verb runs: read → decode → check → assemble → render into a
+//! [`Sink`].
+//!
+//! 1. **read** (`config`, `load`, `theme`): `site.toml`, the content files, the theme;
+//! 2. **decode** (`model::decode`): each tutorial file on its own, in parallel;
+//! 3. **check** (`model::check_content`): what needs every file (ids, authors, names);
+//! 4. **assemble**: the pipeline probes the screenshots the content names
+//!    (`screenshot`), asks `i18n` which translations are outdated, and hands both to
+//!    `model::assemble`, which computes the related articles and indexes: an immutable
+//!    `Site`; the templates are compiled (`render::Renderer`);
+//! 5. **render** (`render`): pages, machine files and assets go to a sink, which decides
+//!    where they end up: the staging folder (`build`), nowhere (`check`), memory (`serve`).
+//!
+//! A [`Pipeline`] keeps what it read and decoded between loads, so `serve` reloads a site
+//! after an edit by reading and decoding only the files the edit touched, and learns from
+//! [`changes`] which pages to render again. `build` and `check` load once.
+
+pub mod changes;
+mod decode_cache;
+pub mod sink;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{self, SiteConfig};
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure, FailureKind};
+use crate::i18n::{self, fields::Texts, lock::Lock};
+use crate::images::{self, ImagePlan, process::ImageStats};
+use crate::load::{self, CONTENT_DIR, RawContent};
+use crate::model::{self, Content, Site, related};
+use crate::render::{self, Input, ListItems, PageKey, RenderOptions, Renderer};
+use crate::screenshot::{self, ImageInfo, Verified};
+use crate::theme::{self, Theme};
+pub use changes::Changes;
+use decode_cache::DecodeCache;
+pub use sink::Sink;
+
+/// What a run is for: it decides what may be written and what pages show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `build`: the output folder and the cache are written; `production` drops the
+    /// translator's aids (badges).
+    Build { production: bool },
+    /// `check` and the `i18n` verbs: nothing is written, the cache included.
+    Check,
+    /// `serve`: pages stay in memory; screenshots go through the cache.
+    Preview,
+}
+
+/// A validated site, ready to render.
+pub struct Loaded {
+    pub site: Arc<Site>,
+    /// The translation records the site was assembled with (`i18n.lock`).
+    pub lock: Lock,
+    pub theme: Arc<Theme>,
+    pub renderer: Arc<Renderer>,
+    /// The question list items, made once per site (and kept for unchanged tutorials
+    /// across the preview's loads).
+    pub items: Arc<ListItems>,
+    /// The warnings of the load (a loaded site has no errors).
+    pub diagnostics: Diagnostics,
+}
+
+impl Loaded {
+    pub fn input<'a>(&'a self, images: &'a ImagePlan) -> Input<'a> {
+        Input { site: &self.site, images, items: &self.items }
+    }
+
+    /// Every page of the site.
+    pub fn pages(&self) -> Vec<PageKey> {
+        render::all_pages(&self.site, self.renderer.options())
+    }
+}
+
+/// What changed on disk since the last load, as far as the site cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reload<'a> {
+    /// `site.toml`, the theme or the templates (or nothing is known): read everything.
+    Everything,
+    /// Files under `content/` and `i18n.lock`: these paths (absolute), or unknown ones.
+    Content(Option<&'a [PathBuf]>),
+}
+
+pub struct Pipeline {
+    root: PathBuf,
+    /// `root/content`, canonical: watchers name canonical paths.
+    content: PathBuf,
+    purpose: Purpose,
+    /// The content files as last read, and what reading them reported.
+    raw: Option<(RawContent, Diagnostics)>,
+    decoded: DecodeCache,
+    related: related::Memo,
+    /// The last load that was committed: what the next load is compared with.
+    last: Option<Arc<Loaded>>,
+    /// The theme or configuration changed since the last commit: the next load reads
+    /// everything, even if only content changed since.
+    needs_full: bool,
+}
+
+impl Pipeline {
+    pub fn new(root: &Path, purpose: Purpose) -> Pipeline {
+        let content = root.join(CONTENT_DIR);
+        Pipeline {
+            root: root.to_path_buf(),
+            content: std::fs::canonicalize(&content).unwrap_or(content),
+            purpose,
+            raw: None,
+            decoded: DecodeCache::default(),
+            related: related::Memo::default(),
+            last: None,
+            needs_full: true,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The last committed load.
+    pub fn last(&self) -> Option<&Arc<Loaded>> {
+        self.last.as_ref()
+    }
+
+    /// Reads and validates the site; `reload` says what changed since the last load.
+    /// Returns the loaded site and the pages that differ from the last committed load's
+    /// (every page on the first load). Every problem of the site is in the failure.
+    pub fn load(&mut self, reload: Reload<'_>) -> Result<(Loaded, Changes), Failure> {
+        if !self.root.join(config::CONFIG_FILE).is_file() {
+            return Err(not_a_site(&self.root));
+        }
+        let paths = match reload {
+            Reload::Everything => None,
+            Reload::Content(paths) => paths,
+        };
+        if matches!(reload, Reload::Everything) {
+            self.needs_full = true;
+        }
+        if self.needs_full || !self.reread(paths) {
+            self.raw = None;
+        }
+        let config = config::load(&self.root).map_err(Failure::content)?;
+        // A content edit keeps the theme and the compiled templates of the last load.
+        let keep = match &self.last {
+            Some(last) if !self.needs_full && last.site.config == config => Some(Arc::clone(last)),
+            _ => None,
+        };
+        let raw = self.raw.get_or_insert_with(|| load::load_content(&self.root));
+        let mut diags = raw.1.clone();
+        let theme = match &keep {
+            Some(last) => Ok(Arc::clone(&last.theme)),
+            None => theme::load(&self.root, &config.theme).map(Arc::new),
+        };
+        let decoded = self.decoded.decode(&raw.0.tutorials, &config);
+        let (content, content_diags) = model::check_content(&self.root, &config, &raw.0, &decoded);
+        diags.extend(content_diags);
+        let images = probe_screenshots(&self.root, &config, &content, self.purpose, &mut diags);
+        let lock = match &raw.0.lock {
+            Some(file) => {
+                let (lock, d) = Lock::parse(&file.text, &file.path);
+                diags.extend(d);
+                lock
+            }
+            None => Lock::default(),
+        };
+        let (outdated, warnings) = i18n::outdated(Texts::of_content(&content), &lock, &config.languages);
+        diags.extend(warnings);
+        let options = RenderOptions::for_site(&config, matches!(self.purpose, Purpose::Build { production: true }));
+        let renderer = match (&keep, &theme) {
+            (Some(last), _) => Some(Arc::clone(&last.renderer)),
+            (None, Ok(theme)) => {
+                Renderer::new(theme, &config.languages, options).map_err(|d| diags.extend(d)).ok().map(Arc::new)
+            }
+            (None, Err(_)) => None,
+        };
+        let theme = theme.map_err(|d| diags.extend(d)).ok();
+        let diagnostics = diags.sorted();
+        let (Some(theme), Some(renderer)) = (theme, renderer) else { return Err(Failure::content(diagnostics)) };
+        if diagnostics.has_errors() {
+            return Err(Failure::content(diagnostics));
+        }
+        if self.last.as_ref().is_some_and(|l| l.site.config.languages != config.languages) {
+            self.related = related::Memo::default();
+        }
+        let site = model::assemble(&self.root, config, content, images, outdated, &mut self.related);
+        let (changes, items) = match &self.last {
+            Some(last) if keep.is_some() => {
+                let changes = changes::diff(&last.site, &site);
+                let items = ListItems::carry_over(&last.items, &last.site, &site, &changes.tutorials);
+                (changes, items)
+            }
+            _ => (Changes::everything(), ListItems::new(&site)),
+        };
+        if self.purpose != Purpose::Preview {
+            // Loaded once: what was read and decoded only serves a next load.
+            self.raw = None;
+            self.decoded = DecodeCache::default();
+            self.related = related::Memo::default();
+        }
+        let loaded = Loaded { site: Arc::new(site), lock, theme, renderer, items: Arc::new(items), diagnostics };
+        Ok((loaded, changes))
+    }
+
+    /// Makes `loaded` the load the next one is compared with (the preview's last good
+    /// site). Returns the shared value.
+    pub fn commit(&mut self, loaded: Loaded) -> Arc<Loaded> {
+        let loaded = Arc::new(loaded);
+        self.last = Some(Arc::clone(&loaded));
+        self.needs_full = false;
+        loaded
+    }
+
+    /// Brings the content files read last time up to date by re-reading the tutorial
+    /// files among `paths`. False when that cannot be done (a file added or removed, a
+    /// folder, a category or authors file, unknown paths): the content is read again.
+    fn reread(&mut self, paths: Option<&[PathBuf]>) -> bool {
+        let (Some((raw, diags)), Some(paths)) = (self.raw.as_mut(), paths) else { return false };
+        let mut todo: Vec<usize> = Vec::new();
+        for path in paths {
+            // Anything outside content/ (the translation records) is read again with it.
+            let Ok(rel) = path.strip_prefix(&self.content) else { return false };
+            let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
+            if parts.is_empty() || parts.len() != rel.components().count() {
+                return false;
+            }
+            // What the loader never reads: hidden files and folders, `_` asset folders.
+            let (name, dirs) = parts.split_last().map_or(("", &[][..]), |(n, d)| (*n, d));
+            if parts.iter().any(|p| p.starts_with('.')) || dirs.iter().any(|d| d.starts_with('_')) {
+                continue;
+            }
+            if let Some(stem) = name.strip_suffix(".yaml") {
+                let key = dirs.iter().chain(std::iter::once(&stem)).copied().collect::<Vec<_>>().join("/");
+                match raw.tutorials.iter().position(|f| f.key == key) {
+                    Some(i) if !name.starts_with('_') && path.is_file() => todo.push(i),
+                    _ => return false,
+                }
+            } else if !path.is_file() {
+                // A folder made or removed, a screenshot deleted: the folder list may change.
+                return false;
+            }
+        }
+        for i in todo {
+            let file = &mut raw.tutorials[i];
+            let mut read = Diagnostics::new();
+            let Some(text) = load::read_text(&file.path, &mut read) else { return false };
+            file.text = text.into();
+            // Reading an existing file successfully leaves no diagnostic of its own.
+            let path = file.path.clone();
+            *diags = std::mem::take(diags).into_iter().filter(|d| d.file != path).collect();
+        }
+        true
+    }
+
+    /// The screenshot files `loaded` needs: planned, and (but for `check`) made into the
+    /// cache.
+    pub fn screenshots(&self, loaded: &Loaded) -> Result<(ImagePlan, ImageStats), Failure> {
+        let mut plan = images::plan(&loaded.site);
+        if self.purpose == Purpose::Check {
+            return Ok((plan, ImageStats::default()));
+        }
+        let cache = images::cache_dir(&self.root);
+        let stats = images::process::process(&loaded.site, &mut plan, &cache)
+            .map_err(|e| Failure::io(&cache, e.to_string()))?;
+        Ok((plan, stats))
+    }
+
+    /// Renders `pages` into `sink`, in parallel, and says how long the threads spent
+    /// rendering (summed). A template error fails the run, naming the template's file (the
+    /// first 20 errors are reported).
+    pub fn render(
+        &self,
+        loaded: &Loaded,
+        images: &ImagePlan,
+        pages: &[PageKey],
+        sink: &dyn Sink,
+    ) -> Result<Duration, Failure> {
+        const MAX_ERRORS: usize = 20;
+        let input = loaded.input(images);
+        let failed = AtomicUsize::new(0);
+        let rendering = AtomicU64::new(0);
+        let results: Vec<Result<(), Failure>> = pages
+            .par_iter()
+            .map(|key| {
+                if failed.load(Ordering::Relaxed) >= MAX_ERRORS {
+                    return Ok(());
+                }
+                let start = Instant::now();
+                let html = loaded.renderer.render(&input, key).map_err(|e| {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    Failure::content(Diagnostics::from_iter([e.to_diagnostic()]))
+                });
+                rendering.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                let html = html?;
+                let path = key.output_path();
+                sink.page(&path, html.into_bytes()).map_err(|e| write_failure(sink, &path, &e))
+            })
+            .collect();
+        let mut failures = results.into_iter().filter_map(Result::err);
+        let Some(mut first) = failures.next() else { return Ok(Duration::from_nanos(rendering.into_inner())) };
+        for f in failures.take(MAX_ERRORS - 1) {
+            first.diagnostics.extend(f.diagnostics);
+        }
+        first.diagnostics = first.diagnostics.sorted();
+        Err(first)
+    }
+
+    /// The theme's static files and the screenshot files (`images` made by
+    /// [`Pipeline::screenshots`]).
+    pub fn assets(&self, loaded: &Loaded, images: &ImagePlan, sink: &dyn Sink) -> Result<(), Failure> {
+        for (rel, bytes) in &loaded.theme.static_files {
+            sink.page(rel, bytes.clone()).map_err(|e| write_failure(sink, rel, &e))?;
+        }
+        let files = images.sources(&loaded.site, &images::cache_dir(&self.root));
+        files.par_iter().try_for_each(|(rel, from)| sink.file(rel, from).map_err(|e| write_failure(sink, rel, &e)))
+    }
+}
+
+/// Loads the site in `root` once, for a verb that reads it and renders nothing (the
+/// `i18n` verbs, `init`'s first translation records).
+pub fn load_once(root: &Path) -> Result<Loaded, Failure> {
+    Pipeline::new(root, Purpose::Check).load(Reload::Everything).map(|(loaded, _)| loaded)
+}
+
+/// The sitemap, robots.txt, feeds and search indexes, handed to `sink` one by one (a
+/// language's search index is made, handed over and dropped before the next's).
+pub fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result<()> {
+    let site = &loaded.site;
+    sink.page("sitemap.xml", render::feeds::sitemap(site, loaded.renderer.options()).into_bytes())?;
+    sink.page("robots.txt", render::feeds::robots(site).into_bytes())?;
+    for lang in &site.config.languages {
+        sink.page(&format!("{lang}/atom.xml"), render::feeds::atom(site, lang).into_bytes())?;
+        for (rel, text) in crate::search::files(site, lang) {
+            sink.page(&rel, text.into_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_failure(sink: &dyn Sink, rel: &str, e: &std::io::Error) -> Failure {
+    Failure::io(&sink.location().join(rel), format!("cannot write: {e}"))
+}
+
+fn not_a_site(root: &Path) -> Failure {
+    let shown = crate::diagnostics::display_path(root);
+    let shown = if shown.is_empty() { ".".to_string() } else { shown };
+    let d = Diagnostic::error(
+        root.join(config::CONFIG_FILE),
+        None,
+        format!("not a stepwise site: no site.toml in {shown}"),
+    )
+    .with_hint("run stepwise in the site's folder, pass `--root DIR`, or create a site with `stepwise init DIR`");
+    Failure { kind: FailureKind::Io, diagnostics: Diagnostics::from_iter([d]) }
+}
+
+/// Checks and measures every screenshot the content names, once each (in parallel), and
+/// reports a bad one at every step that uses it. `check` reads the marks of verified
+/// files but never writes one.
+fn probe_screenshots(
+    root: &Path,
+    config: &SiteConfig,
+    content: &Content,
+    purpose: Purpose,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, ImageInfo> {
+    let content_dir = root.join(CONTENT_DIR);
+    let cache = images::cache_dir(root);
+    let verified = Verified { dir: &cache, record: purpose != Purpose::Check };
+    let mut keys: Vec<String> =
+        content.image_refs.iter().map(|r| r.path.to_string_lossy().replace('\\', "/")).collect();
+    keys.sort();
+    keys.dedup();
+    let results: Vec<(String, Result<ImageInfo, screenshot::ImageProblem>)> = keys
+        .into_par_iter()
+        .map(|k| {
+            let r = screenshot::probe(&content_dir, &k, &config.images.limits, Some(verified));
+            (k, r)
+        })
+        .collect();
+    let mut found = BTreeMap::new();
+    let mut bad = BTreeMap::new();
+    for (k, r) in results {
+        match r {
+            Ok(info) => {
+                found.insert(k, info);
+            }
+            Err(p) => {
+                bad.insert(k, p);
+            }
+        }
+    }
+    for r in &content.image_refs {
+        let key = r.path.to_string_lossy().replace('\\', "/");
+        if let Some(p) = bad.get(&key) {
+            let mut d =
+                Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
+            d.hint = p.hint.clone();
+            diags.push(d);
+        }
+    }
+    found
+}

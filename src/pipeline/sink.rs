@@ -1,0 +1,116 @@
+//! Where rendered files go. The pipeline hands every output file to a [`Sink`]: the
+//! staging folder of a build ([`FolderSink`]), nothing at all for `check`
+//! ([`NullSink`]), the preview server's memory ([`MemorySink`]).
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::output::Staging;
+
+pub trait Sink: Sync {
+    /// A rendered file (a page, a feed, a search index, a theme file) at `path`,
+    /// output-relative and `/`-separated.
+    fn page(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
+
+    /// A file made elsewhere (a screenshot in the cache, an original in `content/`),
+    /// named by its content.
+    fn file(&self, path: &str, from: &Path) -> io::Result<()>;
+
+    /// Where the files go, for messages.
+    fn location(&self) -> PathBuf;
+}
+
+/// `build`: into the staging folder of the output. Counts the time threads spend writing.
+pub struct FolderSink<'a> {
+    staging: &'a Staging,
+    writing: AtomicU64,
+}
+
+impl<'a> FolderSink<'a> {
+    pub fn new(staging: &'a Staging) -> FolderSink<'a> {
+        FolderSink { staging, writing: AtomicU64::new(0) }
+    }
+
+    /// Time spent writing, summed over threads.
+    pub fn writing(&self) -> Duration {
+        Duration::from_nanos(self.writing.load(Ordering::Relaxed))
+    }
+}
+
+impl Sink for FolderSink<'_> {
+    fn page(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let start = Instant::now();
+        let written = self.staging.write(path, &bytes);
+        self.writing.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        written
+    }
+
+    fn file(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.staging.copy_content_named(from, path)
+    }
+
+    fn location(&self) -> PathBuf {
+        self.staging.path().to_path_buf()
+    }
+}
+
+/// `check`: every file is made and dropped.
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn page(&self, _: &str, _: Vec<u8>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn file(&self, _: &str, _: &Path) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn location(&self) -> PathBuf {
+        PathBuf::new()
+    }
+}
+
+/// What a served path holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Bytes(Arc<Vec<u8>>),
+    /// A screenshot file in the image cache or the content folder, read when requested.
+    File(PathBuf),
+}
+
+/// `serve`: collects the files, for the server to swap into what it serves.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<(String, Body)>>,
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Vec<(String, Body)> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, path: &str, body: Body) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_string(), body));
+    }
+}
+
+impl Sink for MemorySink {
+    fn page(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.push(path, Body::Bytes(Arc::new(bytes)));
+        Ok(())
+    }
+
+    fn file(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.push(path, Body::File(from.to_path_buf()));
+        Ok(())
+    }
+
+    fn location(&self) -> PathBuf {
+        PathBuf::from("(memory)")
+    }
+}
