@@ -2,13 +2,34 @@
 
 use crate::util::TestSite;
 
+/// Every file under `dir` (hidden ones included) with its bytes.
+fn every_file(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+            (rel, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 #[test]
 fn check_writes_nothing_and_strict_counts_warnings() {
     let site = TestSite::fixture("good");
+    let before = every_file(&site.root);
     let run = site.run_here(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("warning: content/shop/orders/change-address.yaml:11:9"));
-    assert!(!site.exists("public"));
+    assert_eq!(every_file(&site.root), before, "check wrote no file or folder (no cache, no marks)");
+    // The same on the example site, with its screenshots and translation records.
+    let example = TestSite::example();
+    let before = every_file(&example.root);
+    assert_eq!(example.run_here(&["check"]).code, 0);
+    assert_eq!(every_file(&example.root), before);
     let strict = site.run_here(&["check", "--strict"]);
     assert_eq!(strict.code, 1);
 }

@@ -315,3 +315,24 @@ fn empty_and_garbage_files_do_not_panic() {
         );
     }
 }
+
+#[test]
+fn a_template_error_names_the_template_file_it_came_from() {
+    let site = TestSite::fixture("minimal");
+    assert_eq!(site.build().code, 0);
+    // An override in the site's copy of the default theme, failing while rendering.
+    site.write("themes/default/templates/tag.html", "<main>{{ nothing.here }}</main>");
+    let run = site.build();
+    assert_failed_cleanly(&site, &run);
+    assert!(
+        run.stderr.contains("error: themes/default/templates/tag.html: rendering zh/tags/"),
+        "the theme's file, not templates/: {}",
+        run.stderr
+    );
+    // A syntax error in the site's own templates/ folder names that file and line.
+    std::fs::remove_dir_all(site.root.join("themes")).unwrap();
+    site.write("templates/tag.html", "<main>\n{% if %}</main>");
+    let run = site.build();
+    assert_failed_cleanly(&site, &run);
+    assert!(run.stderr.contains("error: templates/tag.html:2:"), "{}", run.stderr);
+}

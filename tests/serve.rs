@@ -423,6 +423,16 @@ fn template_and_image_errors_show_and_clear() {
     wait_event(&events, "reload");
     server.wait_status("recovery from the template error", |s| s["ok"] == true);
 
+    // A template of the site's theme folder that fails while rendering names that file,
+    // not `templates/` (the pipeline knows where each template came from).
+    site.write("themes/default/templates/tutorial.html", "<main>{{ tutorial.nowhere.at_all }}</main>");
+    let error: serde_json::Value = serde_json::from_str(&wait_event(&events, "build-error")).unwrap();
+    assert!(error["file"].as_str().unwrap().ends_with("themes/default/templates/tutorial.html"), "{error}");
+    assert!(error["message"].as_str().unwrap().contains("/help/first/index.html: Failed to render"), "{error}");
+    std::fs::remove_dir_all(site.root.join("themes")).unwrap();
+    wait_event(&events, "reload");
+    server.wait_status("recovery from the theme's template error", |s| s["ok"] == true);
+
     // A missing screenshot names the step's line.
     let yaml = site.root.join("content/help/first.yaml");
     edit(&yaml, "image: shot.png", "image: nope.png");
