@@ -76,8 +76,7 @@ pub(crate) enum Command {
     },
     /// Create a new site in DIR: site.toml, an example tutorial and the default theme.
     Init {
-        #[command(flatten)]
-        root: RootArg,
+        /// The folder to create the site in (made if it does not exist; must be empty).
         dir: PathBuf,
     },
     /// Translation status and records.

@@ -53,43 +53,43 @@ fn default_theme() -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
     /// Without a trailing slash: `https://help.example.com` or `https://x.org/help`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     pub languages: Languages,
-    pub theme: String,
+    pub(crate) theme: String,
     /// Per language; every language has an entry (falling back to the source's).
-    pub title: BTreeMap<Lang, String>,
-    pub description: BTreeMap<Lang, String>,
-    pub images: ImageSettings,
+    pub(crate) title: BTreeMap<Lang, String>,
+    pub(crate) description: BTreeMap<Lang, String>,
+    pub(crate) images: ImageSettings,
     /// Show "not yet translated" / "may be outdated" badges on pages (`[i18n] badges`).
-    pub translation_badges: bool,
+    pub(crate) translation_badges: bool,
     /// Write the side-by-side view of every tutorial (`[i18n] side_by_side`; on by
     /// default in a site with more than one language).
-    pub side_by_side: bool,
+    pub(crate) side_by_side: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImageSettings {
-    pub widths: Vec<u32>,
-    pub limits: Limits,
+pub(crate) struct ImageSettings {
+    pub(crate) widths: Vec<u32>,
+    pub(crate) limits: Limits,
 }
 
 impl SiteConfig {
-    pub fn source_lang(&self) -> &Lang {
+    pub(crate) fn source_lang(&self) -> &Lang {
         self.languages.source()
     }
 
     /// The site's title in `lang`.
-    pub fn title(&self, lang: &str) -> &str {
+    pub(crate) fn title(&self, lang: &str) -> &str {
         self.title.get(lang).map_or("", String::as_str)
     }
 
     /// The site's description in `lang` (empty when it has none).
-    pub fn description(&self, lang: &str) -> &str {
+    pub(crate) fn description(&self, lang: &str) -> &str {
         self.description.get(lang).map_or("", String::as_str)
     }
 
     /// The path part of `base_url`, e.g. `/help/` (always starting and ending with `/`).
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
         match after_scheme.find('/') {
             Some(i) => format!("{}/", after_scheme[i..].trim_end_matches('/')),
@@ -98,13 +98,13 @@ impl SiteConfig {
     }
 
     /// An absolute URL for a site path like `zh/amazon/` (no leading slash).
-    pub fn absolute(&self, path: &str) -> String {
+    pub(crate) fn absolute(&self, path: &str) -> String {
         format!("{}/{}", self.base_url, path)
     }
 }
 
 /// Reads and checks `site.toml` in `root`.
-pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
+pub(crate) fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let mut diags = Diagnostics::new();
     let text = match std::fs::read_to_string(&path) {
@@ -135,7 +135,7 @@ pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
 type Problem = (Option<Pos>, String, Option<String>);
 
 /// Parses the text of `site.toml`; returns every problem found.
-pub fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
+pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let pos = e.span().map(|s| offset_to_pos(text, s.start));
         let message = e.message().trim().to_string();

@@ -17,12 +17,12 @@ pub enum Severity {
 /// A position in a source file: 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
-    pub line: usize,
-    pub col: usize,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
 }
 
 impl Pos {
-    pub const START: Pos = Pos { line: 1, col: 1 };
+    pub(crate) const START: Pos = Pos { line: 1, col: 1 };
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,25 +38,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, file: file.into(), pos, message: message.into(), hint: None }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, pos, message) }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
     /// The one-line form: `error: file:line:col: message`.
-    pub fn headline(&self) -> String {
+    pub(crate) fn headline(&self) -> String {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -119,29 +119,29 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
 
     /// The diagnostic pushed last, to attach a hint. Panics only on an empty list, which
     /// callers never have right after `push`.
-    pub fn last_mut(&mut self) -> &mut Diagnostic {
+    pub(crate) fn last_mut(&mut self) -> &mut Diagnostic {
         self.items.last_mut().expect("a diagnostic was just pushed")
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
@@ -159,7 +159,7 @@ impl Diagnostics {
 
     /// Sorted by file, then position, errors before warnings at the same place: output is
     /// deterministic even though files are validated in parallel.
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         self.items
             .sort_by(|a, b| (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message)));
         self.items.dedup();
@@ -207,12 +207,12 @@ pub enum FailureKind {
 }
 
 impl Failure {
-    pub fn content(diagnostics: Diagnostics) -> Failure {
+    pub(crate) fn content(diagnostics: Diagnostics) -> Failure {
         Failure { kind: FailureKind::Content, diagnostics }
     }
 
     /// One I/O or usage problem about `path`.
-    pub fn io(path: &Path, message: impl Into<String>) -> Failure {
+    pub(crate) fn io(path: &Path, message: impl Into<String>) -> Failure {
         Failure { kind: FailureKind::Io, diagnostics: Diagnostics::from_iter([Diagnostic::error(path, None, message)]) }
     }
 }
@@ -239,7 +239,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 
 /// Damerau-Levenshtein (optimal string alignment) distance: a swap of two letters
 /// (`stpes` for `steps`) counts as one edit.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let w = b.len() + 1;

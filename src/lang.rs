@@ -18,7 +18,7 @@ pub struct Lang(String);
 impl Lang {
     /// A code read from a file that names languages (a text's keys, a lock record);
     /// whether the site has it is checked where it is read.
-    pub fn new(code: impl Into<String>) -> Lang {
+    pub(crate) fn new(code: impl Into<String>) -> Lang {
         Lang(code.into())
     }
 
@@ -27,7 +27,7 @@ impl Lang {
     }
 
     /// `zh`, `en`, `pt-br`, `zh-hant`: lowercase letters, optionally a region or script.
-    pub fn is_valid_code(code: &str) -> bool {
+    pub(crate) fn is_valid_code(code: &str) -> bool {
         let mut parts = code.split('-');
         let first_ok =
             parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
@@ -35,7 +35,7 @@ impl Lang {
     }
 
     /// The BCP 47 tag for `<html lang>` and hreflang: `zh` -> `zh-CN`, `pt-br` -> `pt-BR`.
-    pub fn html_tag(&self) -> String {
+    pub(crate) fn html_tag(&self) -> String {
         match self.as_str() {
             "zh" => "zh-CN".into(),
             "zh-hant" | "zh-tw" => "zh-TW".into(),
@@ -47,7 +47,7 @@ impl Lang {
     }
 
     /// The language's name in itself, for language switchers.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self.0.split('-').next().unwrap_or(&self.0) {
             "zh" => "中文",
             "en" => "English",
@@ -104,12 +104,12 @@ pub struct Languages(Vec<Lang>);
 
 impl Languages {
     /// `None` for an empty list (`config` reports it).
-    pub fn new(all: Vec<Lang>) -> Option<Languages> {
+    pub(crate) fn new(all: Vec<Lang>) -> Option<Languages> {
         (!all.is_empty()).then_some(Languages(all))
     }
 
     /// The language texts are written in first; every other language translates it.
-    pub fn source(&self) -> &Lang {
+    pub(crate) fn source(&self) -> &Lang {
         &self.0[0]
     }
 
@@ -118,34 +118,26 @@ impl Languages {
         &self.0[1..]
     }
 
-    pub fn all(&self) -> &[Lang] {
-        &self.0
-    }
-
-    pub fn iter(&self) -> std::slice::Iter<'_, Lang> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, Lang> {
         self.0.iter()
     }
 
     /// How many languages (at least one: a site always has its source language).
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.0.len()
     }
 
-    pub fn is_source(&self, lang: &str) -> bool {
+    pub(crate) fn is_source(&self, lang: &str) -> bool {
         self.source() == lang
     }
 
     /// The site's own value for a code, if the site has that language.
-    pub fn get(&self, code: &str) -> Option<&Lang> {
+    pub(crate) fn get(&self, code: &str) -> Option<&Lang> {
         self.0.iter().find(|l| l.as_str() == code)
     }
 
-    pub fn contains(&self, code: &str) -> bool {
-        self.get(code).is_some()
-    }
-
     /// Where `code` is in the list (0 is the source).
-    pub fn position(&self, code: &str) -> Option<usize> {
+    pub(crate) fn position(&self, code: &str) -> Option<usize> {
         self.0.iter().position(|l| l.as_str() == code)
     }
 }

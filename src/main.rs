@@ -115,7 +115,7 @@ fn main() -> ExitCode {
                 ExitCode::from(if e.io { 2 } else { 1 })
             }
         },
-        Command::Init { dir, .. } => match stepwise::scaffold::init(&dir) {
+        Command::Init { dir } => match stepwise::scaffold::init(&dir) {
             Ok(created) => {
                 println!("created a new site in {} ({} files)", display_path(&dir), created.files.len());
                 println!("next: cd {} && stepwise build", display_path(&dir));
@@ -273,10 +273,13 @@ fn show_serve_event(event: ServeEvent) {
             if first {
                 eprintln!("built {} pages in memory in {} ms", outcome.pages, outcome.elapsed.as_millis());
             } else if outcome.changed {
+                let what = if outcome.full {
+                    format!("all {} pages (the configuration or theme changed)", outcome.pages)
+                } else {
+                    format!("{} of {} pages", outcome.rendered, outcome.pages)
+                };
                 eprintln!(
-                    "rebuilt {} of {} pages in {} ms{}",
-                    outcome.rendered,
-                    outcome.pages,
+                    "rebuilt {what} in {} ms{}",
                     outcome.elapsed.as_millis(),
                     if outcome.images.made > 0 {
                         format!(", {} screenshot files made", outcome.images.made)

@@ -8,13 +8,13 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Renders a text as inline HTML (no wrapping `<p>`; paragraphs are joined by `<br>`).
-pub fn to_html(text: &str) -> String {
+pub(crate) fn to_html(text: &str) -> String {
     render(text, true)
 }
 
 /// Like [`to_html`], with links shown as their text: for titles and labels, which the
 /// page puts inside links of its own (a link inside a link is invalid HTML).
-pub fn to_html_without_links(text: &str) -> String {
+pub(crate) fn to_html_without_links(text: &str) -> String {
     render(text, false)
 }
 
@@ -100,7 +100,7 @@ fn render(text: &str, allow_links: bool) -> String {
 }
 
 /// Text without markup, for `alt` fallbacks, meta descriptions and JSON-LD.
-pub fn to_plain(text: &str) -> String {
+pub(crate) fn to_plain(text: &str) -> String {
     if is_plain_run(text) {
         return collapse_whitespace(text);
     }
@@ -244,7 +244,7 @@ fn is_label(s: &str) -> bool {
 }
 
 /// HTML-escapes text (also quotes, so it is safe inside attributes).
-pub fn escape_into(s: &str, out: &mut String) {
+pub(crate) fn escape_into(s: &str, out: &mut String) {
     // Byte by byte, copying the runs between special characters whole: all five are ASCII,
     // so a run never splits a UTF-8 sequence. (Tera calls this for every `{{ }}`.)
     let mut run = 0;
@@ -264,14 +264,14 @@ pub fn escape_into(s: &str, out: &mut String) {
     out.push_str(&s[run..]);
 }
 
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     escape_into(s, &mut out);
     out
 }
 
 /// The UI labels of a text, in order (for translation checks and tests).
-pub fn ui_labels(text: &str) -> Vec<String> {
+pub(crate) fn ui_labels(text: &str) -> Vec<String> {
     let html = to_html(text);
     html.split("<span class=\"ui\">")
         .skip(1)

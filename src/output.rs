@@ -25,7 +25,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 /// The folder a build writes into before it becomes the output folder.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     /// Output-relative path -> size, of the recycled folder's files not yet rewritten
     /// by this build. What is left at the end is stale.
@@ -33,13 +33,13 @@ pub struct Staging {
 }
 
 impl Staging {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
     /// Writes `bytes` to `rel` (output-relative, `/`-separated), creating folders as
     /// needed. A file kept from the recycled folder is rewritten in place.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let key = normalize(rel);
         let path = self.dir.join(&key);
         let old_len = self.take_stale(&key);
@@ -60,7 +60,7 @@ impl Staging {
 
     /// Copies `from` to `rel`, for files whose name changes with their content (hashed
     /// screenshot names): one the recycled folder already has at the same size is kept.
-    pub fn copy_content_named(&self, from: &Path, rel: &str) -> io::Result<()> {
+    pub(crate) fn copy_content_named(&self, from: &Path, rel: &str) -> io::Result<()> {
         let key = normalize(rel);
         let path = self.dir.join(&key);
         if let Some(old_len) = self.take_stale(&key) {
@@ -121,7 +121,7 @@ fn normalize(rel: &str) -> String {
 /// A lock file beside the output (`.{name}.lock`) says which build owns the staging
 /// folder: a second build into the same folder is refused while the first runs, and a
 /// staging folder found while holding the lock was left by a killed build and is reused.
-pub fn write_atomically<T, E>(
+pub(crate) fn write_atomically<T, E>(
     out_dir: &Path,
     fill: impl FnOnce(&Staging) -> Result<T, E>,
 ) -> Result<T, OutputError<E>> {
@@ -215,7 +215,7 @@ fn move_aside(out_dir: &Path, prev: &Path, parent: &Path, name: &str) -> io::Res
 
 /// The file that marks a folder as a stepwise output: a build may replace such a folder's
 /// contents. Written into every output, always with the same bytes.
-pub const OUTPUT_MARKER: &str = ".stepwise-output";
+pub(crate) const OUTPUT_MARKER: &str = ".stepwise-output";
 
 const MARKER_TEXT: &str = "This folder was written by `stepwise build`.\n\
 Each build replaces what is in it: edit the site's content/ instead of these files.\n";
@@ -225,15 +225,15 @@ const SOURCE_FOLDERS: &[&str] = &["content", "themes", "templates", "static", ".
 
 /// Why a build may not write to the output folder it was given.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub message: String,
-    pub hint: String,
+pub(crate) struct Refusal {
+    pub(crate) message: String,
+    pub(crate) hint: String,
 }
 
 /// Checks that a build may replace `out_dir` (the site lives in `root`). Refused: an
 /// existing file; the site root or a folder above it; anything inside the site's
 /// sources; a non-empty folder without the output marker, unless `force`.
-pub fn check_target(root: &Path, out_dir: &Path, force: bool) -> Result<(), Refusal> {
+pub(crate) fn check_target(root: &Path, out_dir: &Path, force: bool) -> Result<(), Refusal> {
     let refuse = |message: String, hint: &str| Err(Refusal { message, hint: hint.to_string() });
     match std::fs::symlink_metadata(out_dir) {
         Ok(meta) if !meta.is_dir() => match std::fs::metadata(out_dir) {
@@ -353,7 +353,7 @@ fn single_link(_: &std::fs::Metadata) -> bool {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError<E> {
+pub(crate) enum OutputError<E> {
     #[error("{path}: {source}", path = .0.display(), source = .1)]
     Io(PathBuf, io::Error),
     #[error("{0}")]

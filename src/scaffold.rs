@@ -206,7 +206,7 @@ fn example_screenshot() -> Vec<u8> {
 
 /// Today's date (UTC) as YYYY-MM-DD, without a date crate: days since the epoch ->
 /// civil date (Howard Hinnant's algorithm).
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let z = (secs / 86_400) as i64 + 719_468;
     let era = z.div_euclid(146_097);

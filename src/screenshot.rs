@@ -17,34 +17,34 @@ use image::ImageReader;
 
 /// Size limits of one screenshot file (`[images]` in site.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    pub max_file_bytes: u64,
-    pub max_pixels: u64,
+pub(crate) struct Limits {
+    pub(crate) max_file_bytes: u64,
+    pub(crate) max_pixels: u64,
 }
 
 /// What the build knows about one screenshot file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ImageInfo {
+pub(crate) struct ImageInfo {
     /// Content-relative path, `/`-separated: the key screenshots are known by.
-    pub key: String,
-    pub source: PathBuf,
-    pub width: u32,
-    pub height: u32,
-    pub format: ImageFormat,
-    pub bytes: u64,
+    pub(crate) key: String,
+    pub(crate) source: PathBuf,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) format: ImageFormat,
+    pub(crate) bytes: u64,
     /// Hash of the file's bytes (hex): the cache key of everything made from it.
-    pub hash: String,
+    pub(crate) hash: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
+pub(crate) enum ImageFormat {
     Png,
     Jpeg,
     WebP,
 }
 
 impl ImageFormat {
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             ImageFormat::Png => "png",
             ImageFormat::Jpeg => "jpg",
@@ -54,23 +54,23 @@ impl ImageFormat {
 }
 
 /// Hex hash of some bytes (blake3, first 64 bits: plenty to tell screenshots apart).
-pub fn hash_bytes(bytes: &[u8]) -> String {
+pub(crate) fn hash_bytes(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
 /// Where the marks of fully decoded files are kept (`.stepwise-cache/img/HASH.verified`),
 /// so a file verified once is not decoded again. `check` reads them but never writes.
 #[derive(Debug, Clone, Copy)]
-pub struct Verified<'a> {
-    pub dir: &'a Path,
-    pub record: bool,
+pub(crate) struct Verified<'a> {
+    pub(crate) dir: &'a Path,
+    pub(crate) record: bool,
 }
 
 /// Why a screenshot was refused; the pipeline turns it into a diagnostic naming the step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageProblem {
-    pub message: String,
-    pub hint: Option<String>,
+pub(crate) struct ImageProblem {
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
 }
 
 fn problem(message: impl Into<String>, hint: Option<&str>) -> ImageProblem {
@@ -78,7 +78,7 @@ fn problem(message: impl Into<String>, hint: Option<&str>) -> ImageProblem {
 }
 
 /// Checks that `key` (a path inside `content_dir`) is a usable screenshot and measures it.
-pub fn probe(
+pub(crate) fn probe(
     content_dir: &Path,
     key: &str,
     limits: &Limits,

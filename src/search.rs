@@ -26,20 +26,20 @@ use crate::markdown::to_plain;
 use crate::model::Site;
 use crate::tokenize::tokens;
 
-pub const INDEX_VERSION: u32 = 1;
+pub(crate) const INDEX_VERSION: u32 = 1;
 /// Postings bytes per terms shard, before compression.
 const SHARD_BYTES: usize = 160_000;
 /// Tutorials per text chunk.
-pub const TEXT_CHUNK: usize = 200;
+pub(crate) const TEXT_CHUNK: usize = 200;
 /// Characters of text kept per tutorial for result snippets.
 const TEXT_CHARS: usize = 1200;
 
 /// Where a token occurs in a tutorial (bits).
-pub const IN_BODY: u8 = 1;
-pub const IN_TITLE: u8 = 2;
+pub(crate) const IN_BODY: u8 = 1;
+pub(crate) const IN_TITLE: u8 = 2;
 
 /// The search files of one language: output-relative path -> JSON text.
-pub fn files(site: &Site, lang: &str) -> Vec<(String, String)> {
+pub(crate) fn files(site: &Site, lang: &str) -> Vec<(String, String)> {
     let index = build(site, lang);
     index.to_files(lang)
 }
@@ -49,9 +49,9 @@ pub fn files(site: &Site, lang: &str) -> Vec<(String, String)> {
 pub struct Index {
     /// [title, url from the site root, category]
     pub docs: Vec<[String; 3]>,
-    pub texts: Vec<String>,
+    pub(crate) texts: Vec<String>,
     /// token -> (doc, where), doc ascending.
-    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
+    pub(crate) postings: BTreeMap<String, Vec<(u32, u8)>>,
 }
 
 #[derive(Serialize)]

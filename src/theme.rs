@@ -18,7 +18,7 @@ macro_rules! embed {
 }
 
 /// The default theme's templates, by name.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
+pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "macros.html",
     "root.html",
@@ -32,27 +32,27 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "404.html",
 );
 
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../themes/default/static/style.css")),
     ("search.js", include_bytes!("../themes/default/static/search.js")),
     ("favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
 ];
 
-pub const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
+pub(crate) const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
 
 #[derive(Debug, Clone)]
-pub struct Theme {
+pub(crate) struct Theme {
     /// Template name -> (text, where it came from for messages).
-    pub templates: BTreeMap<String, (String, PathBuf)>,
+    pub(crate) templates: BTreeMap<String, (String, PathBuf)>,
     /// Output-relative path -> bytes.
-    pub static_files: BTreeMap<String, Vec<u8>>,
+    pub(crate) static_files: BTreeMap<String, Vec<u8>>,
     /// Language -> key -> text.
-    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    pub(crate) strings: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Theme {
     /// The UI strings for `lang`: its own table, completed from English, then from any.
-    pub fn strings_for(&self, lang: &str) -> BTreeMap<String, String> {
+    pub(crate) fn strings_for(&self, lang: &str) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         for table in self.strings.values() {
             for (k, v) in table {
@@ -69,7 +69,7 @@ impl Theme {
 }
 
 /// Loads the theme named in site.toml, with the site's `templates/` overrides.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
     let mut diags = Diagnostics::new();
     let theme_dir = root.join("themes").join(name);
     let mut theme = Theme { templates: BTreeMap::new(), static_files: BTreeMap::new(), strings: BTreeMap::new() };

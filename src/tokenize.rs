@@ -17,7 +17,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Tokens of `text`, in order, duplicates kept.
-pub fn tokens(text: &str) -> Vec<String> {
+pub(crate) fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut cjk: Vec<char> = Vec::new();

@@ -27,15 +27,15 @@ pub(crate) struct Field<'a> {
 /// The site's parts that hold text, borrowed from a site or from content not yet
 /// assembled into one.
 #[derive(Clone, Copy)]
-pub struct Texts<'a> {
-    pub tutorials: &'a [Arc<Tutorial>],
-    pub categories: &'a BTreeMap<CategoryPath, Category>,
-    pub authors: &'a BTreeMap<String, Author>,
-    pub authors_file: Option<&'a Path>,
+pub(crate) struct Texts<'a> {
+    pub(crate) tutorials: &'a [Arc<Tutorial>],
+    pub(crate) categories: &'a BTreeMap<CategoryPath, Category>,
+    pub(crate) authors: &'a BTreeMap<String, Author>,
+    pub(crate) authors_file: Option<&'a Path>,
 }
 
 impl<'a> Texts<'a> {
-    pub fn of_site(site: &'a Site) -> Texts<'a> {
+    pub(crate) fn of_site(site: &'a Site) -> Texts<'a> {
         Texts {
             tutorials: &site.tutorials,
             categories: &site.categories,
@@ -44,7 +44,7 @@ impl<'a> Texts<'a> {
         }
     }
 
-    pub fn of_content(content: &'a Content) -> Texts<'a> {
+    pub(crate) fn of_content(content: &'a Content) -> Texts<'a> {
         Texts {
             tutorials: &content.tutorials,
             categories: &content.categories,

@@ -150,7 +150,7 @@ fn unescape(s: &str) -> String {
 
 /// `check`'s label warnings: differing label counts, and translations of a label that
 /// differ from the one used most often.
-pub fn check(site: &Site) -> Diagnostics {
+pub(crate) fn check(site: &Site) -> Diagnostics {
     let learned = learn(site, site.config.languages.targets());
     let mut diags = learned.warnings;
     for (lang, by_source) in &learned.pairs {
@@ -201,27 +201,27 @@ fn preferred(translations: &BTreeMap<String, Vec<Sighting>>) -> &str {
 
 #[derive(Debug, Serialize)]
 pub struct Glossary {
-    pub source_language: String,
-    pub languages: Vec<LanguageGlossary>,
+    pub(crate) source_language: String,
+    pub(crate) languages: Vec<LanguageGlossary>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LanguageGlossary {
-    pub language: String,
-    pub labels: Vec<Entry>,
+pub(crate) struct LanguageGlossary {
+    pub(crate) language: String,
+    pub(crate) labels: Vec<Entry>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Entry {
-    pub source: String,
+pub(crate) struct Entry {
+    pub(crate) source: String,
     /// The preferred translation first, then the others by use.
-    pub translations: Vec<Translation>,
+    pub(crate) translations: Vec<Translation>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Translation {
-    pub text: String,
-    pub count: usize,
+pub(crate) struct Translation {
+    pub(crate) text: String,
+    pub(crate) count: usize,
 }
 
 /// `stepwise i18n glossary`.

@@ -28,10 +28,10 @@ const HEADER: &str = "\
 
 /// What a record is about: one text of one document, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LockKey {
-    pub doc: DocId,
-    pub field: FieldPath,
-    pub lang: Lang,
+pub(crate) struct LockKey {
+    pub(crate) doc: DocId,
+    pub(crate) field: FieldPath,
+    pub(crate) lang: Lang,
 }
 
 impl LockKey {
@@ -42,21 +42,21 @@ impl LockKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Record {
-    pub source: String,
-    pub translation: String,
+pub(crate) struct Record {
+    pub(crate) source: String,
+    pub(crate) translation: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lock {
     /// A site without a lock file treats every translation as confirmed.
-    pub exists: bool,
+    pub(crate) exists: bool,
     /// Each list sorted; usually one record, two or more after a merge.
-    pub records: BTreeMap<LockKey, Vec<Record>>,
+    pub(crate) records: BTreeMap<LockKey, Vec<Record>>,
 }
 
 /// The hash a record stores for a text: 64 bits of BLAKE3, in hex.
-pub fn text_hash(text: &str) -> String {
+pub(crate) fn text_hash(text: &str) -> String {
     let hash = blake3::hash(text.as_bytes());
     hash.to_hex()[..16].to_string()
 }
@@ -64,7 +64,7 @@ pub fn text_hash(text: &str) -> String {
 impl Lock {
     /// Reads the lock file's text. Malformed lines are errors naming the line; the
     /// records that could be read are kept.
-    pub fn parse(text: &str, file: &Path) -> (Lock, Diagnostics) {
+    pub(crate) fn parse(text: &str, file: &Path) -> (Lock, Diagnostics) {
         let mut lock = Lock { exists: true, records: BTreeMap::new() };
         let mut diags = Diagnostics::new();
         for (i, line) in text.lines().enumerate() {
@@ -104,7 +104,7 @@ impl Lock {
 
     /// The file's text: a fixed header, then every record, sorted as text (so a line's
     /// place never depends on how this version orders keys).
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut lines: Vec<String> = self
             .records
             .iter()
@@ -120,7 +120,7 @@ impl Lock {
     }
 
     /// The documents that have records.
-    pub fn docs(&self) -> impl Iterator<Item = &DocId> {
+    pub(crate) fn docs(&self) -> impl Iterator<Item = &DocId> {
         let mut last: Option<&DocId> = None;
         self.records.keys().filter_map(move |k| {
             let new = last != Some(&k.doc);
@@ -130,7 +130,7 @@ impl Lock {
     }
 
     /// The records of one document.
-    pub fn of<'a>(&'a self, doc: &'a DocId) -> impl Iterator<Item = (&'a LockKey, &'a Vec<Record>)> {
+    pub(crate) fn of<'a>(&'a self, doc: &'a DocId) -> impl Iterator<Item = (&'a LockKey, &'a Vec<Record>)> {
         self.records.range(LockKey::first_of(doc)..).take_while(move |(k, _)| k.doc == *doc)
     }
 }

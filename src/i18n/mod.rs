@@ -6,10 +6,10 @@
 //! them); `status`, `confirm` and `labels::glossary` are the `stepwise i18n` verbs; only
 //! `confirm` writes, and only the lock file.
 
-pub mod fields;
+pub(crate) mod fields;
 pub mod labels;
 pub mod lock;
-pub mod status;
+pub(crate) mod status;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ use status::{Report, Resolution, State};
 
 /// The translations confirmed against an older source text (the pages mark them), and a
 /// warning for each at the translation's line. Computed before the site is assembled.
-pub fn outdated(texts: Texts<'_>, lock: &Lock, langs: &Languages) -> (Outdated, Diagnostics) {
+pub(crate) fn outdated(texts: Texts<'_>, lock: &Lock, langs: &Languages) -> (Outdated, Diagnostics) {
     let mut outdated = Outdated::default();
     let mut diags = Diagnostics::new();
     if !lock.exists || langs.targets().is_empty() {

@@ -11,7 +11,7 @@ use super::fields::{Document, Field};
 use super::lock::{Lock, LockKey, Record, text_hash};
 use crate::diagnostics::{Pos, display_path};
 use crate::lang::Lang;
-pub use crate::model::TranslationState as State;
+pub(crate) use crate::model::TranslationState as State;
 use crate::model::{CategoryPath, DocId, FieldKind};
 
 /// One (text, target language) pair.
@@ -170,53 +170,53 @@ fn lock_langs(lock: &Lock) -> Vec<&str> {
 #[derive(Debug, Serialize)]
 pub struct Report {
     /// Bumped only when a field changes meaning or disappears.
-    pub version: u32,
-    pub source_language: String,
+    pub(crate) version: u32,
+    pub(crate) source_language: String,
     /// The lock file's path, `null` when the site has none (everything counts as confirmed).
-    pub lock_file: Option<String>,
-    pub languages: Vec<LanguageReport>,
+    pub(crate) lock_file: Option<String>,
+    pub(crate) languages: Vec<LanguageReport>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LanguageReport {
-    pub language: String,
+pub(crate) struct LanguageReport {
+    pub(crate) language: String,
     #[serde(flatten)]
-    pub counts: Counts,
-    pub categories: Vec<CategoryReport>,
+    pub(crate) counts: Counts,
+    pub(crate) categories: Vec<CategoryReport>,
     /// Every text that is not current, by file and position.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
 }
 
 #[derive(Debug, Default, Clone, Serialize)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Translatable texts.
-    pub total: usize,
-    pub missing: usize,
-    pub outdated: usize,
-    pub unconfirmed: usize,
+    pub(crate) total: usize,
+    pub(crate) missing: usize,
+    pub(crate) outdated: usize,
+    pub(crate) unconfirmed: usize,
     /// Texts translated and not outdated, in percent of `total` (one decimal; 100 when
     /// there is nothing to translate).
-    pub percent_complete: f64,
+    pub(crate) percent_complete: f64,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CategoryReport {
+pub(crate) struct CategoryReport {
     /// The category path; `""` for tutorials at the top and the authors file.
-    pub category: String,
+    pub(crate) category: String,
     #[serde(flatten)]
-    pub counts: Counts,
+    pub(crate) counts: Counts,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Item {
-    pub file: String,
-    pub id: String,
-    pub field: String,
-    pub line: usize,
-    pub column: usize,
-    pub state: State,
+pub(crate) struct Item {
+    pub(crate) file: String,
+    pub(crate) id: String,
+    pub(crate) field: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) state: State,
     /// The source-language text, to translate from.
-    pub source_text: String,
+    pub(crate) source_text: String,
 }
 
 impl Counts {

@@ -7,7 +7,7 @@
 //! carries a hash of its inputs (source bytes + parameters), so a CDN can cache it
 //! forever and the build cache can tell, without decoding anything, what is already made.
 
-pub mod process;
+pub(crate) mod process;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,10 +17,10 @@ use crate::model::{Rect, Site};
 use crate::screenshot::{ImageFormat, ImageInfo};
 
 /// The build cache folder, beside `site.toml` (git-ignored by `stepwise init`).
-pub const CACHE_DIR: &str = ".stepwise-cache";
+pub(crate) const CACHE_DIR: &str = ".stepwise-cache";
 
 /// Where made screenshot files (and the marks of verified sources) are kept.
-pub fn cache_dir(root: &Path) -> PathBuf {
+pub(crate) fn cache_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("img")
 }
 
@@ -32,29 +32,29 @@ const PIPELINE_VERSION: &str = "stepwise-img-2";
 const OG_MAX_WIDTH: u32 = 640;
 
 /// A box in ten-thousandths of the image, hashable and exact.
-pub type Box4 = [u16; 4];
+pub(crate) type Box4 = [u16; 4];
 
-pub fn box4(r: &Rect) -> Box4 {
+pub(crate) fn box4(r: &Rect) -> Box4 {
     let q = |v: f64| (v.clamp(0.0, 1.0) * 10_000.0).round() as u16;
     [q(r.x), q(r.y), q(r.w), q(r.h)]
 }
 
 /// One way a screenshot is shown: the source with some regions redacted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RenditionKey {
-    pub image: String,
-    pub redact: Vec<Box4>,
+pub(crate) struct RenditionKey {
+    pub(crate) image: String,
+    pub(crate) redact: Vec<Box4>,
 }
 
 /// A social-card image: a screenshot (redacted) with its highlight boxes burned in.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OgKey {
-    pub rendition: RenditionKey,
-    pub boxes: Vec<Box4>,
+pub(crate) struct OgKey {
+    pub(crate) rendition: RenditionKey,
+    pub(crate) boxes: Vec<Box4>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Png,
     Jpeg,
     WebP,
@@ -64,34 +64,34 @@ pub enum Encoding {
 
 /// One output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variant {
-    pub width: u32,
-    pub height: u32,
+pub(crate) struct Variant {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     /// Output-relative path, `img/step-01-480.3f2a9c1b0d.png`.
-    pub path: String,
-    pub encoding: Encoding,
+    pub(crate) path: String,
+    pub(crate) encoding: Encoding,
     /// Filled in by processing (0 in a plan that was not processed).
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendition {
-    pub width: u32,
-    pub height: u32,
+pub(crate) struct Rendition {
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     /// The `srcset`, ascending width; the last one is full width.
-    pub variants: Vec<Variant>,
+    pub(crate) variants: Vec<Variant>,
     /// Lossless WebP twins of the re-encoded variants (PNG sources only).
-    pub webp: Vec<Variant>,
+    pub(crate) webp: Vec<Variant>,
     /// Whether the WebP files are worth offering (smaller than the PNGs by enough).
-    pub use_webp: bool,
+    pub(crate) use_webp: bool,
     /// The source file unchanged, for "view full size" (none when something is redacted:
     /// the original pixels must never reach the output).
-    pub original: Option<Variant>,
+    pub(crate) original: Option<Variant>,
 }
 
 impl Rendition {
     /// The file to open at full size.
-    pub fn full(&self) -> &Variant {
+    pub(crate) fn full(&self) -> &Variant {
         // A plan always has at least the full-width variant.
         self.original.as_ref().unwrap_or(&self.variants[self.variants.len() - 1])
     }
@@ -99,15 +99,15 @@ impl Rendition {
 
 /// Every image file of a build, keyed for the renderer.
 #[derive(Debug, Clone, Default)]
-pub struct ImagePlan {
-    pub renditions: BTreeMap<RenditionKey, Rendition>,
-    pub og: BTreeMap<OgKey, Variant>,
+pub(crate) struct ImagePlan {
+    pub(crate) renditions: BTreeMap<RenditionKey, Rendition>,
+    pub(crate) og: BTreeMap<OgKey, Variant>,
 }
 
 impl ImagePlan {
     /// Every output file and where its bytes are: the source screenshot for an original,
     /// else the made file in `cache`. What a build copies and the preview serves.
-    pub fn sources(&self, site: &Site, cache: &Path) -> Vec<(String, PathBuf)> {
+    pub(crate) fn sources(&self, site: &Site, cache: &Path) -> Vec<(String, PathBuf)> {
         let mut originals: BTreeMap<&str, &Path> = BTreeMap::new();
         for (key, r) in &self.renditions {
             if let (Some(info), Some(v)) = (site.images.get(&key.image), &r.original) {
@@ -125,7 +125,7 @@ impl ImagePlan {
             .collect()
     }
 
-    pub fn files(&self) -> impl Iterator<Item = &Variant> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = &Variant> {
         self.renditions
             .values()
             .flat_map(|r| {
@@ -138,12 +138,12 @@ impl ImagePlan {
 }
 
 /// The rendition a step shows in one language.
-pub fn rendition_key(image: &str, redact: &[Rect]) -> RenditionKey {
+pub(crate) fn rendition_key(image: &str, redact: &[Rect]) -> RenditionKey {
     RenditionKey { image: image.to_string(), redact: redact.iter().map(box4).collect() }
 }
 
 /// The social card of a tutorial in one language: its first screenshot.
-pub fn og_key(site: &Site, tutorial: usize, lang: &str) -> Option<OgKey> {
+pub(crate) fn og_key(site: &Site, tutorial: usize, lang: &str) -> Option<OgKey> {
     let t = &site.tutorials[tutorial];
     let step = t.steps.iter().find(|s| s.image.is_some())?;
     let image = step.image.as_ref()?.for_lang(lang, site.source_lang());
@@ -151,7 +151,7 @@ pub fn og_key(site: &Site, tutorial: usize, lang: &str) -> Option<OgKey> {
 }
 
 /// Plans every file the site's screenshots need. Pure: names depend only on inputs.
-pub fn plan(site: &Site) -> ImagePlan {
+pub(crate) fn plan(site: &Site) -> ImagePlan {
     let mut plan = ImagePlan::default();
     let src = site.source_lang();
     for (i, t) in site.tutorials.iter().enumerate() {

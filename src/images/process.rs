@@ -36,7 +36,7 @@ pub struct ImageStats {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ProcessError {
+pub(crate) enum ProcessError {
     #[error("{path}: {message}")]
     Image { path: PathBuf, message: String },
     #[error("{path}: {source}")]
@@ -52,7 +52,7 @@ struct SourceWork<'a> {
 
 /// Makes every planned file that is not in `cache` yet, then records sizes in the plan
 /// and decides where WebP pays.
-pub fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result<ImageStats, ProcessError> {
+pub(crate) fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result<ImageStats, ProcessError> {
     std::fs::create_dir_all(cache).map_err(|source| ProcessError::Io { path: cache.to_path_buf(), source })?;
     let mut by_source: BTreeMap<&str, SourceWork<'_>> = BTreeMap::new();
     for (key, r) in &plan.renditions {
@@ -196,7 +196,7 @@ fn decode(info: &ImageInfo) -> Result<RgbaImage, ProcessError> {
 
 /// A copy with each region blocked out by a coarse mosaic: the original pixels of the
 /// region cannot be recovered from any output made from it.
-pub fn redacted<'a>(source: &'a RgbaImage, boxes: &[Box4]) -> std::borrow::Cow<'a, RgbaImage> {
+pub(crate) fn redacted<'a>(source: &'a RgbaImage, boxes: &[Box4]) -> std::borrow::Cow<'a, RgbaImage> {
     if boxes.is_empty() {
         return std::borrow::Cow::Borrowed(source);
     }

@@ -4,7 +4,7 @@
 //! each YAML file as UTF-8 text and sorts it by role. Nothing here interprets YAML
 //! content; `yaml` turns text into positioned nodes for the model to check.
 
-pub mod yaml;
+pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,9 +13,9 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 
-pub const CONTENT_DIR: &str = "content";
-pub const CATEGORY_FILE: &str = "_category.yaml";
-pub const AUTHORS_FILE: &str = "_authors.yaml";
+pub(crate) const CONTENT_DIR: &str = "content";
+pub(crate) const CATEGORY_FILE: &str = "_category.yaml";
+pub(crate) const AUTHORS_FILE: &str = "_authors.yaml";
 /// The translation records, beside `site.toml` (see `i18n::lock`).
 pub const LOCK_FILE: &str = "i18n.lock";
 /// A tutorial is a few kilobytes; anything this large is a mistake (or an attack).
@@ -25,30 +25,30 @@ const MAX_LOCK_BYTES: u64 = 512 * 1024 * 1024;
 
 /// One YAML file, read and decoded.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// The path to show in messages (`content/amazon/forgot-password.yaml`, or under `--root`).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The path inside `content/`, with `/` separators and without the extension for
     /// tutorials (`cross-border-ec/amazon/forgot-password`), or the folder for a category.
-    pub key: String,
+    pub(crate) key: String,
     /// Shared, so that the preview server can tell a file it did not re-read at a glance.
-    pub text: Arc<str>,
+    pub(crate) text: Arc<str>,
 }
 
 #[derive(Debug, Default)]
-pub struct RawContent {
-    pub tutorials: Vec<SourceFile>,
-    pub categories: Vec<SourceFile>,
-    pub authors: Option<SourceFile>,
+pub(crate) struct RawContent {
+    pub(crate) tutorials: Vec<SourceFile>,
+    pub(crate) categories: Vec<SourceFile>,
+    pub(crate) authors: Option<SourceFile>,
     /// Every folder under `content/` that may hold tutorials (not `_assets` folders).
-    pub folders: Vec<String>,
+    pub(crate) folders: Vec<String>,
     /// The translation records, `i18n.lock` beside `site.toml`, when the site has them.
-    pub lock: Option<SourceFile>,
+    pub(crate) lock: Option<SourceFile>,
 }
 
 /// Reads everything under `root/content`. Problems with single files are collected;
 /// the returned content holds the files that could be read.
-pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
+pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     let content_dir = root.join(CONTENT_DIR);
     let mut raw = RawContent::default();
     let mut diags = Diagnostics::new();
@@ -141,7 +141,7 @@ pub fn load_content(root: &Path) -> (RawContent, Diagnostics) {
 }
 
 /// Reads a file as UTF-8 text, dropping a BOM. Invalid UTF-8 is reported at its position.
-pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
+pub(crate) fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
     read_text_up_to(path, MAX_YAML_BYTES, diags)
 }
 

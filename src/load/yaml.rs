@@ -24,13 +24,13 @@ const MAX_DEPTH: usize = 64;
 const MAX_NODES: usize = 200_000;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub pos: Pos,
-    pub value: Value,
+pub(crate) struct Node {
+    pub(crate) pos: Pos,
+    pub(crate) value: Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// An empty value, `~` or `null`.
     Null,
     Str(String),
@@ -40,13 +40,13 @@ pub enum Value {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Key {
-    pub pos: Pos,
-    pub name: String,
+pub(crate) struct Key {
+    pub(crate) pos: Pos,
+    pub(crate) name: String,
 }
 
 impl Node {
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self.value {
             Value::Null => "an empty value",
             Value::Str(_) => "a text",
@@ -55,7 +55,7 @@ impl Node {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),
             _ => None,
@@ -66,7 +66,7 @@ impl Node {
 /// Something the parser accepted that a writer of prose almost never means. The model
 /// reports it where the value must be a text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Hazard {
+pub(crate) enum Hazard {
     /// `en: &more text`: the first word became an anchor name and vanished.
     Anchor { at: Pos, word: String, written: String },
     /// `en: !important text`: the first word became a tag and vanished.
@@ -77,26 +77,27 @@ pub enum Hazard {
 
 /// A parsed file: its tree, and the hazards by the position of the value they touch.
 #[derive(Debug)]
-pub struct Parsed {
-    pub root: Node,
-    pub hazards: HashMap<Pos, Hazard>,
+pub(crate) struct Parsed {
+    pub(crate) root: Node,
+    pub(crate) hazards: HashMap<Pos, Hazard>,
 }
 
 /// A YAML problem with the position it was found at.
 #[derive(Debug, Clone, PartialEq)]
-pub struct YamlError {
-    pub pos: Pos,
-    pub message: String,
-    pub hint: Option<String>,
+pub(crate) struct YamlError {
+    pub(crate) pos: Pos,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
 }
 
 /// Parses one YAML document. An empty file gives `Value::Null`.
-pub fn parse(text: &str) -> Result<Node, YamlError> {
+#[cfg(test)]
+pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     parse_with_hazards(text).map(|p| p.root)
 }
 
 /// [`parse`], also returning the [`Hazard`]s found on the way.
-pub fn parse_with_hazards(text: &str) -> Result<Parsed, YamlError> {
+pub(crate) fn parse_with_hazards(text: &str) -> Result<Parsed, YamlError> {
     // The parser is third-party code fed with user input: a panic inside it must become
     // an error about this file, never a crash of the whole build.
     let result = std::panic::catch_unwind(|| {

@@ -18,39 +18,39 @@ use crate::load::yaml::{self, Hazard, Key, Node, Value};
 
 /// An image reference as written, before it is checked on disk.
 #[derive(Debug, Clone)]
-pub struct ImageRef {
-    pub file: PathBuf,
-    pub pos: Pos,
+pub(crate) struct ImageRef {
+    pub(crate) file: PathBuf,
+    pub(crate) pos: Pos,
     /// Where the YAML says the image is, resolved against the YAML file's folder
     /// (lexically; the model checks it stays inside `content/`).
-    pub path: PathBuf,
-    pub written: String,
+    pub(crate) path: PathBuf,
+    pub(crate) written: String,
     /// `steps[2].image`.
-    pub field: String,
+    pub(crate) field: String,
 }
 
 /// A reference from a tutorial to another thing by id, checked once everything is loaded.
 #[derive(Debug, Clone)]
-pub struct IdRef<T> {
-    pub pos: Pos,
-    pub id: T,
+pub(crate) struct IdRef<T> {
+    pub(crate) pos: Pos,
+    pub(crate) id: T,
 }
 
 /// What a tutorial file yielded. References are kept even when the file has errors, so
 /// the cross-file checks (images, ids) still report their problems in the same run.
-pub struct DecodedTutorial {
+pub(crate) struct DecodedTutorial {
     /// Shared with every `Site` built from this decoding (the preview server keeps it
     /// across edits of other files).
-    pub tutorial: Option<Arc<Tutorial>>,
-    pub images: Vec<ImageRef>,
-    pub related_refs: Vec<IdRef<TutorialId>>,
-    pub author_ref: Option<IdRef<String>>,
+    pub(crate) tutorial: Option<Arc<Tutorial>>,
+    pub(crate) images: Vec<ImageRef>,
+    pub(crate) related_refs: Vec<IdRef<TutorialId>>,
+    pub(crate) author_ref: Option<IdRef<String>>,
 }
 
-pub struct Decoder<'a> {
+pub(crate) struct Decoder<'a> {
     file: &'a Path,
     languages: &'a Languages,
-    pub diags: Diagnostics,
+    pub(crate) diags: Diagnostics,
     /// What the parser silently took out of plain values, by the value's position.
     hazards: HashMap<Pos, Hazard>,
 }
@@ -63,7 +63,7 @@ const CATEGORY_KEYS: &[&str] = &["title", "description", "order"];
 const AUTHOR_KEYS: &[&str] = &["name", "bio"];
 
 impl<'a> Decoder<'a> {
-    pub fn new(file: &'a Path, languages: &'a Languages) -> Self {
+    pub(crate) fn new(file: &'a Path, languages: &'a Languages) -> Self {
         Decoder { file, languages, diags: Diagnostics::new(), hazards: HashMap::new() }
     }
 
@@ -86,7 +86,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Parses the file; a syntax error is reported and gives `None`.
-    pub fn parse(&mut self, text: &str) -> Option<Node> {
+    pub(crate) fn parse(&mut self, text: &str) -> Option<Node> {
         match yaml::parse_with_hazards(text) {
             Ok(parsed) => {
                 self.hazards = parsed.hazards;
@@ -159,7 +159,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// A translatable text: `{zh: .., en: ..}` or one plain string for every language.
-    pub fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
+    pub(crate) fn text(&mut self, node: &Node, field: &str) -> Option<Localized> {
         let source = self.source_lang();
         match &node.value {
             Value::Str(s) if !s.trim().is_empty() => {
@@ -377,7 +377,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes one tutorial file.
-    pub fn tutorial(mut self, file: &SourceFile) -> (DecodedTutorial, Diagnostics) {
+    pub(crate) fn tutorial(mut self, file: &SourceFile) -> (DecodedTutorial, Diagnostics) {
         let empty =
             || DecodedTutorial { tutorial: None, images: Vec::new(), related_refs: Vec::new(), author_ref: None };
         let Some(root) = self.parse(&file.text) else {
@@ -577,7 +577,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes a `_category.yaml`.
-    pub fn category(mut self, file: &SourceFile) -> (Option<Category>, Diagnostics) {
+    pub(crate) fn category(mut self, file: &SourceFile) -> (Option<Category>, Diagnostics) {
         let Some(root) = self.parse(&file.text) else {
             return (None, self.diags);
         };
@@ -617,7 +617,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes `_authors.yaml`: id -> {name, bio}.
-    pub fn authors(mut self, file: &SourceFile) -> (Vec<Author>, Diagnostics) {
+    pub(crate) fn authors(mut self, file: &SourceFile) -> (Vec<Author>, Diagnostics) {
         let Some(root) = self.parse(&file.text) else {
             return (Vec::new(), self.diags);
         };
@@ -679,7 +679,7 @@ fn describe(node: &Node) -> String {
 }
 
 /// `Account Security` -> `account-security`; CJK stays as written (`密码`).
-pub fn tag_slug(tag: &str) -> String {
+pub(crate) fn tag_slug(tag: &str) -> String {
     let mut out = String::new();
     for c in tag.trim().chars() {
         if c.is_alphanumeric() {
@@ -693,7 +693,7 @@ pub fn tag_slug(tag: &str) -> String {
 
 /// Joins `written` to the YAML file's folder (both content-relative) without touching the
 /// disk. `None` if `..` climbs out of `content/` or the path is absolute.
-pub fn resolve_relative(dir: &str, written: &str) -> Option<String> {
+pub(crate) fn resolve_relative(dir: &str, written: &str) -> Option<String> {
     if written.starts_with('/') || written.starts_with('\\') || written.contains(':') {
         return None;
     }

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// A translatable text of a tutorial, a category or the authors file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FieldPath {
+pub(crate) enum FieldPath {
     Title,
     Summary,
     /// A category's description.
@@ -26,7 +26,7 @@ pub enum FieldPath {
 /// A field without its positions (`steps[].text`): records follow a step that moved when
 /// their kind and texts still match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FieldKind {
+pub(crate) enum FieldKind {
     Title,
     Summary,
     Description,
@@ -39,7 +39,7 @@ pub enum FieldKind {
 }
 
 impl FieldPath {
-    pub fn kind(&self) -> FieldKind {
+    pub(crate) fn kind(&self) -> FieldKind {
         match self {
             FieldPath::Title => FieldKind::Title,
             FieldPath::Summary => FieldKind::Summary,
@@ -54,7 +54,7 @@ impl FieldPath {
     }
 
     /// Reads what [`fmt::Display`] writes; `None` for anything else.
-    pub fn parse(s: &str) -> Option<FieldPath> {
+    pub(crate) fn parse(s: &str) -> Option<FieldPath> {
         match s {
             "title" => return Some(FieldPath::Title),
             "summary" => return Some(FieldPath::Summary),

@@ -13,10 +13,10 @@ macro_rules! string_id {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub(crate) struct $name(String);
 
         impl $name {
-            pub fn as_str(&self) -> &str {
+            pub(crate) fn as_str(&self) -> &str {
                 &self.0
             }
         }
@@ -68,44 +68,39 @@ string_id!(
 
 impl TutorialId {
     /// `path` is `/`-separated, relative to `content/`, without the extension.
-    pub fn new(path: impl Into<String>) -> TutorialId {
+    pub(crate) fn new(path: impl Into<String>) -> TutorialId {
         TutorialId(path.into())
     }
 
     /// The category the tutorial's file is in.
-    pub fn category(&self) -> CategoryPath {
+    pub(crate) fn category(&self) -> CategoryPath {
         CategoryPath(self.0.rsplit_once('/').map_or("", |(dir, _)| dir).to_string())
-    }
-
-    /// The file name without `.yaml`: the last part of its URL.
-    pub fn slug(&self) -> &str {
-        self.0.rsplit('/').next().unwrap_or(&self.0)
     }
 }
 
 impl CategoryPath {
     /// `path` is `/`-separated, relative to `content/` (`""` for the top).
-    pub fn new(path: impl Into<String>) -> CategoryPath {
+    pub(crate) fn new(path: impl Into<String>) -> CategoryPath {
         CategoryPath(path.into())
     }
 
     /// The top of the content folder: every category's last ancestor.
-    pub fn top() -> CategoryPath {
+    pub(crate) fn top() -> CategoryPath {
         CategoryPath(String::new())
     }
 
-    pub fn is_top(&self) -> bool {
+    pub(crate) fn is_top(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The folder holding this one; the top has none.
-    pub fn parent(&self) -> Option<CategoryPath> {
+    pub(crate) fn parent(&self) -> Option<CategoryPath> {
         (!self.is_top()).then(|| CategoryPath(self.0.rsplit_once('/').map_or("", |(p, _)| p).to_string()))
     }
 
     /// This category, then its parent, up to the top-level category (the top itself is
     /// not included): `a/b/c`, `a/b`, `a`.
-    pub fn ancestors(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn ancestors(&self) -> impl Iterator<Item = &str> {
         let mut next = (!self.is_top()).then_some(self.0.as_str());
         std::iter::from_fn(move || {
             let cur = next?;
@@ -115,17 +110,12 @@ impl CategoryPath {
     }
 
     /// The folder's own name: the last part of the path.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.0.rsplit('/').next().unwrap_or(&self.0)
     }
 
-    /// How many folders deep it is: 1 for a top-level category, 0 for the top.
-    pub fn depth(&self) -> usize {
-        if self.is_top() { 0 } else { self.0.matches('/').count() + 1 }
-    }
-
     /// Whether `self` is `other` or lies below it.
-    pub fn is_within(&self, other: &str) -> bool {
+    pub(crate) fn is_within(&self, other: &str) -> bool {
         other.is_empty()
             || self.0 == other
             || (self.0.len() > other.len() && self.0.starts_with(other) && self.0.as_bytes()[other.len()] == b'/')
@@ -134,7 +124,7 @@ impl CategoryPath {
 
 /// A file whose texts are translated, as the translation records name it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DocId {
+pub(crate) enum DocId {
     Tutorial(TutorialId),
     /// A category's `_category.yaml`.
     Category(CategoryPath),
@@ -148,7 +138,7 @@ impl DocId {
 
     /// Reads the name [`fmt::Display`] writes: a tutorial id, `{path}/_category` or
     /// `_authors`. Names of files that no longer exist read all the same.
-    pub fn parse(s: &str) -> DocId {
+    pub(crate) fn parse(s: &str) -> DocId {
         if s == Self::AUTHORS {
             DocId::Authors
         } else if s == Self::CATEGORY {
@@ -184,7 +174,7 @@ mod tests {
         assert_eq!(CategoryPath::new("a").parent(), Some(CategoryPath::top()));
         assert_eq!(CategoryPath::top().parent(), None);
         assert_eq!(CategoryPath::top().ancestors().count(), 0);
-        assert_eq!((p.depth(), p.name()), (3, "c"));
+        assert_eq!(p.name(), "c");
         assert!(
             p.is_within("a/b")
                 && p.is_within("")
@@ -196,7 +186,7 @@ mod tests {
     #[test]
     fn tutorials_know_their_category() {
         let id = TutorialId::new("a/b/forgot");
-        assert_eq!((id.category(), id.slug()), (CategoryPath::new("a/b"), "forgot"));
+        assert_eq!(id.category(), CategoryPath::new("a/b"));
         assert_eq!(TutorialId::new("top").category(), CategoryPath::top());
     }
 

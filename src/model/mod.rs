@@ -8,12 +8,12 @@
 //! (categories' questions, tags, related articles) once, so rendering is a pure
 //! function of `&Site`. Nothing here reads the disk or knows how pages look.
 
-pub mod decode;
-pub mod field;
-pub mod ids;
-pub mod related;
-pub mod translation;
-pub mod types;
+pub(crate) mod decode;
+pub(crate) mod field;
+pub(crate) mod ids;
+pub(crate) mod related;
+pub(crate) mod translation;
+pub(crate) mod types;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -25,39 +25,38 @@ use crate::lang::Lang;
 use crate::load::{CONTENT_DIR, RawContent};
 use crate::screenshot::ImageInfo;
 use decode::{DecodedTutorial, Decoder, ImageRef};
-pub use field::{FieldKind, FieldPath};
-pub use ids::{CategoryPath, DocId, TutorialId};
-pub use translation::{Outdated, OutdatedFields, TranslationState};
-pub use types::*;
+pub(crate) use field::{FieldKind, FieldPath};
+pub(crate) use ids::{CategoryPath, DocId, TutorialId};
+pub(crate) use translation::{Outdated, TranslationState};
+pub(crate) use types::*;
 
 /// Top-level names under `/{lang}/` that the generator itself uses.
-pub const RESERVED_NAMES: &[&str] = &["tags", "search", "static", "img", "404"];
+pub(crate) const RESERVED_NAMES: &[&str] = &["tags", "search", "static", "img", "404"];
 
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: SiteConfig,
-    pub root: PathBuf,
     /// Sorted by id. Shared between the versions of a site the preview server builds:
     /// a tutorial whose file did not change is the same allocation in both.
-    pub tutorials: Vec<Arc<Tutorial>>,
-    pub index: HashMap<TutorialId, usize>,
+    pub(crate) tutorials: Vec<Arc<Tutorial>>,
+    pub(crate) index: HashMap<TutorialId, usize>,
     /// Every category, including folders without `_category.yaml`.
-    pub categories: BTreeMap<CategoryPath, Category>,
-    pub authors: BTreeMap<String, Author>,
+    pub(crate) categories: BTreeMap<CategoryPath, Category>,
+    pub(crate) authors: BTreeMap<String, Author>,
     /// `content/_authors.yaml`, when the site has one.
-    pub authors_file: Option<PathBuf>,
+    pub(crate) authors_file: Option<PathBuf>,
     /// The screenshots the tutorials show, by content-relative path.
-    pub images: BTreeMap<String, ImageInfo>,
+    pub(crate) images: BTreeMap<String, ImageInfo>,
     /// Translations confirmed against an older source text (from `i18n.lock`).
-    pub outdated: Outdated,
+    pub(crate) outdated: Outdated,
     /// Category path -> its direct tutorials, newest first.
-    pub category_tutorials: BTreeMap<CategoryPath, Vec<usize>>,
+    pub(crate) category_tutorials: BTreeMap<CategoryPath, Vec<usize>>,
     /// Category path (the top included) -> its direct subcategories, in display order.
-    pub subcategories: BTreeMap<CategoryPath, Vec<CategoryPath>>,
+    pub(crate) subcategories: BTreeMap<CategoryPath, Vec<CategoryPath>>,
     /// Tag slug -> tutorials, newest first.
-    pub tags: BTreeMap<String, Vec<usize>>,
+    pub(crate) tags: BTreeMap<String, Vec<usize>>,
     /// Tutorial index -> related tutorial indexes.
-    pub related: Vec<Vec<usize>>,
+    pub(crate) related: Vec<Vec<usize>>,
     /// Every tutorial index, newest (last changed) first, ties by id.
     newest_first: Vec<usize>,
     /// Category path -> tutorials in it and below it.
@@ -65,26 +64,26 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn source_lang(&self) -> &Lang {
+    pub(crate) fn source_lang(&self) -> &Lang {
         self.config.source_lang()
     }
 
-    pub fn tutorial(&self, id: &str) -> Option<&Tutorial> {
+    pub(crate) fn tutorial(&self, id: &str) -> Option<&Tutorial> {
         self.index.get(id).map(|&i| &*self.tutorials[i])
     }
 
     /// Tutorial indexes, newest (last changed) first, ties by id.
-    pub fn latest(&self) -> &[usize] {
+    pub(crate) fn latest(&self) -> &[usize] {
         &self.newest_first
     }
 
     /// Every tutorial under a category, its subcategories' included.
-    pub fn count_under(&self, path: &str) -> usize {
+    pub(crate) fn count_under(&self, path: &str) -> usize {
         self.counts_under.get(path).copied().unwrap_or(0)
     }
 
     /// The chain of categories from the top down to `path`, inclusive.
-    pub fn category_chain(&self, path: &CategoryPath) -> Vec<&Category> {
+    pub(crate) fn category_chain(&self, path: &CategoryPath) -> Vec<&Category> {
         let mut chain: Vec<&Category> = path.ancestors().filter_map(|p| self.categories.get(p)).collect();
         chain.reverse();
         chain
@@ -92,29 +91,29 @@ impl Site {
 }
 
 /// One tutorial file, decoded, and what decoding it reported.
-pub type Decoded = (DecodedTutorial, Diagnostics);
+pub(crate) type Decoded = (DecodedTutorial, Diagnostics);
 
 /// Decodes one tutorial file.
-pub fn decode_tutorial(file: &crate::load::SourceFile, config: &SiteConfig) -> Decoded {
+pub(crate) fn decode_tutorial(file: &crate::load::SourceFile, config: &SiteConfig) -> Decoded {
     Decoder::new(&file.path, &config.languages).tutorial(file)
 }
 
 /// The site's files, decoded and checked against each other.
 #[derive(Debug)]
-pub struct Content {
+pub(crate) struct Content {
     /// Sorted by id.
-    pub tutorials: Vec<Arc<Tutorial>>,
-    pub categories: BTreeMap<CategoryPath, Category>,
-    pub authors: BTreeMap<String, Author>,
-    pub authors_file: Option<PathBuf>,
+    pub(crate) tutorials: Vec<Arc<Tutorial>>,
+    pub(crate) categories: BTreeMap<CategoryPath, Category>,
+    pub(crate) authors: BTreeMap<String, Author>,
+    pub(crate) authors_file: Option<PathBuf>,
     /// Every screenshot the tutorials name, as written (the pipeline checks them on disk).
-    pub image_refs: Vec<ImageRef>,
+    pub(crate) image_refs: Vec<ImageRef>,
 }
 
 /// Decodes the categories and authors of `raw`, takes the decoded tutorial files (in
 /// `raw.tutorials`' order) and runs the checks that need every file. The diagnostics
 /// hold every problem found, the decoded files' own included.
-pub fn check_content(
+pub(crate) fn check_content(
     root: &Path,
     config: &SiteConfig,
     raw: &RawContent,
@@ -193,8 +192,7 @@ pub fn check_content(
 /// Builds the site from checked content, the screenshots found on disk and the
 /// translation state; `related` carries the related-article indexes of the last site
 /// this one replaces (a fresh one for a one-off build).
-pub fn assemble(
-    root: &Path,
+pub(crate) fn assemble(
     config: SiteConfig,
     content: Content,
     images: BTreeMap<String, ImageInfo>,
@@ -256,7 +254,6 @@ pub fn assemble(
 
     Site {
         config,
-        root: root.to_path_buf(),
         tutorials,
         index,
         categories,

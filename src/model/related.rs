@@ -16,21 +16,12 @@ use super::types::Tutorial;
 use crate::lang::Languages;
 use crate::tokenize::tokens;
 
-pub const MAX_RELATED: usize = 5;
+pub(crate) const MAX_RELATED: usize = 5;
 
 const TAG_WEIGHT: f32 = 3.0;
 const SAME_CATEGORY: f32 = 2.0;
 const SIBLING_CATEGORY: f32 = 0.5;
 const TITLE_WEIGHT: f32 = 1.0;
-
-/// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes.
-pub fn compute(
-    tutorials: &[Arc<Tutorial>],
-    index: &HashMap<TutorialId, usize>,
-    languages: &Languages,
-) -> Vec<Vec<usize>> {
-    score_all(&Indexes::new(tutorials, languages), tutorials, index)
-}
 
 /// Every tutorial's related list, in parallel, against `ix`.
 fn score_all(ix: &Indexes, tutorials: &[Arc<Tutorial>], index: &HashMap<TutorialId, usize>) -> Vec<Vec<usize>> {
@@ -41,16 +32,17 @@ fn score_all(ix: &Indexes, tutorials: &[Arc<Tutorial>], index: &HashMap<Tutorial
 /// server: an edit updates the indexes for the tutorials it changed and rescores only
 /// the tutorials it can affect.
 #[derive(Default)]
-pub struct Memo {
+pub(crate) struct Memo {
     /// The tutorials the lists are for, in site order.
     tutorials: Vec<Arc<Tutorial>>,
     indexes: Option<Indexes>,
     related: Vec<Vec<usize>>,
 }
 
-/// [`compute`], reusing `memo` (the previous load's) for every tutorial that shares no
-/// tag, category or title word with a changed one. The result is the same.
-pub fn compute_with_memo(
+/// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes. `memo`
+/// holds what the previous load computed (empty for a first one): every tutorial that
+/// shares no tag, category or title word with a changed one keeps its list.
+pub(crate) fn compute_with_memo(
     tutorials: &[Arc<Tutorial>],
     index: &HashMap<TutorialId, usize>,
     languages: &Languages,

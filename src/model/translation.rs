@@ -13,7 +13,7 @@ use crate::lang::Lang;
 /// The state of one translation of one text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum TranslationState {
+pub(crate) enum TranslationState {
     /// Written and confirmed against today's source text (or the text needs none).
     Current,
     /// Not written: the page shows the source text.
@@ -26,7 +26,7 @@ pub enum TranslationState {
 
 /// The outdated translations of a site, by document.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outdated {
+pub(crate) struct Outdated {
     tutorials: HashMap<TutorialId, Vec<(FieldPath, Lang)>>,
     categories: HashMap<CategoryPath, Vec<(FieldPath, Lang)>>,
     authors: Vec<(FieldPath, Lang)>,
@@ -34,16 +34,16 @@ pub struct Outdated {
 
 /// The outdated translations of one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct OutdatedFields<'a>(&'a [(FieldPath, Lang)]);
+pub(crate) struct OutdatedFields<'a>(&'a [(FieldPath, Lang)]);
 
 impl OutdatedFields<'_> {
-    pub fn contains(&self, field: &FieldPath, lang: &str) -> bool {
+    pub(crate) fn contains(&self, field: &FieldPath, lang: &str) -> bool {
         self.0.iter().any(|(f, l)| f == field && l == lang)
     }
 }
 
 impl Outdated {
-    pub fn insert(&mut self, doc: &DocId, field: FieldPath, lang: Lang) {
+    pub(crate) fn insert(&mut self, doc: &DocId, field: FieldPath, lang: Lang) {
         let list = match doc {
             DocId::Tutorial(id) => self.tutorials.entry(id.clone()).or_default(),
             DocId::Category(path) => self.categories.entry(path.clone()).or_default(),
@@ -54,15 +54,15 @@ impl Outdated {
         }
     }
 
-    pub fn of_tutorial(&self, id: &str) -> OutdatedFields<'_> {
+    pub(crate) fn of_tutorial(&self, id: &str) -> OutdatedFields<'_> {
         OutdatedFields(self.tutorials.get(id).map_or(&[], Vec::as_slice))
     }
 
-    pub fn of_category(&self, path: &str) -> OutdatedFields<'_> {
+    pub(crate) fn of_category(&self, path: &str) -> OutdatedFields<'_> {
         OutdatedFields(self.categories.get(path).map_or(&[], Vec::as_slice))
     }
 
-    pub fn of_authors(&self) -> OutdatedFields<'_> {
+    pub(crate) fn of_authors(&self) -> OutdatedFields<'_> {
         OutdatedFields(&self.authors)
     }
 }

@@ -11,8 +11,8 @@ use crate::lang::Lang;
 
 /// A translatable text: inline Markdown per language, or one text for every language.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Localized {
-    pub pos: Pos,
+pub(crate) struct Localized {
+    pub(crate) pos: Pos,
     /// Always holds the source language (checked while decoding).
     values: BTreeMap<Lang, Spanned>,
     /// Written as a plain string: the same in every language, never "missing".
@@ -20,34 +20,34 @@ pub struct Localized {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Spanned {
-    pub text: String,
-    pub pos: Pos,
+pub(crate) struct Spanned {
+    pub(crate) text: String,
+    pub(crate) pos: Pos,
 }
 
 /// The text to show for one language, and whether it is the source text standing in.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Resolved<'a> {
-    pub text: &'a str,
+pub(crate) struct Resolved<'a> {
+    pub(crate) text: &'a str,
     /// The language the text is written in.
-    pub lang: &'a Lang,
-    pub is_fallback: bool,
+    pub(crate) lang: &'a Lang,
+    pub(crate) is_fallback: bool,
 }
 
 impl Localized {
-    pub fn everywhere(text: String, pos: Pos, source: &Lang) -> Self {
+    pub(crate) fn everywhere(text: String, pos: Pos, source: &Lang) -> Self {
         let mut values = BTreeMap::new();
         values.insert(source.clone(), Spanned { text, pos });
         Localized { pos, values, same_everywhere: true }
     }
 
     /// `values` must contain `source` (the decoder checks it).
-    pub fn per_language(values: BTreeMap<Lang, Spanned>, pos: Pos) -> Self {
+    pub(crate) fn per_language(values: BTreeMap<Lang, Spanned>, pos: Pos) -> Self {
         Localized { pos, values, same_everywhere: false }
     }
 
     /// The text in `lang`, or the source's standing in for it.
-    pub fn get<'a>(&'a self, lang: &str, source: &str) -> Resolved<'a> {
+    pub(crate) fn get<'a>(&'a self, lang: &str, source: &str) -> Resolved<'a> {
         if let Some((l, v)) = self.values.get_key_value(lang) {
             return Resolved { text: &v.text, lang: l, is_fallback: false };
         }
@@ -62,35 +62,31 @@ impl Localized {
     }
 
     /// The source-language text.
-    pub fn source<'a>(&'a self, source: &str) -> &'a str {
+    pub(crate) fn source<'a>(&'a self, source: &str) -> &'a str {
         self.get(source, source).text
     }
 
-    pub fn has(&self, lang: &str) -> bool {
-        self.same_everywhere || self.values.contains_key(lang)
-    }
-
     /// The text written for `lang`, if any (a plain string only for the source).
-    pub fn value(&self, lang: &str) -> Option<&Spanned> {
+    pub(crate) fn value(&self, lang: &str) -> Option<&Spanned> {
         self.values.get(lang)
     }
 
     /// Whether this text needs translating at all (a plain string is the same everywhere).
-    pub fn is_translatable(&self) -> bool {
+    pub(crate) fn is_translatable(&self) -> bool {
         !self.same_everywhere
     }
 }
 
 /// A calendar date, checked (no 2024-02-30).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+pub(crate) struct Date {
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 impl Date {
-    pub fn parse(s: &str) -> Option<Date> {
+    pub(crate) fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
@@ -120,25 +116,25 @@ impl fmt::Display for Date {
 
 /// A box over a screenshot, in fractions of its width and height.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-    pub label: Option<Localized>,
+pub(crate) struct Rect {
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) w: f64,
+    pub(crate) h: f64,
+    pub(crate) label: Option<Localized>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteKind {
+pub(crate) enum NoteKind {
     Tip,
     Note,
     Warning,
 }
 
 impl NoteKind {
-    pub const NAMES: [&'static str; 3] = ["tip", "note", "warning"];
+    pub(crate) const NAMES: [&'static str; 3] = ["tip", "note", "warning"];
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s {
             "tip" => Some(NoteKind::Tip),
             "note" => Some(NoteKind::Note),
@@ -147,7 +143,7 @@ impl NoteKind {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NoteKind::Tip => "tip",
             NoteKind::Note => "note",
@@ -157,74 +153,74 @@ impl NoteKind {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Note {
-    pub kind: NoteKind,
-    pub text: Localized,
+pub(crate) struct Note {
+    pub(crate) kind: NoteKind,
+    pub(crate) text: Localized,
 }
 
 /// A step's screenshot: content-relative image paths per language (the source's always).
 #[derive(Debug, Clone, PartialEq)]
-pub struct StepImage {
-    pub pos: Pos,
+pub(crate) struct StepImage {
+    pub(crate) pos: Pos,
     /// Language -> key into `Site::images`. Holds the source language.
-    pub per_lang: BTreeMap<Lang, String>,
+    pub(crate) per_lang: BTreeMap<Lang, String>,
 }
 
 impl StepImage {
-    pub fn for_lang<'a>(&'a self, lang: &str, source: &str) -> &'a str {
+    pub(crate) fn for_lang<'a>(&'a self, lang: &str, source: &str) -> &'a str {
         self.per_lang.get(lang).or_else(|| self.per_lang.get(source)).map_or("", String::as_str)
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub pos: Pos,
-    pub text: Localized,
-    pub image: Option<StepImage>,
-    pub alt: Option<Localized>,
-    pub highlight: Vec<Rect>,
-    pub redact: Vec<Rect>,
+pub(crate) struct Step {
+    pub(crate) pos: Pos,
+    pub(crate) text: Localized,
+    pub(crate) image: Option<StepImage>,
+    pub(crate) alt: Option<Localized>,
+    pub(crate) highlight: Vec<Rect>,
+    pub(crate) redact: Vec<Rect>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tutorial {
-    pub id: TutorialId,
-    pub file: PathBuf,
+pub(crate) struct Tutorial {
+    pub(crate) id: TutorialId,
+    pub(crate) file: PathBuf,
     /// The folder it is in (the top of `content/` for a tutorial outside any category).
-    pub category: CategoryPath,
-    pub title: Localized,
-    pub summary: Option<Localized>,
-    pub date: Date,
-    pub updated: Option<Date>,
+    pub(crate) category: CategoryPath,
+    pub(crate) title: Localized,
+    pub(crate) summary: Option<Localized>,
+    pub(crate) date: Date,
+    pub(crate) updated: Option<Date>,
     /// Tag slugs, in the order written.
-    pub tags: Vec<String>,
-    pub author: Option<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) author: Option<String>,
     /// Explicit related ids, checked to exist.
-    pub related: Vec<TutorialId>,
-    pub steps: Vec<Step>,
-    pub notes: Vec<Note>,
+    pub(crate) related: Vec<TutorialId>,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) notes: Vec<Note>,
 }
 
 impl Tutorial {
     /// The date readers care about: the last update, else publication.
-    pub fn last_changed(&self) -> Date {
+    pub(crate) fn last_changed(&self) -> Date {
         self.updated.unwrap_or(self.date)
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Category {
-    pub path: CategoryPath,
+pub(crate) struct Category {
+    pub(crate) path: CategoryPath,
     /// `None` when the folder has no `_category.yaml` (its title is then the folder name).
-    pub file: Option<PathBuf>,
-    pub title: Localized,
-    pub description: Option<Localized>,
-    pub order: i64,
+    pub(crate) file: Option<PathBuf>,
+    pub(crate) title: Localized,
+    pub(crate) description: Option<Localized>,
+    pub(crate) order: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Author {
-    pub id: String,
-    pub name: Localized,
-    pub bio: Option<Localized>,
+pub(crate) struct Author {
+    pub(crate) id: String,
+    pub(crate) name: Localized,
+    pub(crate) bio: Option<Localized>,
 }

@@ -15,30 +15,26 @@ use crate::render::PageKey;
 
 /// The pages to render again after an edit.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// Every page.
-    pub all: bool,
+    pub(crate) all: bool,
     /// The site-wide pages (indexes, tag list, and any other page that is not one
     /// tutorial's, one category's or one tag's): they list tutorials.
-    pub site_wide: bool,
+    pub(crate) site_wide: bool,
     /// Pages of single tutorials, categories and tags.
-    pub pages: BTreeSet<PageKey>,
+    pub(crate) pages: BTreeSet<PageKey>,
     /// Ids of the tutorials whose content changed (added and removed ones included).
-    pub tutorials: BTreeSet<TutorialId>,
+    pub(crate) tutorials: BTreeSet<TutorialId>,
 }
 
 impl Changes {
-    pub fn everything() -> Changes {
+    pub(crate) fn everything() -> Changes {
         Changes { all: true, site_wide: true, ..Changes::default() }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.all && !self.site_wide && self.pages.is_empty()
     }
 
     /// Whether `key` must be rendered again (a page new to the site always is: the
     /// caller renders keys it has no page for).
-    pub fn touches(&self, key: &PageKey) -> bool {
+    pub(crate) fn touches(&self, key: &PageKey) -> bool {
         if self.all || self.pages.contains(key) {
             return true;
         }
@@ -54,7 +50,7 @@ impl Changes {
 }
 
 /// The pages of `new` that differ from `old`'s.
-pub fn diff(old: &Site, new: &Site) -> Changes {
+pub(crate) fn diff(old: &Site, new: &Site) -> Changes {
     if old.config != new.config
         || old.categories != new.categories
         || old.subcategories != new.subcategories
@@ -252,7 +248,7 @@ mod tests {
             let (old, new) = sites(BASE, BASE);
             diff(&old, &new)
         };
-        assert!(changes.is_empty(), "{changes:?}");
+        assert_eq!(changes, Changes::default());
         assert!(!changes.touches(&PageKey::Index { lang: Lang::new("zh") }));
     }
 

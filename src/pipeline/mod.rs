@@ -15,9 +15,9 @@
 //! after an edit by reading and decoding only the files the edit touched, and learns from
 //! [`changes`] which pages to render again. `build` and `check` load once.
 
-pub mod changes;
+pub(crate) mod changes;
 mod decode_cache;
-pub mod sink;
+pub(crate) mod sink;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,13 +36,13 @@ use crate::model::{self, Content, Site, related};
 use crate::render::{self, Input, ListItems, PageKey, RenderOptions, Renderer};
 use crate::screenshot::{self, ImageInfo, Verified};
 use crate::theme::{self, Theme};
-pub use changes::Changes;
+pub(crate) use changes::Changes;
 use decode_cache::DecodeCache;
-pub use sink::Sink;
+pub(crate) use sink::Sink;
 
 /// What a run is for: it decides what may be written and what pages show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// `build`: the output folder and the cache are written; `production` drops the
     /// translator's aids (badges).
     Build { production: bool },
@@ -57,36 +57,36 @@ pub struct Loaded {
     pub site: Arc<Site>,
     /// The translation records the site was assembled with (`i18n.lock`).
     pub lock: Lock,
-    pub theme: Arc<Theme>,
-    pub renderer: Arc<Renderer>,
+    pub(crate) theme: Arc<Theme>,
+    pub(crate) renderer: Arc<Renderer>,
     /// The question list items, made once per site (and kept for unchanged tutorials
     /// across the preview's loads).
-    pub items: Arc<ListItems>,
+    pub(crate) items: Arc<ListItems>,
     /// The warnings of the load (a loaded site has no errors).
-    pub diagnostics: Diagnostics,
+    pub(crate) diagnostics: Diagnostics,
 }
 
 impl Loaded {
-    pub fn input<'a>(&'a self, images: &'a ImagePlan) -> Input<'a> {
+    pub(crate) fn input<'a>(&'a self, images: &'a ImagePlan) -> Input<'a> {
         Input { site: &self.site, images, items: &self.items }
     }
 
     /// Every page of the site.
-    pub fn pages(&self) -> Vec<PageKey> {
+    pub(crate) fn pages(&self) -> Vec<PageKey> {
         render::all_pages(&self.site, self.renderer.options())
     }
 }
 
 /// What changed on disk since the last load, as far as the site cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reload<'a> {
+pub(crate) enum Reload<'a> {
     /// `site.toml`, the theme or the templates (or nothing is known): read everything.
     Everything,
     /// Files under `content/` and `i18n.lock`: these paths (absolute), or unknown ones.
     Content(Option<&'a [PathBuf]>),
 }
 
-pub struct Pipeline {
+pub(crate) struct Pipeline {
     root: PathBuf,
     /// `root/content`, canonical: watchers name canonical paths.
     content: PathBuf,
@@ -103,7 +103,7 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(root: &Path, purpose: Purpose) -> Pipeline {
+    pub(crate) fn new(root: &Path, purpose: Purpose) -> Pipeline {
         let content = root.join(CONTENT_DIR);
         Pipeline {
             root: root.to_path_buf(),
@@ -117,19 +117,15 @@ impl Pipeline {
         }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// The last committed load.
-    pub fn last(&self) -> Option<&Arc<Loaded>> {
+    pub(crate) fn last(&self) -> Option<&Arc<Loaded>> {
         self.last.as_ref()
     }
 
     /// Reads and validates the site; `reload` says what changed since the last load.
     /// Returns the loaded site and the pages that differ from the last committed load's
     /// (every page on the first load). Every problem of the site is in the failure.
-    pub fn load(&mut self, reload: Reload<'_>) -> Result<(Loaded, Changes), Failure> {
+    pub(crate) fn load(&mut self, reload: Reload<'_>) -> Result<(Loaded, Changes), Failure> {
         if !self.root.join(config::CONFIG_FILE).is_file() {
             return Err(not_a_site(&self.root));
         }
@@ -186,7 +182,7 @@ impl Pipeline {
         if self.last.as_ref().is_some_and(|l| l.site.config.languages != config.languages) {
             self.related = related::Memo::default();
         }
-        let site = model::assemble(&self.root, config, content, images, outdated, &mut self.related);
+        let site = model::assemble(config, content, images, outdated, &mut self.related);
         let (changes, items) = match &self.last {
             Some(last) if keep.is_some() => {
                 let changes = changes::diff(&last.site, &site);
@@ -207,7 +203,7 @@ impl Pipeline {
 
     /// Makes `loaded` the load the next one is compared with (the preview's last good
     /// site). Returns the shared value.
-    pub fn commit(&mut self, loaded: Loaded) -> Arc<Loaded> {
+    pub(crate) fn commit(&mut self, loaded: Loaded) -> Arc<Loaded> {
         let loaded = Arc::new(loaded);
         self.last = Some(Arc::clone(&loaded));
         self.needs_full = false;
@@ -257,7 +253,7 @@ impl Pipeline {
 
     /// The screenshot files `loaded` needs: planned, and (but for `check`) made into the
     /// cache.
-    pub fn screenshots(&self, loaded: &Loaded) -> Result<(ImagePlan, ImageStats), Failure> {
+    pub(crate) fn screenshots(&self, loaded: &Loaded) -> Result<(ImagePlan, ImageStats), Failure> {
         let mut plan = images::plan(&loaded.site);
         if self.purpose == Purpose::Check {
             return Ok((plan, ImageStats::default()));
@@ -271,7 +267,7 @@ impl Pipeline {
     /// Renders `pages` into `sink`, in parallel, and says how long the threads spent
     /// rendering (summed). A template error fails the run, naming the template's file (the
     /// first 20 errors are reported).
-    pub fn render(
+    pub(crate) fn render(
         &self,
         loaded: &Loaded,
         images: &ImagePlan,
@@ -310,7 +306,7 @@ impl Pipeline {
 
     /// The theme's static files and the screenshot files (`images` made by
     /// [`Pipeline::screenshots`]).
-    pub fn assets(&self, loaded: &Loaded, images: &ImagePlan, sink: &dyn Sink) -> Result<(), Failure> {
+    pub(crate) fn assets(&self, loaded: &Loaded, images: &ImagePlan, sink: &dyn Sink) -> Result<(), Failure> {
         for (rel, bytes) in &loaded.theme.static_files {
             sink.page(rel, bytes.clone()).map_err(|e| write_failure(sink, rel, &e))?;
         }
@@ -327,7 +323,7 @@ pub fn load_once(root: &Path) -> Result<Loaded, Failure> {
 
 /// The sitemap, robots.txt, feeds and search indexes, handed to `sink` one by one (a
 /// language's search index is made, handed over and dropped before the next's).
-pub fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result<()> {
+pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result<()> {
     let site = &loaded.site;
     sink.page("sitemap.xml", render::feeds::sitemap(site, loaded.renderer.options()).into_bytes())?;
     sink.page("robots.txt", render::feeds::robots(site).into_bytes())?;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::output::Staging;
 
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     /// A rendered file (a page, a feed, a search index, a theme file) at `path`,
     /// output-relative and `/`-separated.
     fn page(&self, path: &str, bytes: Vec<u8>) -> io::Result<()>;
@@ -25,18 +25,18 @@ pub trait Sink: Sync {
 }
 
 /// `build`: into the staging folder of the output. Counts the time threads spend writing.
-pub struct FolderSink<'a> {
+pub(crate) struct FolderSink<'a> {
     staging: &'a Staging,
     writing: AtomicU64,
 }
 
 impl<'a> FolderSink<'a> {
-    pub fn new(staging: &'a Staging) -> FolderSink<'a> {
+    pub(crate) fn new(staging: &'a Staging) -> FolderSink<'a> {
         FolderSink { staging, writing: AtomicU64::new(0) }
     }
 
     /// Time spent writing, summed over threads.
-    pub fn writing(&self) -> Duration {
+    pub(crate) fn writing(&self) -> Duration {
         Duration::from_nanos(self.writing.load(Ordering::Relaxed))
     }
 }
@@ -59,7 +59,7 @@ impl Sink for FolderSink<'_> {
 }
 
 /// `check`: every file is made and dropped.
-pub struct NullSink;
+pub(crate) struct NullSink;
 
 impl Sink for NullSink {
     fn page(&self, _: &str, _: Vec<u8>) -> io::Result<()> {
@@ -77,7 +77,7 @@ impl Sink for NullSink {
 
 /// What a served path holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
+pub(crate) enum Body {
     Bytes(Arc<Vec<u8>>),
     /// A screenshot file in the image cache or the content folder, read when requested.
     File(PathBuf),
@@ -85,12 +85,12 @@ pub enum Body {
 
 /// `serve`: collects the files, for the server to swap into what it serves.
 #[derive(Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     files: Mutex<Vec<(String, Body)>>,
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> Vec<(String, Body)> {
+    pub(crate) fn into_files(self) -> Vec<(String, Body)> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -11,10 +11,10 @@ use crate::markdown::{self, escape};
 use crate::model::{Date, Site};
 
 /// Entries in a language's feed.
-pub const FEED_ENTRIES: usize = 20;
+pub(crate) const FEED_ENTRIES: usize = 20;
 
 /// Every page, with `xhtml:link` alternates in every language and `x-default`.
-pub fn sitemap(site: &Site, options: RenderOptions) -> String {
+pub(crate) fn sitemap(site: &Site, options: RenderOptions) -> String {
     let mut out = String::with_capacity(640 * site.tutorials.len() * site.config.languages.count() + 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
@@ -60,7 +60,7 @@ fn sitemap_entries(site: &Site, keys: &[PageKey]) -> String {
     out
 }
 
-pub fn robots(site: &Site) -> String {
+pub(crate) fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute("sitemap.xml"))
 }
 
@@ -69,7 +69,7 @@ fn rfc3339(d: Date) -> String {
 }
 
 /// The latest tutorials of one language, by `updated` or `date`, as Atom 1.0.
-pub fn atom(site: &Site, lang: &Lang) -> String {
+pub(crate) fn atom(site: &Site, lang: &Lang) -> String {
     let src = site.source_lang();
     let latest: Vec<usize> = site.latest().iter().copied().take(FEED_ENTRIES).collect();
     let feed_url = site.config.absolute(&format!("{lang}/atom.xml"));

@@ -16,13 +16,13 @@ type Cells = Arc<[OnceLock<QuestionItem>]>;
 
 /// The items of one site, by tutorial index and language index.
 #[derive(Debug, Default)]
-pub struct ListItems {
+pub(crate) struct ListItems {
     cells: Vec<Cells>,
 }
 
 impl ListItems {
     /// Empty items for every tutorial of `site`.
-    pub fn new(site: &Site) -> ListItems {
+    pub(crate) fn new(site: &Site) -> ListItems {
         let languages = site.config.languages.count();
         ListItems { cells: site.tutorials.iter().map(|_| empty(languages)).collect() }
     }
@@ -30,7 +30,12 @@ impl ListItems {
     /// The items for `new`, keeping `old`'s (made for `old_site`) of every tutorial not
     /// in `changed`. The caller passes everything as changed when what an item shows
     /// besides its tutorial changed (the configuration, category titles).
-    pub fn carry_over(old: &ListItems, old_site: &Site, new: &Site, changed: &BTreeSet<TutorialId>) -> ListItems {
+    pub(crate) fn carry_over(
+        old: &ListItems,
+        old_site: &Site,
+        new: &Site,
+        changed: &BTreeSet<TutorialId>,
+    ) -> ListItems {
         let languages = new.config.languages.count();
         let cells = new
             .tutorials

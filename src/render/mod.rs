@@ -12,14 +12,14 @@
 //! - `pages/`: one module per page kind, each building its template's context;
 //! - `jsonld`: schema.org data; `feeds`: sitemap, robots.txt and Atom (no templates).
 
-pub mod feeds;
+pub(crate) mod feeds;
 mod items;
 mod jsonld;
 mod locale;
 mod pages;
-pub mod routes;
+pub(crate) mod routes;
 mod text;
-pub mod urls;
+pub(crate) mod urls;
 mod views;
 
 use std::collections::BTreeMap;
@@ -34,23 +34,23 @@ use crate::lang::Languages;
 use crate::markdown;
 use crate::model::Site;
 use crate::theme::Theme;
-pub use items::ListItems;
+pub(crate) use items::ListItems;
 use locale::Locales;
-pub use routes::{PageKey, PageKind, all_pages};
+pub(crate) use routes::{PageKey, all_pages};
 
 /// What a build shows besides the content: chosen per run, never written into the site's
 /// configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RenderOptions {
+pub(crate) struct RenderOptions {
     /// "Not yet translated" and "may be outdated" badges beside texts.
-    pub badges: bool,
+    pub(crate) badges: bool,
     /// A side-by-side view of every tutorial per translation.
-    pub side_by_side: bool,
+    pub(crate) side_by_side: bool,
 }
 
 impl RenderOptions {
     /// The site's settings; `production` (publishing) drops the translator's aids.
-    pub fn for_site(config: &SiteConfig, production: bool) -> RenderOptions {
+    pub(crate) fn for_site(config: &SiteConfig, production: bool) -> RenderOptions {
         RenderOptions { badges: config.translation_badges && !production, side_by_side: config.side_by_side }
     }
 }
@@ -58,13 +58,13 @@ impl RenderOptions {
 /// What pages are made from: the site, its planned screenshot files, and the list items
 /// made once for it.
 #[derive(Clone, Copy)]
-pub struct Input<'a> {
-    pub site: &'a Site,
-    pub images: &'a ImagePlan,
-    pub items: &'a ListItems,
+pub(crate) struct Input<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) images: &'a ImagePlan,
+    pub(crate) items: &'a ListItems,
 }
 
-pub struct Renderer {
+pub(crate) struct Renderer {
     tera: Tera,
     locales: Locales,
     options: RenderOptions,
@@ -75,23 +75,23 @@ pub struct Renderer {
 /// A template failed on one page.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: rendering {page}: {message}", file.display())]
-pub struct RenderError {
+pub(crate) struct RenderError {
     /// The template file (in the site, its theme, or the built-in theme).
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The output path of the page.
-    pub page: String,
-    pub message: String,
+    pub(crate) page: String,
+    pub(crate) message: String,
 }
 
 impl RenderError {
-    pub fn to_diagnostic(&self) -> Diagnostic {
+    pub(crate) fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic::error(&self.file, None, format!("rendering {}: {}", self.page, self.message))
     }
 }
 
 impl Renderer {
     /// Compiles the theme's templates; template syntax errors are reported by file.
-    pub fn new(theme: &Theme, languages: &Languages, options: RenderOptions) -> Result<Renderer, Diagnostics> {
+    pub(crate) fn new(theme: &Theme, languages: &Languages, options: RenderOptions) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable in the source.
@@ -106,12 +106,12 @@ impl Renderer {
         Ok(Renderer { tera, locales: Locales::new(theme, languages), options, files })
     }
 
-    pub fn options(&self) -> RenderOptions {
+    pub(crate) fn options(&self) -> RenderOptions {
         self.options
     }
 
     /// Renders one page.
-    pub fn render(&self, input: &Input<'_>, key: &PageKey) -> Result<String, RenderError> {
+    pub(crate) fn render(&self, input: &Input<'_>, key: &PageKey) -> Result<String, RenderError> {
         let kind = key.kind();
         let ctx = pages::context(self, input, key);
         self.tera.render(kind.template(), &ctx).map_err(|e| {

@@ -10,7 +10,7 @@ use crate::model::{CategoryPath, Site, TutorialId};
 
 /// One page of output.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageKey {
+pub(crate) enum PageKey {
     /// `/index.html`: sends readers to a language.
     Root,
     Index {
@@ -52,7 +52,7 @@ pub enum PageKey {
 /// templates and styles can tell pages apart by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum PageKind {
+pub(crate) enum PageKind {
     Root,
     Index,
     Category,
@@ -65,7 +65,7 @@ pub enum PageKind {
 }
 
 impl PageKind {
-    pub fn template(self) -> &'static str {
+    pub(crate) fn template(self) -> &'static str {
         match self {
             PageKind::Root => "root.html",
             PageKind::Index => "index.html",
@@ -81,7 +81,7 @@ impl PageKind {
 }
 
 impl PageKey {
-    pub fn kind(&self) -> PageKind {
+    pub(crate) fn kind(&self) -> PageKind {
         match self {
             PageKey::Root => PageKind::Root,
             PageKey::Index { .. } => PageKind::Index,
@@ -96,7 +96,7 @@ impl PageKey {
     }
 
     /// The page's language; the root page's is `None`.
-    pub fn lang(&self) -> Option<&Lang> {
+    pub(crate) fn lang(&self) -> Option<&Lang> {
         match self {
             PageKey::Root => None,
             PageKey::Index { lang }
@@ -111,7 +111,7 @@ impl PageKey {
     }
 
     /// The page's folder under the output root (`zh/amazon/`), `""` for the root.
-    pub fn dir(&self) -> String {
+    pub(crate) fn dir(&self) -> String {
         match self {
             PageKey::Root => String::new(),
             PageKey::Index { lang } => urls::index_dir(lang),
@@ -134,14 +134,14 @@ impl PageKey {
 
     /// Where the page is served, output-relative: its folder, or for the side-by-side
     /// view its file.
-    pub fn url_path(&self) -> String {
+    pub(crate) fn url_path(&self) -> String {
         match self {
             PageKey::Compare { lang, id } => urls::compare_path(lang, id),
             _ => self.dir(),
         }
     }
 
-    pub fn output_path(&self) -> String {
+    pub(crate) fn output_path(&self) -> String {
         match self {
             PageKey::NotFound { .. } => format!("{}404.html", self.dir()),
             PageKey::Compare { lang, id } => urls::compare_path(lang, id),
@@ -150,7 +150,7 @@ impl PageKey {
     }
 
     /// The same page in another language.
-    pub fn with_lang(&self, other: &Lang) -> PageKey {
+    pub(crate) fn with_lang(&self, other: &Lang) -> PageKey {
         let lang = other.clone();
         match self {
             PageKey::Root => PageKey::Root,
@@ -167,7 +167,7 @@ impl PageKey {
 }
 
 /// Every page of the site, in a stable order.
-pub fn all_pages(site: &Site, options: RenderOptions) -> Vec<PageKey> {
+pub(crate) fn all_pages(site: &Site, options: RenderOptions) -> Vec<PageKey> {
     let source = site.source_lang();
     let mut keys = vec![PageKey::Root, PageKey::NotFound { lang: source.clone(), root: true }];
     for lang in &site.config.languages {

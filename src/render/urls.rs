@@ -5,51 +5,51 @@
 //! hreflang links, feeds and the sitemap are absolute. URLs always use `/`.
 
 /// A page's folder under the output root, ending in `/` (`""` for the root page).
-pub fn tutorial_dir(lang: &str, id: &str) -> String {
+pub(crate) fn tutorial_dir(lang: &str, id: &str) -> String {
     format!("{lang}/{id}/")
 }
 
 /// The side-by-side view of a tutorial: a file beside the tutorial's page, not a folder
 /// of its own (a folder costs the disk more than a file: a third of a build's writing).
-pub fn compare_path(lang: &str, id: &str) -> String {
+pub(crate) fn compare_path(lang: &str, id: &str) -> String {
     format!("{lang}/{id}/side-by-side.html")
 }
 
-pub fn category_dir(lang: &str, path: &str) -> String {
+pub(crate) fn category_dir(lang: &str, path: &str) -> String {
     if path.is_empty() { format!("{lang}/") } else { format!("{lang}/{path}/") }
 }
 
-pub fn index_dir(lang: &str) -> String {
+pub(crate) fn index_dir(lang: &str) -> String {
     format!("{lang}/")
 }
 
-pub fn tags_dir(lang: &str) -> String {
+pub(crate) fn tags_dir(lang: &str) -> String {
     format!("{lang}/tags/")
 }
 
-pub fn tag_dir(lang: &str, tag: &str) -> String {
+pub(crate) fn tag_dir(lang: &str, tag: &str) -> String {
     format!("{lang}/tags/{tag}/")
 }
 
-pub fn search_dir(lang: &str) -> String {
+pub(crate) fn search_dir(lang: &str) -> String {
     format!("{lang}/search/")
 }
 
 /// The relative prefix from a page folder back to the output root: `zh/a/` -> `../../`.
-pub fn root_prefix(dir: &str) -> String {
+pub(crate) fn root_prefix(dir: &str) -> String {
     "../".repeat(dir.matches('/').count())
 }
 
 /// A link from the page in `from_dir` to the site path `to` (both output-relative),
 /// percent-encoded for non-ASCII segments such as Chinese tag names.
-pub fn link(from_dir: &str, to: &str) -> String {
+pub(crate) fn link(from_dir: &str, to: &str) -> String {
     let mut out = root_prefix(from_dir);
     out.push_str(&encode_path(to));
     if out.is_empty() { "./".into() } else { out }
 }
 
 /// Percent-encodes everything but unreserved characters and `/`.
-pub fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {

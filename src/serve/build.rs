@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostics, Failure};
 use crate::images::process::ImageStats;
-pub use crate::pipeline::sink::Body;
+pub(crate) use crate::pipeline::sink::Body;
 use crate::pipeline::sink::MemorySink;
 use crate::pipeline::{self, Loaded, Pipeline, Purpose, Reload};
 use crate::render::PageKey;
 
 /// Output-relative path (`zh/help/first/index.html`) -> its content.
-pub type Files = HashMap<String, Body>;
+pub(crate) type Files = HashMap<String, Body>;
 
 /// What changed on disk, as far as the build cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,7 +46,7 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
 }
 
-pub struct Preview {
+pub(crate) struct Preview {
     pipeline: Pipeline,
     files: Files,
     /// Every page of the last good build.
@@ -56,7 +56,7 @@ pub struct Preview {
 }
 
 impl Preview {
-    pub fn new(root: &Path) -> Preview {
+    pub(crate) fn new(root: &Path) -> Preview {
         Preview {
             pipeline: Pipeline::new(root, Purpose::Preview),
             files: Files::new(),
@@ -66,18 +66,18 @@ impl Preview {
     }
 
     /// The files of the last good build.
-    pub fn files(&self) -> &Files {
+    pub(crate) fn files(&self) -> &Files {
         &self.files
     }
 
     /// The last good build, for [`machine_files`].
-    pub fn last(&self) -> Option<Arc<Loaded>> {
+    pub(crate) fn last(&self) -> Option<Arc<Loaded>> {
         self.pipeline.last().cloned()
     }
 
     /// Brings the files up to date after changes of `scope` to `paths` (absolute; `None`
     /// when not known). On failure the previous files are kept.
-    pub fn rebuild(&mut self, scope: Scope, paths: Option<&[PathBuf]>) -> Result<Outcome, Failure> {
+    pub(crate) fn rebuild(&mut self, scope: Scope, paths: Option<&[PathBuf]>) -> Result<Outcome, Failure> {
         let start = Instant::now();
         let reload = match scope {
             Scope::Everything => Reload::Everything,
@@ -143,7 +143,7 @@ impl Preview {
 
 /// A site's sitemap, feeds and search indexes. Made after the reload is sent, on a
 /// thread of their own (see `serve::run_build`): a page reloads without waiting for them.
-pub fn machine_files(loaded: &Loaded) -> Files {
+pub(crate) fn machine_files(loaded: &Loaded) -> Files {
     let sink = MemorySink::default();
     // A memory sink takes every file.
     let _ = pipeline::machine_files(loaded, &sink);

@@ -7,7 +7,7 @@
 
 /// Why a request path was refused (400 Bad Request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BadPath {
+pub(crate) enum BadPath {
     /// Not an absolute path (`*`, `http://...`, no leading `/`).
     NotAbsolute,
     /// A `%` not followed by two hex digits, or bytes that are not UTF-8.
@@ -18,7 +18,7 @@ pub enum BadPath {
 
 /// The served file a request path names: `/zh/help/` -> `zh/help/index.html`. The query
 /// string and fragment are dropped; each segment is percent-decoded once.
-pub fn resolve(target: &str) -> Result<String, BadPath> {
+pub(crate) fn resolve(target: &str) -> Result<String, BadPath> {
     let path = target.split(['?', '#']).next().unwrap_or("");
     let rest = path.strip_prefix('/').ok_or(BadPath::NotAbsolute)?;
     if rest.is_empty() {
@@ -68,7 +68,7 @@ fn percent_decode(s: &str) -> Result<String, BadPath> {
 }
 
 /// The `Content-Type` of a served file, by its extension.
-pub fn content_type(key: &str) -> &'static str {
+pub(crate) fn content_type(key: &str) -> &'static str {
     let ext = key.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -95,12 +95,12 @@ pub fn content_type(key: &str) -> &'static str {
     }
 }
 
-pub fn is_html(key: &str) -> bool {
+pub(crate) fn is_html(key: &str) -> bool {
     content_type(key).starts_with("text/html")
 }
 
 /// The browser may fetch nothing but this server: served pages cannot reach the network.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
      form-action 'self'; base-uri 'self'";
 
@@ -149,7 +149,7 @@ const RELOAD_SCRIPT: &str = r#"<script id="stepwise-live">(function () {
 "#;
 
 /// `html` with the live-reload script added before `</body>` (at the end without one).
-pub fn inject_reload(html: &[u8], build_id: &str) -> Vec<u8> {
+pub(crate) fn inject_reload(html: &[u8], build_id: &str) -> Vec<u8> {
     let script = RELOAD_SCRIPT.replace("BUILD_ID", build_id);
     let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + script.len());
@@ -160,7 +160,7 @@ pub fn inject_reload(html: &[u8], build_id: &str) -> Vec<u8> {
 }
 
 /// The page for a path with nothing behind it, when the site has no 404 page of its own.
-pub fn not_found_page(path: &str) -> Vec<u8> {
+pub(crate) fn not_found_page(path: &str) -> Vec<u8> {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title>\
          <meta name=\"viewport\" content=\"width=device-width\"></head>\n<body style=\"font:16px/1.5 system-ui,sans-serif;\

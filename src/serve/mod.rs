@@ -8,8 +8,8 @@
 //! `build-error` after a broken one. Nothing is written to `public/`. The library never
 //! prints: what happens is sent as [`ServeEvent`]s for the binary to show.
 
-pub mod build;
-pub mod http;
+pub(crate) mod build;
+pub(crate) mod http;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -61,17 +61,17 @@ pub enum ServeEvent {
 
 /// The error a page's overlay shows (the first error of a failed build).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ErrorReport {
-    pub file: String,
-    pub line: Option<usize>,
-    pub col: Option<usize>,
-    pub message: String,
+pub(crate) struct ErrorReport {
+    pub(crate) file: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) col: Option<usize>,
+    pub(crate) message: String,
     /// Every problem, as the terminal shows them (with source lines and hints).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 impl ErrorReport {
-    pub fn from_diagnostics(diags: &Diagnostics) -> ErrorReport {
+    pub(crate) fn from_diagnostics(diags: &Diagnostics) -> ErrorReport {
         let first = diags.iter().find(|d| d.is_error()).or_else(|| diags.iter().next());
         let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
         let text: Vec<String> = diags

@@ -20,13 +20,13 @@ pub const QUIET: Duration = Duration::from_millis(10);
 /// A burst touching more paths than this (a checkout) is not listed: everything is read.
 const MAX_PATHS: usize = 256;
 /// A burst that never ends (a long checkout) is cut into rebuilds this long.
-pub const MAX_WAIT: Duration = Duration::from_millis(500);
+pub(crate) const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// The folders (and file) of a site that a build reads.
-pub const WATCHED: &[&str] = &["content", "themes", "templates", "static", "site.toml", "i18n.lock"];
+pub(crate) const WATCHED: &[&str] = &["content", "themes", "templates", "static", "site.toml", "i18n.lock"];
 
 /// Which rebuild a changed path asks for, if any. `rel` is relative to the site root.
-pub fn classify(rel: &Path) -> Option<Scope> {
+pub(crate) fn classify(rel: &Path) -> Option<Scope> {
     let mut parts = rel.components().filter_map(|c| match c {
         Component::Normal(s) => s.to_str(),
         _ => None,
@@ -45,7 +45,7 @@ pub fn classify(rel: &Path) -> Option<Scope> {
 }
 
 /// Editor swap, backup and temporary files, which come and go while a file is edited.
-pub fn is_litter(name: &str) -> bool {
+pub(crate) fn is_litter(name: &str) -> bool {
     name.is_empty()
         || name == "4913" // vim's probe for a writable folder
         || name.starts_with(".#") // emacs lock files
@@ -59,13 +59,13 @@ pub fn is_litter(name: &str) -> bool {
 /// One burst of changes: the widest scope it asked for, and the paths it touched
 /// (absolute), unless they are too many or unknown (the watcher lost events).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Burst {
-    pub scope: Scope,
-    pub paths: Option<Vec<PathBuf>>,
+pub(crate) struct Burst {
+    pub(crate) scope: Scope,
+    pub(crate) paths: Option<Vec<PathBuf>>,
 }
 
 /// Watches the site; the receiver gets the raw notify events.
-pub struct SiteWatcher {
+pub(crate) struct SiteWatcher {
     root: PathBuf,
     watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
@@ -73,7 +73,7 @@ pub struct SiteWatcher {
 }
 
 impl SiteWatcher {
-    pub fn new(root: &Path) -> notify::Result<SiteWatcher> {
+    pub(crate) fn new(root: &Path) -> notify::Result<SiteWatcher> {
         // Events arrive with absolute paths; a relative root (`.`, the usual case) would
         // never prefix them.
         let root = &std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -103,7 +103,7 @@ impl SiteWatcher {
 
     /// Blocks until a burst of relevant changes is over; returns it, or an error message
     /// from the watcher.
-    pub fn next_burst(&mut self) -> Result<Burst, String> {
+    pub(crate) fn next_burst(&mut self) -> Result<Burst, String> {
         loop {
             let first = self.events.recv().map_err(|_| "the file watcher stopped".to_string())?;
             let mut paths = Some(Vec::new());
