@@ -9,8 +9,10 @@
 // 2. axe         axe-core: no violations, light and dark, on the pages below
 //    keyboard    skip link first, every control reachable by Tab, a visible focus ring
 // 3. lighthouse  mobile preset: the scores in GATES on the seed tutorial and the indexes
-// 4. layout      320, 390 and 1280 px: no sideways scroll, screenshots inside their column,
-//                clean CJK line breaks
+// 4. layout      320, 390, 1280 and 1920 px: no sideways scroll, screenshots inside their
+//                column, clean CJK line breaks
+//    gaps        1280 and 1920 px: no gap over 64 px between blocks of a column, no card
+//                64 px taller than what it holds (quality/lib/gaps.mjs)
 //    screenshots the seed tutorial at 390 and 1280 px, zh and en, light and dark
 //
 // Everything it finds is printed; it exits 1 if any gate failed, 2 if it could not run.
@@ -20,6 +22,7 @@ import path from "node:path";
 import { serve } from "./lib/server.mjs";
 import { checkHtml, checkXml } from "./lib/html.mjs";
 import { launch, axeGate, keyboardGate, layoutGate, screenshots } from "./lib/browser.mjs";
+import { gapGate } from "./lib/gaps.mjs";
 import { lighthouseGate } from "./lib/lighthouse.mjs";
 
 // The lowest acceptable Lighthouse score per category. 100 everywhere; a lower gate must
@@ -28,12 +31,14 @@ const GATES = { performance: 100, accessibility: 100, "best-practices": 100, seo
 
 const SEED = "cross-border-ec/amazon/forgot-password/";
 const CATEGORY = "cross-border-ec/amazon/";
+const TOP_CATEGORY = "cross-border-ec/";
 const hasResults = () => document.querySelectorAll("#search-results li").length > 0;
 const PAGES = [
   { name: "index-zh", path: "zh/", lang: "zh", liveSearch: "忘记密码" },
   { name: "index-en", path: "en/", lang: "en", liveSearch: "password" },
   { name: "category-zh", path: `zh/${CATEGORY}`, lang: "zh" },
   { name: "category-en", path: `en/${CATEGORY}`, lang: "en" },
+  { name: "category-top-zh", path: `zh/${TOP_CATEGORY}`, lang: "zh" },
   { name: "tutorial-zh", path: `zh/${SEED}`, lang: "zh" },
   { name: "tutorial-en", path: `en/${SEED}`, lang: "en" },
   { name: "side-by-side-en", path: `en/${SEED}side-by-side.html`, lang: "en" },
@@ -46,6 +51,9 @@ const PAGES = [
 const page = (name) => PAGES.find((p) => p.name === name);
 const LIGHTHOUSE_PAGES = ["tutorial-zh", "tutorial-en", "index-zh", "index-en"].map(page);
 const SCREENSHOT_PAGES = ["tutorial-zh", "tutorial-en"].map(page);
+// The largest vertical gap a column may have between two of its blocks, and the most empty
+// space a card may have under its content, at desktop widths (the gaps gate).
+const MAX_GAP = 64;
 
 function args() {
   const a = { root: ".", out: "quality/out", only: null };
@@ -53,7 +61,7 @@ function args() {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i].replace(/^--/, "");
     if (!["site", "root", "out", "only", "chromium"].includes(k) || i + 1 >= argv.length) {
-      console.error(`usage: node quality/gates.mjs --site DIR [--root DIR] [--out DIR] [--only html,xml,axe,keyboard,lighthouse,layout,screenshots] [--chromium PATH]`);
+      console.error(`usage: node quality/gates.mjs --site DIR [--root DIR] [--out DIR] [--only html,xml,axe,keyboard,lighthouse,layout,gaps,screenshots] [--chromium PATH]`);
       process.exit(2);
     }
     a[k] = argv[++i];
@@ -118,10 +126,11 @@ async function main() {
   const server = await serve(site);
   let browser = null;
   try {
-    if (["axe", "keyboard", "layout", "screenshots"].some(want)) browser = await launch(chrome);
+    if (["axe", "keyboard", "layout", "gaps", "screenshots"].some(want)) browser = await launch(chrome);
     await gate("axe", () => axeGate(browser, server.url, PAGES, out));
     await gate("keyboard", () => keyboardGate(browser, server.url, PAGES));
-    await gate("layout", () => layoutGate(browser, server.url, PAGES, [320, 390, 1280]));
+    await gate("layout", () => layoutGate(browser, server.url, PAGES, [320, 390, 1280, 1920]));
+    await gate("gaps", () => gapGate(browser, server.url, PAGES, [1280, 1920], MAX_GAP));
     await gate("screenshots", () => screenshots(browser, server.url, SCREENSHOT_PAGES, [390, 1280], path.join(out, "screenshots")));
     if (browser) await browser.close();
     browser = null;

@@ -21,11 +21,11 @@ export async function launch(executablePath) {
   });
 }
 
-async function open(browser, base, page, { width, scheme = "light", height = 900 }) {
+export async function open(browser, base, page, { width, scheme = "light", height = 900, motion = "no-preference" }) {
   const ctx = await browser.newContext({
     viewport: { width, height },
     colorScheme: scheme,
-    reducedMotion: "no-preference",
+    reducedMotion: motion,
     locale: page.lang === "en" ? "en-US" : "zh-CN",
     ...(width < 760 ? PHONE : DESKTOP),
   });
