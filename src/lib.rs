@@ -20,6 +20,7 @@ pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod tokenize;
+pub mod yaml_edit;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
