@@ -88,7 +88,9 @@ pub(super) fn plan(doc: &Doc<'_>, edit: &Edit) -> Result<Plan, EditError> {
             if let Some((Seg::Key(key), parent)) = path.split_last()
                 && let Some(Shape::Map { entries, flow, .. }) = shape_at(&mut expected, parent)
             {
-                entries.retain(|(k, _)| k != key);
+                if let Some(i) = entries.iter().position(|(k, _)| k == key) {
+                    entries.remove(i);
+                }
                 *flow |= entries.is_empty();
             }
             splices
@@ -250,8 +252,8 @@ enum Render {
 enum Place {
     /// A mapping value whose key is at this column.
     Value { key_col: usize },
-    /// A block sequence item whose `-` is at this column, its content `offset` further.
-    Item { dash_col: usize, offset: usize },
+    /// A block sequence item whose content starts (or will start) at this column.
+    Item { content_col: usize },
     /// In a flow collection, or the document itself.
     Elsewhere,
 }
@@ -266,7 +268,11 @@ fn place_of(doc: &Doc<'_>, found: &Found<'_>) -> Place {
         },
         Parent::Item(seq, j) => match &seq.kind {
             Kind::Seq { items, flow: false } => match items[j].dash {
-                Some(dash) => Place::Item { dash_col: doc.col(dash), offset: item_offset(doc, seq) },
+                // A value written after the `-` starts one space after it.
+                Some(dash) if found.node.is_empty_scalar() || doc.text[dash..found.node.span.start].contains('\n') => {
+                    Place::Item { content_col: doc.col(dash) + 2 }
+                }
+                Some(_) => Place::Item { content_col: doc.col(found.node.span.start) },
                 None => Place::Elsewhere,
             },
             _ => Place::Elsewhere,
@@ -310,7 +316,7 @@ fn replace_value(doc: &Doc<'_>, found: &Found<'_>, path: &[Seg], render: Render)
     let (text, nl, node) = (doc.text, doc.nl, found.node);
     let Some(lead) = lead_of(found) else {
         if matches!(found.parent, Parent::Entry(..)) && !node.is_empty_scalar() {
-            // `{a}`: a key without `:` gets one with its value.
+            // `{a}` in a flow mapping: no `:` to put a value after.
             return Err(EditError::Unsupported { path: show(path), what: "a key without `:`".into() });
         }
         return match render {
@@ -320,32 +326,34 @@ fn replace_value(doc: &Doc<'_>, found: &Found<'_>, path: &[Seg], render: Render)
         };
     };
     let on_lead_line = node.is_empty_scalar() || !text[lead..node.span.start].contains('\n');
+    // Comments on the key's line and after the old value: lines may move under them, so
+    // they go where no new line can take them as text.
+    let head = layout::trailing_comment(text, lead + 1);
+    let tail = layout::trailing_comment(text, node.span.end);
+    let through_tail = if tail.is_empty() { node.span.end } else { layout::line_end(text, node.span.end) };
     Ok(vec![match render {
         Render::Inline(s) if node.is_empty_scalar() => splice(lead + 1..lead + 1, format!(" {s}")),
-        Render::Inline(s) if on_lead_line => {
-            // A comment after the old value would land inside a new block scalar's text:
-            // it goes on the header line.
-            let comment = layout::trailing_comment(text, node.span.end);
-            match s.split_once(nl) {
-                Some((header, body)) if s.starts_with(['|', '>']) && !comment.is_empty() => {
-                    let end = layout::line_end(text, node.span.end);
-                    splice(node.span.start..end, format!("{header}{comment}{nl}{body}"))
-                }
-                _ => splice(node.span.clone(), s),
-            }
+        Render::Inline(s) if on_lead_line && s.contains('\n') => {
+            splice(node.span.start..through_tail, with_comment(&s, tail, nl))
         }
-        Render::Inline(s) => {
-            splice(lead + 1..node.span.end, format!(" {s}{}", layout::trailing_comment(text, lead + 1)))
+        Render::Inline(s) if on_lead_line => splice(node.span.clone(), s),
+        Render::Inline(s) if s.contains('\n') => {
+            splice(lead + 1..through_tail, format!(" {}", with_comment(&s, &format!("{head}{tail}"), nl)))
         }
+        Render::Inline(s) => splice(lead + 1..node.span.end, format!(" {s}{head}")),
         Render::Below(_) if node.in_flow => return Err(EditError::BlockInFlow { path: show(path) }),
-        Render::Below(s) if on_lead_line => {
-            let end = layout::line_end(text, node.span.end);
-            splice(lead + 1..end, format!("{}{nl}{s}", layout::trailing_comment(text, node.span.end)))
-        }
-        Render::Below(s) => {
-            splice(lead + 1..node.span.end, format!("{}{nl}{s}", layout::trailing_comment(text, lead + 1)))
-        }
+        Render::Below(s) if on_lead_line => splice(lead + 1..through_tail, format!("{tail}{nl}{s}")),
+        Render::Below(s) => splice(lead + 1..through_tail, format!("{head}{tail}{nl}{s}")),
     }])
+}
+
+/// A value and the comment that followed the old one: after the value, or after the header
+/// of a block scalar (where it would otherwise become text).
+fn with_comment(value: &str, comment: &str, nl: &str) -> String {
+    match value.split_once(nl) {
+        Some((header, body)) if value.starts_with(['|', '>']) => format!("{header}{comment}{nl}{body}"),
+        _ => format!("{value}{comment}"),
+    }
 }
 
 /// Adds `key: value` as the last entry of a mapping.
@@ -398,7 +406,6 @@ fn flow_separator(text: &str, spans: &[Range<usize>]) -> String {
 }
 
 fn set_text(doc: &Doc<'_>, path: &[Seg], value: &str) -> Result<(Splices, bool), EditError> {
-    // `path` borrows from the edit, which outlives this call.
     match target(doc, path)? {
         Target::NewKey(map, key) => {
             guard(&map, path, false)?;
@@ -415,7 +422,7 @@ fn set_text(doc: &Doc<'_>, path: &[Seg], value: &str) -> Result<(Splices, bool),
                     let indent = match (&block.body, place_of(doc, &found)) {
                         (Some(_), _) => block.indent,
                         (None, Place::Value { key_col }) => key_col + doc.step,
-                        (None, Place::Item { dash_col, offset }) => dash_col + offset,
+                        (None, Place::Item { content_col }) => content_col,
                         (None, Place::Elsewhere) => doc.step,
                     };
                     match scalar::block(value, literal, indent, doc.nl) {
@@ -459,13 +466,20 @@ impl Fragment {
     fn parse(yaml: &str, path: &[Seg]) -> Result<Fragment, EditError> {
         let bad = |message: &str| EditError::BadFragment { path: show(path), message: message.into() };
         let yaml = yaml.replace("\r\n", "\n");
-        let mut lines: Vec<&str> = yaml.trim_end_matches(['\n', ' ']).split('\n').collect();
-        while lines.first().is_some_and(|l| l.trim().is_empty()) {
-            lines.remove(0);
+        let mut lines: Vec<&str> = yaml.split('\n').collect();
+        // Blank lines around it go; a common indentation goes.
+        while lines.last().is_some_and(|l| layout::is_blank(l)) {
+            lines.pop();
         }
-        let indent = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min();
-        let lines: Vec<String> =
-            lines.iter().map(|l| l.get(indent.unwrap_or(0)..).unwrap_or("").trim_end().to_string()).collect();
+        let first = lines.iter().position(|l| !layout::is_blank(l)).unwrap_or(lines.len());
+        let lines = &lines[first..];
+        let indent =
+            lines.iter().filter(|l| !layout::is_blank(l)).map(|l| l.len() - l.trim_start_matches(' ').len()).min();
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|l| if layout::is_blank(l) { "" } else { l.get(indent.unwrap_or(0)..).unwrap_or(l) })
+            .map(str::to_string)
+            .collect();
         let text = lines.join("\n");
         super::check_text(&text).map_err(|e| bad(&e.to_string()))?;
         let root = match tree::parse(&text) {
@@ -501,8 +515,8 @@ impl Fragment {
             (Place::Value { key_col }, None) => {
                 Render::Inline(format!("{first}{nl}{}", layout::indent_lines(rest, key_col + doc.step, nl)))
             }
-            (Place::Item { dash_col, offset }, _) => {
-                Render::Inline(format!("{first}{nl}{}", layout::indent_lines(rest, dash_col + offset, nl)))
+            (Place::Item { content_col }, _) => {
+                Render::Inline(format!("{first}{nl}{}", layout::indent_lines(rest, content_col, nl)))
             }
             (Place::Elsewhere, _) => Render::Below(layout::indent_lines(all, 0, nl)),
         })

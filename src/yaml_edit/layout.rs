@@ -183,9 +183,15 @@ pub(crate) fn units(text: &str, children: &[Range<usize>]) -> Result<Vec<Unit>, 
     Ok(units)
 }
 
-/// The blank lines of a separator between units, written again with `nl`.
+/// The longest run of blank lines in a separator between units (comments not counted),
+/// written again with `nl`.
 pub(crate) fn blank_lines(separator: &str, nl: &str) -> String {
-    nl.repeat(separator.split('\n').count().saturating_sub(1))
+    let (mut run, mut longest) = (0, 0);
+    for line in separator.split_inclusive('\n') {
+        run = if is_blank(line.trim_end_matches('\n')) { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    nl.repeat(longest)
 }
 
 /// Indents every non-empty line by `spaces`, joined with `nl` (no final line break).

@@ -118,8 +118,8 @@ impl Edit {
 pub enum EditError {
     #[error("line {line}, column {col}: invalid YAML: {message}")]
     Syntax { line: usize, col: usize, message: String },
-    #[error("the file holds more than one YAML document")]
-    MultiDocument,
+    #[error("line {line}: a second YAML document; a file holds one")]
+    MultiDocument { line: usize },
     #[error("line {line}: indentation with a tab")]
     Tab { line: usize },
     #[error("line {line}: {what}")]
@@ -142,12 +142,21 @@ pub enum EditError {
     #[error("`{path}`: {what}; this is not edited automatically")]
     Unsupported { path: String, what: String },
     /// The safety net: the result did not read back as asked (a bug in this module).
-    #[error("editing `{path}` would also have changed `{at}`; the file was left as it was")]
+    #[error("editing `{path}` did not come out as asked (at `{at}`); the file was left as it was")]
     Verify { path: String, at: String },
+    /// A bug: the editor failed; the file was left as it was.
+    #[error("editing `{path}` failed inside the editor; the file was left as it was")]
+    Internal { path: String },
 }
 
 /// Applies `edit` to the YAML text `source` and returns the new text.
 pub fn apply(source: &str, edit: &Edit) -> Result<String, EditError> {
+    // A bug here must cost one edit, never the editor.
+    std::panic::catch_unwind(|| apply_checked(source, edit))
+        .unwrap_or_else(|_| Err(EditError::Internal { path: show(edit.path()) }))
+}
+
+fn apply_checked(source: &str, edit: &Edit) -> Result<String, EditError> {
     let (bom, body) = match source.strip_prefix('\u{feff}') {
         Some(body) => ("\u{feff}", body),
         None => ("", source),
@@ -192,12 +201,14 @@ fn check_text(text: &str) -> Result<(), EditError> {
 fn tree_error(e: TreeError, text: &str) -> EditError {
     match e {
         TreeError::Syntax { line, col, message } => EditError::Syntax { line, col, message },
-        TreeError::MultiDocument => EditError::MultiDocument,
+        TreeError::MultiDocument { pos } => EditError::MultiDocument { line: line_of(text, pos) },
         TreeError::TooDeep => EditError::Layout { line: 1, what: "values nested too deeply".into() },
-        TreeError::Layout { pos, what } => {
-            EditError::Layout { line: text[..pos.min(text.len())].matches('\n').count() + 1, what }
-        }
+        TreeError::Layout { pos, what } => EditError::Layout { line: line_of(text, pos), what },
     }
+}
+
+fn line_of(text: &str, pos: usize) -> usize {
+    text.as_bytes()[..pos.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 fn splice(text: &str, mut splices: edits::Splices) -> String {

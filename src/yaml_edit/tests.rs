@@ -501,6 +501,43 @@ fn list_items_of_every_kind() {
     );
 }
 
+#[test]
+fn loose_comments_and_blank_lines_stay_in_place() {
+    let src = "a:\n- x\n\n# loose comment\n\n- y\n- z\n";
+    assert_eq!(move_item(src, "a", 0, 2), "a:\n- y\n\n# loose comment\n\n- z\n- x\n");
+    assert_eq!(remove(src, "a", 1), "a:\n- x\n\n# loose comment\n\n- z\n");
+    assert_eq!(insert(src, "a", 1, "n"), "a:\n- x\n\n# loose comment\n\n- n\n\n- y\n- z\n");
+    assert_eq!(insert(src, "a", 3, "n"), "a:\n- x\n\n# loose comment\n\n- y\n- z\n- n\n");
+}
+
+#[test]
+fn documents_with_markers_and_lists_at_the_root() {
+    let src = "---\n# header\ntitle: x # t\n...\n";
+    assert_eq!(set(src, "title", "Save"), "---\n# header\ntitle: Save # t\n...\n");
+    assert_eq!(set(src, "new", "Save"), "---\n# header\ntitle: x # t\nnew: Save\n...\n");
+    assert_eq!(remove("- a\n- b\n", "", 0), "- b\n");
+    assert_eq!(remove("- a # c\n", "", 0), "[] # c\n");
+    assert_eq!(remove_key("a: b\n", "a"), "{}\n");
+    assert_eq!(insert("- a\n", "", 0, "z"), "- z\n- a\n");
+}
+
+#[test]
+fn multi_line_items_and_empty_block_scalars() {
+    let src = "a:\n  - first item\n    spans lines\n  - b\n";
+    assert_eq!(set(src, "a[0]", "one"), "a:\n  - one\n  - b\n");
+    assert_eq!(move_item(src, "a", 0, 1), "a:\n  - b\n  - first item\n    spans lines\n");
+    assert_eq!(set("a:\n  b: |\nc: 1\n", "a.b", "new\n"), "a:\n  b: |\n    new\nc: 1\n");
+    assert_eq!(set("a:\n  - >\n  - x\n", "a[0]", "new"), "a:\n  - >-\n    new\n  - x\n");
+    assert_eq!(set("a: >-\n  x\n", "a", ""), "a: \"\"\n");
+}
+
+#[test]
+fn anchors_elsewhere_do_not_stop_an_edit() {
+    let src = "a: &x 1\nb: *x\nc: [1, 2]\n";
+    assert_eq!(set(src, "c[0]", "3"), "a: &x 1\nb: *x\nc: [3, 2]\n");
+    assert_eq!(move_item(src, "c", 0, 1), "a: &x 1\nb: *x\nc: [2, 1]\n");
+}
+
 // ---------------------------------------------------------------- refusals
 
 #[test]
@@ -537,7 +574,7 @@ fn refuses_what_it_cannot_do_safely() {
     assert!(matches!(err(Edit::SetText { path: vec![], value: "x".into() }), EditError::Unsupported { .. }));
 
     let set_a = Edit::SetText { path: path("a"), value: "x".into() };
-    assert_eq!(apply("a: 1\n---\nb: 2\n", &set_a), Err(EditError::MultiDocument));
+    assert_eq!(apply("a: 1\n---\nb: 2\n", &set_a), Err(EditError::MultiDocument { line: 2 }));
     assert_eq!(apply("a:\n\t b: 1\n", &set_a), Err(EditError::Tab { line: 2 }));
     assert!(matches!(apply("a: 1\rb: 2\n", &set_a), Err(EditError::Layout { line: 1, .. })));
     assert!(matches!(apply("a: [1\n", &set_a), Err(EditError::Syntax { .. })));
@@ -728,6 +765,71 @@ fn never_panics_on_broken_text() {
 }
 
 #[test]
+fn never_panics_on_odd_yaml() {
+    // A small deterministic generator: pieces of YAML syntax put together at random.
+    let pieces = [
+        "a:",
+        " b",
+        "\n",
+        "\n  ",
+        "\n    ",
+        "- ",
+        "-",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        ": ",
+        "'x'",
+        "\"y\\\"\"",
+        "|",
+        ">-",
+        "|2",
+        "&n ",
+        "*n",
+        "!t ",
+        "# c",
+        "? ",
+        "---",
+        "...",
+        "\r\n",
+        "\t",
+        "【标签】",
+        "é",
+        "~",
+        "\"",
+        "'",
+        "k: v",
+        "\n- k: v",
+    ];
+    let edits = |i: usize| -> Edit {
+        let at = [path("a"), path("a[0]"), path("a.b"), path("a[1].k"), path("k")][i % 5].clone();
+        match i % 6 {
+            0 => Edit::SetText { path: at, value: ["x", "a: b\nc", "", " [y]"][i % 4].into() },
+            1 => Edit::SetYaml { path: at, yaml: ["[1]", "k: v\nl: w", "- z", "|\n  t"][i % 4].into() },
+            2 => Edit::RemoveKey { path: at },
+            3 => Edit::InsertItem { seq: path("a"), at: i % 3, yaml: ["n", "k: v\nl: w"][i % 2].into() },
+            4 => Edit::RemoveItem { seq: path("a"), index: i % 3 },
+            _ => Edit::MoveItem { seq: path("a"), from: i % 3, to: (i / 3) % 3 },
+        }
+    };
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    for round in 0..3000 {
+        let len = 1 + next() % 14;
+        let text: String = (0..len).map(|_| pieces[next() % pieces.len()]).collect();
+        let edit = edits(round);
+        if let Ok(out) = apply(&text, &edit) {
+            assert!(tree::parse(&out).is_ok(), "{edit:?} on {text:?} gave {out:?}");
+        }
+    }
+}
+
+#[test]
 fn large_files_stay_fast() {
     let mut src = String::from("title: {zh: 大, en: Large}\nsteps:\n");
     while src.len() < 2_000_000 {
@@ -740,4 +842,319 @@ fn large_files_stay_fast() {
     move_item(&src, "steps", 0, 9000);
     set(&one_line, "steps[30000].x", "0.5");
     assert!(start.elapsed() < std::time::Duration::from_secs(60), "{:?}", start.elapsed());
+}
+
+// ---------------------------------------------------------------- the site's own content
+
+/// Every YAML file of the example site, with its name.
+fn content_files() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .map(|e| (e.path().display().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    assert!(files.len() > 5);
+    files
+}
+
+/// A loaded value without positions.
+fn bare(value: &Value) -> String {
+    match value {
+        Value::Null => "~".into(),
+        Value::Str(s) => format!("{s:?}"),
+        Value::Seq(items) => format!("[{}]", items.iter().map(|i| bare(&i.value)).collect::<Vec<_>>().join(", ")),
+        Value::Map(entries) => {
+            let entries: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", k.name, bare(&v.value))).collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    }
+}
+
+/// The path of every text in a loaded tree.
+fn text_paths(node: &loader::Node, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    match &node.value {
+        Value::Str(_) => out.push(at.clone()),
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(Seg::Index(i));
+                text_paths(item, at, out);
+                at.pop();
+            }
+        }
+        Value::Map(entries) => {
+            for (key, value) in entries {
+                at.push(Seg::Key(key.name.clone()));
+                text_paths(value, at, out);
+                at.pop();
+            }
+        }
+        Value::Null => {}
+    }
+}
+
+#[test]
+fn every_text_of_the_site_can_be_set() {
+    for (name, src) in content_files() {
+        let mut paths = Vec::new();
+        text_paths(&loader::parse(&src).unwrap(), &mut Vec::new(), &mut paths);
+        for at in paths {
+            for value in ["Changed: [Label] #1 【改】", "0.5", "two\nlines"] {
+                let out = run(&src, Edit::SetText { path: at.clone(), value: value.into() });
+                assert_eq!(loaded(&out, &show(&at)), text(value), "{name} {}", show(&at));
+                // One line changed, the others are as they were.
+                let (old, new): (Vec<&str>, Vec<&str>) = (src.lines().collect(), out.lines().collect());
+                assert_eq!(old.len(), new.len(), "{name} {}", show(&at));
+                assert_eq!(old.iter().zip(&new).filter(|(a, b)| a != b).count(), 1, "{name} {}\n{out}", show(&at));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_list_of_the_site_can_be_reordered() {
+    for (name, src) in content_files() {
+        let root = loader::parse(&src).unwrap();
+        let Value::Map(entries) = &root.value else { continue };
+        for (key, value) in entries {
+            let Value::Seq(items) = &value.value else { continue };
+            let seq = key.name.as_str();
+            let n = items.len();
+            for i in 0..n {
+                for j in 0..n {
+                    // A move undone gives the file back, byte for byte.
+                    let there = move_item(&src, seq, i, j);
+                    assert_eq!(move_item(&there, seq, j, i), src, "{name} {seq} {i}->{j}");
+                    let Value::Seq(moved) = loaded(&there, seq) else { panic!() };
+                    assert_eq!(bare(&moved[j].value), bare(&items[i].value));
+                }
+                let fewer = remove(&src, seq, i);
+                let Value::Seq(left) = loaded(&fewer, seq) else { panic!("{name} {seq} {i}:\n{fewer}") };
+                let mut expected = items.clone();
+                expected.remove(i);
+                assert_eq!(
+                    left.iter().map(|n| bare(&n.value)).collect::<Vec<_>>(),
+                    expected.iter().map(|n| bare(&n.value)).collect::<Vec<_>>()
+                );
+            }
+            for at in 0..=n {
+                // An item inserted then removed gives the file back.
+                let item = if seq == "steps" {
+                    NEW_STEP
+                } else if seq == "notes" {
+                    "kind: tip\ntext: {zh: 提示, en: A tip}"
+                } else {
+                    "new-item"
+                };
+                let more = insert(&src, seq, at, item);
+                assert_eq!(remove(&more, seq, at), src, "{name} {seq} insert at {at}:\n{more}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- generated documents
+
+/// A deterministic generator of YAML documents in every style this module edits.
+struct Gen {
+    state: u64,
+    /// Columns per nesting level.
+    step: usize,
+}
+
+impl Gen {
+    fn next(&mut self) -> usize {
+        self.state = self.state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.state >> 33) as usize
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+
+    fn scalar(&mut self, flow: bool) -> String {
+        let mut xs = vec!["plain words", "'it''s'", "\"dq \\\" \\n x\"", "0.5", "【标签】", "~", "x#y", "a:b", "-x"];
+        if !flow {
+            xs.extend(["Click [Label] after", "not {a} flow, here", "multi\n  line plain"]);
+        }
+        self.pick(&xs).to_string()
+    }
+
+    fn flow(&mut self, depth: usize) -> String {
+        match self.below(if depth > 2 { 1 } else { 4 }) {
+            0 => self.scalar(true),
+            1 => format!("[{}]", (0..self.below(3)).map(|_| self.flow(depth + 1)).collect::<Vec<_>>().join(", ")),
+            2 => {
+                let n = self.below(3);
+                let entries: Vec<String> = (0..n).map(|i| format!("k{i}: {}", self.flow(depth + 1))).collect();
+                format!("{{{}}}", entries.join(", "))
+            }
+            _ => "[{x: 0.1, y: 0.2}, {x: 0.3, y: 0.4}]".into(),
+        }
+    }
+
+    /// Comment and blank lines before a line at `indent`.
+    fn decoration(&mut self, indent: usize) -> String {
+        match self.below(6) {
+            0 => "\n".into(),
+            1 => format!("{}# note\n", " ".repeat(indent)),
+            2 => format!("\n{}# note\n", " ".repeat(indent)),
+            _ => String::new(),
+        }
+    }
+
+    /// What follows `key:` or `- `, ending with a line break.
+    fn value(&mut self, indent: usize, depth: usize, after_dash: bool) -> String {
+        let comment = if self.below(4) == 0 { " # c" } else { "" };
+        match self.below(if depth > 3 { 3 } else { 7 }) {
+            0 => {
+                let continued = format!("\n{}", " ".repeat(indent + self.step));
+                format!(" {}{comment}\n", self.scalar(false).replace('\n', &continued))
+            }
+            1 => format!(" {}{comment}\n", self.flow(0)),
+            2 => {
+                let body = ["first\n", "first\n\nthird\n", "a\n  b\n"][self.below(3)];
+                let pad = " ".repeat(indent + self.step);
+                let lines: Vec<String> =
+                    body.lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
+                format!(" {}{comment}\n{}\n", self.pick(&["|", ">", "|-", ">-"]), lines.join("\n"))
+            }
+            3 if after_dash => self.map(indent, depth + 1, true),
+            3 | 4 => format!("{comment}\n{}", self.map(indent + self.step, depth + 1, false)),
+            _ => {
+                let indent = indent + self.step * self.below(2);
+                format!("{comment}\n{}", self.seq(indent, depth + 1))
+            }
+        }
+    }
+
+    /// A block mapping at `indent`; `compact`: its first key follows a `- `.
+    fn map(&mut self, indent: usize, depth: usize, compact: bool) -> String {
+        let n = 1 + self.below(3);
+        let mut out = String::new();
+        for i in 0..n {
+            if i > 0 || !compact {
+                out.push_str(&self.decoration(indent));
+                out.push_str(&" ".repeat(indent));
+            } else {
+                out.push_str(&" ".repeat(self.step - 1));
+            }
+            out.push_str(&format!("k{i}:"));
+            let value = self.value(indent, depth, false);
+            out.push_str(&value);
+        }
+        out
+    }
+
+    fn seq(&mut self, indent: usize, depth: usize) -> String {
+        let n = 1 + self.below(3);
+        let mut out = String::new();
+        for _ in 0..n {
+            out.push_str(&self.decoration(indent));
+            out.push_str(&" ".repeat(indent));
+            out.push('-');
+            let value = self.value(indent + self.step, depth, true);
+            out.push_str(&value);
+        }
+        out
+    }
+}
+
+/// Every path in a tree, with its node.
+fn all_paths<'n>(node: &'n tree::Node, at: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, &'n tree::Node)>) {
+    out.push((at.clone(), node));
+    match &node.kind {
+        tree::Kind::Seq { items, .. } => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(Seg::Index(i));
+                all_paths(&item.node, at, out);
+                at.pop();
+            }
+        }
+        tree::Kind::Map { entries, .. } => {
+            for e in entries {
+                at.push(Seg::Key(e.key.key_text().to_string()));
+                all_paths(&e.value, at, out);
+                at.pop();
+            }
+        }
+        tree::Kind::Scalar { .. } | tree::Kind::Alias(_) => {}
+    }
+}
+
+#[test]
+fn edits_of_generated_documents_come_out_as_asked() {
+    let mut g = Gen { state: 7, step: 2 };
+    let (mut made, mut refused) = (0, 0);
+    for round in 0..3000 {
+        g.step = [2, 4, 3][round % 3];
+        let mut src = g.map(0, 0, false);
+        if round % 5 == 0 {
+            src = src.replace('\n', "\r\n");
+        }
+        if round % 7 == 0 {
+            src = src.trim_end().to_string();
+        }
+        let root = tree::parse(&src).unwrap_or_else(|e| panic!("{e:?} in generated\n{src}")).unwrap();
+        let mut paths = Vec::new();
+        all_paths(&root, &mut Vec::new(), &mut paths);
+        let (at, node) = paths[1 + g.below(paths.len() - 1)].clone();
+        let is_seq = matches!(node.kind, tree::Kind::Seq { .. });
+        let len = match &node.kind {
+            tree::Kind::Seq { items, .. } => items.len(),
+            _ => 0,
+        };
+        let fragment =
+            g.pick(&["[1, 2]", "{k: v}", "k: v\nl: [w]", "- a\n- b", "|\n  text\n", "plain", "'q'"]).to_string();
+        let kind = match g.below(if is_seq { 6 } else { 3 }) {
+            4 | 5 if len == 0 => 3,
+            kind => kind,
+        };
+        let edit = match kind {
+            0 => Edit::SetText { path: at.clone(), value: texts()[g.below(texts().len())].clone() },
+            1 => Edit::SetYaml { path: at.clone(), yaml: fragment.clone() },
+            2 if matches!(node.kind, tree::Kind::Map { .. }) && g.below(2) == 0 => {
+                let mut new = at.clone();
+                new.push(Seg::Key("new".into()));
+                Edit::SetYaml { path: new, yaml: fragment.clone() }
+            }
+            2 if matches!(at.last(), Some(Seg::Key(_))) => Edit::RemoveKey { path: at.clone() },
+            2 => Edit::SetYaml { path: at.clone(), yaml: fragment.clone() },
+            3 => Edit::InsertItem { seq: at.clone(), at: g.below(len + 1), yaml: fragment.clone() },
+            4 => Edit::RemoveItem { seq: at.clone(), index: g.below(len) },
+            _ => Edit::MoveItem { seq: at.clone(), from: g.below(len), to: g.below(len) },
+        };
+        match apply(&src, &edit) {
+            Ok(out) => {
+                made += 1;
+                if let Edit::SetText { path, value } = &edit {
+                    assert_eq!(loaded(&out, &show(path)), text(value), "{edit:?} on\n{src}\ngave\n{out}");
+                }
+                if src.contains("\r\n") {
+                    assert!(!out.replace("\r\n", "").contains('\n'), "{edit:?} on\n{src}\ngave\n{out:?}");
+                }
+                // Moves and insertions undo, byte for byte.
+                let undo = match &edit {
+                    Edit::MoveItem { seq, from, to } => Some(Edit::MoveItem { seq: seq.clone(), from: *to, to: *from }),
+                    Edit::InsertItem { seq, at, .. } if len > 0 => {
+                        Some(Edit::RemoveItem { seq: seq.clone(), index: *at })
+                    }
+                    _ => None,
+                };
+                if let Some(undo) = undo {
+                    assert_eq!(apply(&out, &undo).as_ref(), Ok(&src), "{edit:?} on\n{src}\ngave\n{out}");
+                }
+            }
+            // Block values cannot go into `[...]` or `{...}`; nothing else may be refused.
+            Err(EditError::BlockInFlow { .. }) => refused += 1,
+            Err(e) => panic!("{edit:?} on\n{src}\nfailed: {e}"),
+        }
+    }
+    assert!(made > 1000, "{made} made, {refused} refused");
 }

@@ -191,7 +191,10 @@ pub(crate) enum TreeError {
         col: usize,
         message: String,
     },
-    MultiDocument,
+    /// `pos`: where the second document starts.
+    MultiDocument {
+        pos: usize,
+    },
     TooDeep,
     /// Valid YAML laid out in a way this module does not place (it says how).
     Layout {
@@ -342,7 +345,12 @@ impl<'t> Builder<'t> {
             self.fail(TreeError::TooDeep);
             return;
         }
-        let flow = self.text[pos..].starts_with(if seq { '[' } else { '{' });
+        // A list written without indentation below its key (`key:` then `- [a]`) is marked
+        // at its first item, which may be a flow list.
+        let indentless = seq
+            && self.stack.last().is_some_and(|f| f.pending_key.is_some() && !f.node.children_in_flow())
+            && dash_before(self.text, pos).is_some_and(|d| self.dashes.binary_search(&d).is_ok());
+        let flow = !indentless && self.text[pos..].starts_with(if seq { '[' } else { '{' });
         let kind = if seq { Kind::Seq { flow, items: Vec::new() } } else { Kind::Map { flow, entries: Vec::new() } };
         let node = Node { span: pos..pos, anchor, tag: tag.map(tag_name), in_flow: self.in_flow(), kind, mark: pos };
         self.stack.push(Frame { node, pending_key: None });
@@ -544,7 +552,7 @@ impl MarkedEventReceiver for Builder<'_> {
             Event::DocumentStart => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    self.fail(TreeError::MultiDocument);
+                    self.fail(TreeError::MultiDocument { pos });
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -556,7 +564,7 @@ impl MarkedEventReceiver for Builder<'_> {
             }
             Event::Alias(id) => {
                 let node = Node {
-                    span: pos..pos + 1 + layout::word_len(&self.text[(pos + 1).min(self.text.len())..]),
+                    span: pos..pos + 1 + self.text.get(pos + 1..).map_or(0, layout::word_len),
                     anchor: 0,
                     tag: None,
                     in_flow: self.in_flow(),
