@@ -24,6 +24,7 @@
 //! - Removing the last item of a block list leaves `key: []` (the last entry of a block
 //!   mapping: `key: {}`), so the key keeps its type; inserting into `key: []` an item
 //!   written as a block makes it a block list again.
+//! - A last line without a line break stays without one.
 //! - Refused: anchors, aliases and tags on or inside the edited node (or above it), several
 //!   documents in one file, tabs in indentation, a `\r` without `\n`, NUL characters,
 //!   items sharing a line (`- - a`), and files laid out in ways the spans cannot place.

@@ -16,6 +16,8 @@
 //!   replacement is double-quoted.
 //! - A multi-line text in a plain or quoted scalar becomes one double-quoted line with `\n`
 //!   escapes: the file keeps one line per value, in block and flow context alike.
+//! - A `>` scalar is written one line per paragraph (not wrapped again).
+//! - A new key is plain when it is a simple word that reads as a text, else double-quoted.
 
 use yaml_rust2::scanner::TScalarStyle;
 
@@ -25,8 +27,8 @@ pub(crate) enum Resolved {
     Str,
     Null,
     Bool,
-    Int,
-    Float,
+    /// An integer or a float: a coordinate set to `1` stays a number.
+    Number,
     Timestamp,
     /// `<<` (merge) and `=` (value) keys of YAML 1.1.
     Special,
@@ -49,7 +51,7 @@ pub(crate) fn resolve(text: &str) -> Resolved {
     if is_timestamp(text) {
         return Resolved::Timestamp;
     }
-    number(text).unwrap_or(Resolved::Str)
+    if is_number(text) { Resolved::Number } else { Resolved::Str }
 }
 
 /// `2024-05-01`, `2024-5-1`, `2001-12-14t21:59:43.10-05:00`...: a date, and anything after it.
@@ -82,10 +84,10 @@ fn is_timestamp(text: &str) -> bool {
 
 /// Integers (decimal, `0x`, `0o`, `0b`, with `_`, base 60 `1:30`) and floats (`1.5`, `1e3`,
 /// `.5`, `.inf`, `.nan`), with YAML 1.1's extras.
-fn number(text: &str) -> Option<Resolved> {
+fn is_number(text: &str) -> bool {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
-        return Some(Resolved::Float);
+        return true;
     }
     let radix = |prefix: &str, ok: fn(char) -> bool| {
         unsigned.strip_prefix(prefix).is_some_and(|d| !d.is_empty() && d.chars().all(|c| ok(c) || c == '_'))
@@ -94,23 +96,22 @@ fn number(text: &str) -> Option<Resolved> {
         || radix("0o", |c| matches!(c, '0'..='7'))
         || radix("0b", |c| matches!(c, '0' | '1'))
     {
-        return Some(Resolved::Int);
+        return true;
     }
     // Base 60: `1:30`, `1:30:00.5`.
     if unsigned.contains(':') {
         let mut parts = unsigned.split(':');
-        let head = parts.next()?;
+        let head = parts.next().unwrap_or("");
         let tail: Vec<&str> = parts.collect();
         let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '_');
         // `[0-5]?[0-9]`
         let sixty = |s: &str| digits(s) && (s.len() == 1 || (s.len() == 2 && s.as_bytes()[0] <= b'5'));
-        let (last, middle) = tail.split_last()?;
+        let Some((last, middle)) = tail.split_last() else { return false };
         let last_int = last.split_once('.').map_or(*last, |(i, _)| i);
-        let ok = digits(head)
+        return digits(head)
             && middle.iter().all(|p| sixty(p))
             && sixty(last_int)
             && last.split_once('.').is_none_or(|(_, f)| f.chars().all(|c| c.is_ascii_digit() || c == '_'));
-        return ok.then_some(if last.contains('.') { Resolved::Float } else { Resolved::Int });
     }
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
         Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
@@ -122,16 +123,11 @@ fn number(text: &str) -> Option<Resolved> {
     };
     let digits_ok = |s: &str| s.chars().all(|c| c.is_ascii_digit() || c == '_');
     let has_digit = int.chars().chain(frac.unwrap_or("").chars()).any(|c| c.is_ascii_digit());
-    if !has_digit || !digits_ok(int) || !frac.is_none_or(digits_ok) || int.starts_with('_') {
-        return None;
-    }
-    if let Some(e) = exponent {
+    let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        if e.is_empty() || !e.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-    }
-    Some(if frac.is_some() || exponent.is_some() { Resolved::Float } else { Resolved::Int })
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    has_digit && digits_ok(int) && frac.is_none_or(digits_ok) && !int.starts_with('_') && exponent_ok
 }
 
 /// Characters a YAML file may not hold as they are (only as escapes in double quotes).
@@ -279,11 +275,11 @@ mod tests {
         for s in ["~", "null", "NULL", ""] {
             assert_eq!(resolve(s), Resolved::Null, "{s}");
         }
-        for s in ["123", "-7", "+1_000", "0x1F", "0o17", "0b101", "1:30", "0777"] {
-            assert_eq!(resolve(s), Resolved::Int, "{s}");
+        for s in ["123", "-7", "+1_000", "0x1F", "0o17", "0b101", "1:30", "0777", "1.5", "-.5", "1e3", "6.8523015e+5"] {
+            assert_eq!(resolve(s), Resolved::Number, "{s}");
         }
-        for s in ["1.5", "-.5", "1e3", "6.8523015e+5", ".inf", "-.INF", ".nan", "0.757", "1:30.5"] {
-            assert_eq!(resolve(s), Resolved::Float, "{s}");
+        for s in [".inf", "-.INF", ".nan", "0.757", "1:30.5"] {
+            assert_eq!(resolve(s), Resolved::Number, "{s}");
         }
         for s in ["2024-05-01", "2024-5-1", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5"] {
             assert_eq!(resolve(s), Resolved::Timestamp, "{s}");
@@ -347,6 +343,7 @@ mod tests {
             Some((old, TScalarStyle::Plain))
         }
         assert_eq!(inline("0.25", plain("0.757"), true), "0.25");
+        assert_eq!(inline("1", plain("0.757"), true), "1");
         assert_eq!(inline("2024-09-01", plain("2024-08-03"), false), "2024-09-01");
         assert_eq!(inline("yes", plain("Save"), false), "\"yes\"");
         assert_eq!(inline("123", plain("Save"), false), "\"123\"");
