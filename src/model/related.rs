@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::ids::TutorialId;
+use super::ids::{CategoryPath, TutorialId};
 use super::types::Tutorial;
 use crate::lang::Languages;
 use crate::tokenize::tokens;
@@ -19,6 +19,10 @@ use crate::tokenize::tokens;
 pub(crate) const MAX_RELATED: usize = 5;
 
 const TAG_WEIGHT: f32 = 3.0;
+/// A tag on more tutorials than this is not walked: it only lifts the candidates that
+/// share something rarer. Walking it for every tutorial costs its length times the site
+/// size (quadratic), and a tag on thousands of tutorials tells little about any pair.
+const TAG_WALK_MAX: usize = 2000;
 const SAME_CATEGORY: f32 = 2.0;
 const SIBLING_CATEGORY: f32 = 0.5;
 const TITLE_WEIGHT: f32 = 1.0;
@@ -82,7 +86,7 @@ pub(crate) fn compute_with_memo(
         }
     }
     let mut dirty = vec![false; tutorials.len()];
-    let common = (ix.n / 10).max(40);
+    let common = common_cut(ix.n);
     for (i, old_tokens) in &changed {
         let (old, new) = (&memo.tutorials[*i], &tutorials[*i]);
         dirty[*i] = true;
@@ -166,6 +170,13 @@ impl Scratch {
     }
 }
 
+/// A title word on more titles than this says nothing about any pair: a tenth of the
+/// site, but never more than a thousand titles (walking longer lists for every tutorial
+/// would make scoring quadratic in the site size).
+fn common_cut(n: usize) -> usize {
+    (n / 10).clamp(40, 1000)
+}
+
 /// Inverted indexes over the whole site. Posting lists are sorted by tutorial index.
 struct Indexes {
     n: usize,
@@ -173,6 +184,47 @@ struct Indexes {
     by_category: HashMap<String, Vec<usize>>,
     by_token: HashMap<String, Vec<usize>>,
     title_tokens: Vec<Vec<String>>,
+    /// Each tutorial's category as a number, and each category number's ancestors
+    /// (itself first): compared without touching strings in the hot loop.
+    category_of: Vec<u32>,
+    categories: Categories,
+}
+
+/// Category paths by number, with their ancestors.
+#[derive(Default)]
+struct Categories {
+    numbers: HashMap<String, u32>,
+    /// Category number -> the numbers of its path, its parent, ..., up to the top level.
+    ancestors: Vec<Vec<u32>>,
+}
+
+impl Categories {
+    fn number(&mut self, path: &CategoryPath) -> u32 {
+        if let Some(&n) = self.numbers.get(path.as_str()) {
+            return n;
+        }
+        // The chain from the path up, numbering every part not seen yet; the top of the
+        // content folder has a number and no ancestors.
+        let parts: Vec<&str> = if path.is_top() { vec![""] } else { path.ancestors().collect() };
+        let chain: Vec<u32> = parts
+            .iter()
+            .map(|&p| match self.numbers.get(p) {
+                Some(&n) => n,
+                None => {
+                    let n = self.ancestors.len() as u32;
+                    self.numbers.insert(p.to_string(), n);
+                    self.ancestors.push(Vec::new());
+                    n
+                }
+            })
+            .collect();
+        if !path.is_top() {
+            for (k, &n) in chain.iter().enumerate() {
+                self.ancestors[n as usize] = chain[k..].to_vec();
+            }
+        }
+        chain.first().copied().unwrap_or(0)
+    }
 }
 
 /// Appends `i` to `key`'s list, cloning the key only for a list new to the map.
@@ -217,6 +269,8 @@ impl Indexes {
         let mut by_category: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
         let title_tokens: Vec<Vec<String>> = tutorials.par_iter().map(|t| title_tokens(t, languages)).collect();
+        let mut categories = Categories::default();
+        let category_of = tutorials.iter().map(|t| categories.number(&t.category)).collect();
         for (i, t) in tutorials.iter().enumerate() {
             for tag in &t.tags {
                 post(&mut by_tag, tag, i);
@@ -226,7 +280,7 @@ impl Indexes {
                 post(&mut by_token, tok, i);
             }
         }
-        Indexes { n, by_tag, by_category, by_token, title_tokens }
+        Indexes { n, by_tag, by_category, by_token, title_tokens, category_of, categories }
     }
 
     /// Takes tutorial `i`, as `t` was, out of the tag and category lists and out of the
@@ -248,6 +302,7 @@ impl Indexes {
             insert_sorted(&mut self.by_tag, tag, i);
         }
         insert_sorted(&mut self.by_category, &t.category, i);
+        self.category_of[i] = self.categories.number(&t.category);
         for tok in &self.title_tokens[i] {
             insert_sorted(&mut self.by_token, tok, i);
         }
@@ -264,11 +319,10 @@ impl Indexes {
         i: usize,
         scratch: &mut Scratch,
     ) -> Vec<usize> {
-        let Indexes { n, by_tag, by_category, by_token, title_tokens } = self;
+        let Indexes { n, by_tag, by_category, by_token, title_tokens, category_of, categories } = self;
         let n = *n;
         let idf = |df: usize| ((n as f32 + 1.0) / (df as f32 + 0.5)).ln().max(0.05);
-        // A token on more than this many titles says nothing about any pair.
-        let common = (n / 10).max(40);
+        let common = common_cut(n);
         let t = &tutorials[i];
         let mut picked: Vec<usize> = Vec::with_capacity(MAX_RELATED);
         for rid in &t.related {
@@ -284,10 +338,15 @@ impl Indexes {
             return picked;
         }
         scratch.reset(n);
+        let mut big_tags: Vec<(&str, f32)> = Vec::new();
         for tag in &t.tags {
             if let Some(list) = by_tag.get(tag.as_str()) {
                 let w = TAG_WEIGHT * idf(list.len());
-                list.iter().for_each(|&j| scratch.add(j, w));
+                if list.len() <= TAG_WALK_MAX {
+                    list.iter().for_each(|&j| scratch.add(j, w));
+                } else {
+                    big_tags.push((tag, w));
+                }
             }
         }
         for tok in &title_tokens[i] {
@@ -298,6 +357,14 @@ impl Indexes {
                 list.iter().for_each(|&j| scratch.add(j, w));
             }
         }
+        for (tag, w) in big_tags {
+            for k in 0..scratch.touched.len() {
+                let j = scratch.touched[k];
+                if tutorials[j].tags.iter().any(|x| x == tag) {
+                    scratch.score[j] += w;
+                }
+            }
+        }
         // Category only lifts candidates that already share something, unless the
         // category is small enough to scan.
         if let Some(list) = by_category.get(t.category.as_str()) {
@@ -306,16 +373,18 @@ impl Indexes {
             } else {
                 for k in 0..scratch.touched.len() {
                     let j = scratch.touched[k];
-                    if tutorials[j].category == t.category {
+                    if category_of[j] == category_of[i] {
                         scratch.score[j] += SAME_CATEGORY;
                     }
                 }
             }
         }
-        if let Some(parent) = t.category.parent().filter(|p| !p.is_top()) {
+        // Siblings: categories strictly below this one's parent (the top excluded).
+        let own = &categories.ancestors[category_of[i] as usize];
+        if let Some(&parent) = own.get(1) {
             for &j in &scratch.touched {
-                let c = &tutorials[j].category;
-                if *c != t.category && *c != parent && c.is_within(&parent) {
+                let c = category_of[j];
+                if c != category_of[i] && c != parent && categories.ancestors[c as usize].contains(&parent) {
                     scratch.score[j] += SIBLING_CATEGORY;
                 }
             }
@@ -338,5 +407,71 @@ impl Indexes {
         }
         picked.extend(best.into_iter().map(|(_, j)| j));
         picked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+    use crate::model::{Date, Localized};
+
+    fn tutorial(id: &str, title: &str, tags: &[&str]) -> Arc<Tutorial> {
+        let zh = Lang::new("zh");
+        let id = TutorialId::new(id);
+        Arc::new(Tutorial {
+            category: id.category(),
+            id,
+            file: "x.yaml".into(),
+            title: Localized::everywhere(title.into(), Default::default(), &zh),
+            summary: None,
+            date: Date { year: 2024, month: 1, day: 1 },
+            updated: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            author: None,
+            related: Vec::new(),
+            steps: Vec::new(),
+            notes: Vec::new(),
+        })
+    }
+
+    fn related_ids(tutorials: &[Arc<Tutorial>]) -> Vec<Vec<String>> {
+        let langs = Languages::new(vec![Lang::new("zh")]).unwrap();
+        let index = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        let lists = compute_with_memo(tutorials, &index, &langs, &mut Memo::default());
+        lists.iter().map(|l| l.iter().map(|&j| tutorials[j].id.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn tutorials_at_the_top_and_in_nested_categories_score_by_what_they_share() {
+        let tutorials = vec![
+            tutorial("a/b/one", "pay by card", &["pay"]),
+            tutorial("a/b/two", "refund", &["orders"]),
+            tutorial("a/c/three", "pay the bill", &["orders"]),
+            tutorial("a/four", "track", &["misc"]),
+            tutorial("top", "pay later", &["pay"]),
+        ];
+        let lists = related_ids(&tutorials);
+        // Shares `pay` and a title word with `top`; then the same category beats a title
+        // word and a sibling category.
+        assert_eq!(lists[0][..3], ["top".to_string(), "a/b/two".to_string(), "a/c/three".to_string()]);
+        // A tutorial at the top of content/ has no category to share, and does not panic.
+        assert_eq!(lists[4][0], "a/b/one");
+        // `three` shares `orders` with `two`, and its category is a sibling of `two`'s.
+        assert_eq!(lists[2][0], "a/b/two");
+    }
+
+    #[test]
+    fn a_tag_on_most_of_a_big_site_only_lifts_what_shares_something_rarer() {
+        // More tutorials on one tag than are walked: scoring stays linear in the site size.
+        let mut tutorials: Vec<Arc<Tutorial>> = (0..TAG_WALK_MAX + 10)
+            .map(|i| tutorial(&format!("c{}/t{i:05}", i % 7), &format!("word{i}"), &["common"]))
+            .collect();
+        tutorials.push(tutorial("c0/x", "special thing", &["common", "rare"]));
+        tutorials.push(tutorial("c1/y", "special", &["common", "rare"]));
+        tutorials.sort_by(|a, b| a.id.cmp(&b.id));
+        let lists = related_ids(&tutorials);
+        let x = tutorials.iter().position(|t| t.id == "c0/x").unwrap();
+        assert_eq!(lists[x][0], "c1/y", "the rare tag and the title word decide");
     }
 }
