@@ -10,6 +10,7 @@
 #   RUNS=5 bench/run.sh       # repetitions per measurement (default 3; medians are shown)
 #   HUGO=0 bench/run.sh       # without Hugo (it is Debian's: apt-get install hugo)
 #   WAIT=0 bench/run.sh       # do not wait for the last run's clean-up to be ten minutes old
+#   DISK=1 bench/run.sh text  # outputs on the real disk instead of tmpfs (/dev/shm)
 #
 # Hugo builds with `--hugo-related section` content (related = explicit + previous/next
 # in the section), its fastest set-up; stepwise computes its full related articles.
@@ -23,7 +24,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gen="$(cd .. && pwd)/shared/bench/gen.py"
-out=${BENCH_DIR:-/tmp/sw-bench}
+# Outputs on tmpfs by default: on this machine's disk the write-back after a large delete
+# decides the figures more than the programs do. DISK=1 measures the disk too.
+if [ "${DISK:-0}" = 1 ]; then out=${BENCH_DIR:-/var/tmp/sw-bench}; else out=${BENCH_DIR:-/dev/shm/sw-bench}; fi
 what=${1:-all}
 runs=${RUNS:-3}
 mkdir -p "$out"
@@ -96,15 +99,18 @@ if [ "$what" = all ] || [ "$what" = text ]; then
       if [ "$hugo_ok" = 1 ]; then
         measure "hugo-$n" hugo --quiet --source "$hdir" --destination "$scratch/hugo-$n-$i"
       fi
-      measure "fresh-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-$i"
-      # Into the same folder again and again: from the third build on, the folder of the
-      # build before last is recycled (see src/output.rs).
-      measure "again-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-again"
+      # What is published: no translator views (side-by-side), no badges.
+      measure "prod-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-$i"
+      # A writer's build: with the side-by-side views of every translation.
+      measure "full-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-full-$i"
+      # Into the same folder again with nothing changed (see bench/incremental.sh).
+      measure "again-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-1"
     done
-    echo "== $n tutorials ($(find "$scratch/sw-$n-1" -name '*.html' | wc -l) HTML pages, $(du -sm "$scratch/sw-$n-1" | cut -f1) MB), medians of $runs runs [each run's wall time]"
+    echo "== $n tutorials, output on $(df --output=fstype "$scratch" | tail -1) ($(find "$scratch/sw-$n-1" -name '*.html' | wc -l) HTML pages published, $(du -sm "$scratch/sw-$n-1" | cut -f1) MB; hugo $( [ "$hugo_ok" = 1 ] && du -sm "$scratch/hugo-$n-1" | cut -f1) MB), medians of $runs runs [each run's wall time]"
     [ "$hugo_ok" = 1 ] && row "hugo-$n" "hugo 0.111, related = prev/next in section, new folder"
-    row "fresh-$n" "stepwise build, full related articles, new folder" "hugo-$n"
-    row "again-$n" "stepwise build, same output folder again" "hugo-$n"
+    row "prod-$n" "stepwise build --production, full related, new folder" "hugo-$n"
+    row "full-$n" "stepwise build (+ side-by-side views), new folder" "hugo-$n"
+    row "again-$n" "stepwise build --production, nothing changed" "hugo-$n"
   done
 fi
 

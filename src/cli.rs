@@ -38,6 +38,10 @@ pub(crate) enum Command {
         /// its contents.
         #[arg(long)]
         force: bool,
+        /// Write the output paths this build added, changed and removed to FILE, one per
+        /// line (`added<TAB>zh/index.html`): what a CDN must purge or an upload send.
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
         /// For publishing: hide the "not yet translated" and "may be outdated" badges.
         #[arg(long)]
         production: bool,

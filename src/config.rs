@@ -62,9 +62,31 @@ pub struct SiteConfig {
     pub(crate) images: ImageSettings,
     /// Show "not yet translated" / "may be outdated" badges on pages (`[i18n] badges`).
     pub(crate) translation_badges: bool,
-    /// Write the side-by-side view of every tutorial (`[i18n] side_by_side`; on by
-    /// default in a site with more than one language).
-    pub(crate) side_by_side: bool,
+    /// Write the side-by-side view of every tutorial (`[i18n] side_by_side`).
+    pub(crate) side_by_side: SideBySide,
+}
+
+/// When the side-by-side views of translations are written. They are a translator's tool
+/// (`noindex`, never linked for readers), so a published build leaves them out unless the
+/// site asks for them by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SideBySide {
+    /// `[i18n] side_by_side = true`: in every build, `--production` included.
+    Always,
+    /// Not set: in `serve` and `build`, not in `build --production`.
+    ExceptPublished,
+    /// `[i18n] side_by_side = false`, or a site with one language.
+    Never,
+}
+
+impl SideBySide {
+    pub(crate) fn wanted(self, production: bool) -> bool {
+        match self {
+            SideBySide::Always => true,
+            SideBySide::ExceptPublished => !production,
+            SideBySide::Never => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,7 +231,12 @@ pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
             })
             .collect()
     };
-    let side_by_side = raw.i18n.side_by_side.unwrap_or(true) && raw.languages.len() > 1;
+    let side_by_side = match raw.i18n.side_by_side {
+        _ if raw.languages.len() < 2 => SideBySide::Never,
+        None => SideBySide::ExceptPublished,
+        Some(true) => SideBySide::Always,
+        Some(false) => SideBySide::Never,
+    };
     let title = fill(&raw.title, "Help Center");
     let description = fill(&raw.description, "");
     let Some(languages) = Languages::new(raw.languages.into_iter().map(Lang::new).collect()) else {

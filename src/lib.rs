@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub(crate) mod fingerprint;
 pub mod i18n;
 pub mod images;
 pub mod lang;
@@ -16,6 +17,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub(crate) mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod screenshot;

@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     match cli.command {
-        Command::Build { root, output, production, force, timings } => {
+        Command::Build { root, output, production, force, changes, timings } => {
             let opts = BuildOptions { root: root.root, output, production, force };
             match stepwise::build(&opts) {
                 Ok(report) => {
@@ -62,17 +62,36 @@ fn main() -> ExitCode {
                         print_timings(&report.timings);
                     }
                     let warnings = report.diagnostics.warning_count();
-                    eprintln!(
-                        "built {} pages into {} in {} ms{}",
-                        report.pages,
-                        display_path(&report.output),
-                        report.elapsed.as_millis(),
-                        if warnings > 0 {
-                            format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" })
-                        } else {
-                            String::new()
-                        }
-                    );
+                    let warnings = if warnings > 0 {
+                        format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" })
+                    } else {
+                        String::new()
+                    };
+                    let files = report.files;
+                    if report.rendered == 0 && files.written == 0 && files.removed == 0 {
+                        eprintln!(
+                            "{} is up to date: no file to write ({} files checked) in {} ms{warnings}",
+                            display_path(&report.output),
+                            files.unchanged,
+                            report.elapsed.as_millis()
+                        );
+                    } else {
+                        eprintln!(
+                            "built {} pages into {} in {} ms{warnings}: {} files written, {} unchanged, {} removed",
+                            report.pages,
+                            display_path(&report.output),
+                            report.elapsed.as_millis(),
+                            files.written,
+                            files.unchanged,
+                            files.removed
+                        );
+                    }
+                    if let Some(path) = changes
+                        && let Err(e) = std::fs::write(&path, report.changes_text())
+                    {
+                        eprintln!("error: {}: cannot write the list of changes: {e}", display_path(&path));
+                        return ExitCode::from(2);
+                    }
                     let img = report.images;
                     if img.made + img.reused > 0 {
                         eprintln!(

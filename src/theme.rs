@@ -51,6 +51,19 @@ pub(crate) struct Theme {
 }
 
 impl Theme {
+    /// The fingerprint of every template, static file and string: pages are made from them.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut f = crate::fingerprint::Fingerprint::new();
+        for (name, (text, file)) in &self.templates {
+            f.str(name).str(text).debug(file);
+        }
+        for (name, bytes) in &self.static_files {
+            f.str(name).bytes(bytes);
+        }
+        f.debug(&self.strings);
+        f.finish()
+    }
+
     /// The UI strings for `lang`: its own table, completed from English, then from any.
     pub(crate) fn strings_for(&self, lang: &str) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();

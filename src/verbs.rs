@@ -1,14 +1,18 @@
 //! `build` and `check`: the pipeline with a folder, or nothing, as the sink.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure, FailureKind};
 use crate::images::process::ImageStats;
-use crate::output::{self, OutputError};
-use crate::pipeline::sink::{FolderSink, NullSink};
-use crate::pipeline::{self, Pipeline, Purpose, Reload};
+use crate::output::{self, Output, OutputError, Report};
+use crate::pipeline::sink::{FolderSink, NullSink, Sink};
+use crate::pipeline::state::{self, BuildState};
+use crate::pipeline::{self, Changes, Pipeline, Purpose, Reload, changes};
+use crate::progress::Progress;
+use crate::render::PageKey;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -32,6 +36,32 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     /// Where the time went (`build --timings`).
     pub timings: Timings,
+    /// Output files written, kept as they were, removed.
+    pub files: FileCounts,
+    /// The paths behind `files` (`build --changes`).
+    pub(crate) changes: Report,
+    /// Pages made in this build (the others were unchanged).
+    pub rendered: usize,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FileCounts {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+impl BuildReport {
+    /// `build --changes FILE`: one line per output path that was added, changed or
+    /// removed, `added<TAB>path` (and `changed`, `removed`), sorted by path.
+    pub fn changes_text(&self) -> String {
+        let mut lines: Vec<(&str, &str)> = Vec::new();
+        lines.extend(self.changes.added.iter().map(|p| (p.as_str(), "added")));
+        lines.extend(self.changes.changed.iter().map(|p| (p.as_str(), "changed")));
+        lines.extend(self.changes.removed.iter().map(|p| (p.as_str(), "removed")));
+        lines.sort();
+        lines.iter().map(|(path, what)| format!("{what}\t{path}\n")).collect()
+    }
 }
 
 /// Wall time of each phase of a build, and for the phase that renders and writes, the time
@@ -53,8 +83,10 @@ pub struct Timings {
     pub publish: Duration,
 }
 
-/// `stepwise build`: validates, renders every page in parallel and swaps the result in
-/// for the output folder. On any error the previous output is left untouched.
+/// `stepwise build`: validates, renders what changed since the last build into the
+/// output folder (every page the first time), and changes the folder only where the
+/// new site differs, once everything succeeded. On any error the previous output is left
+/// untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     let mut timings = Timings::default();
@@ -65,10 +97,41 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             diagnostics: Diagnostics::from_iter([Diagnostic::error(&out_dir, None, r.message).with_hint(r.hint)]),
         })?;
     }
-    let mut pipeline = Pipeline::new(&opts.root, Purpose::Build { production: opts.production });
+    let state_path = state::path(&opts.root, &out_dir);
+    let maker = state::maker(opts.production);
+    let previous = BuildState::load(&state_path, maker);
+    let mut pipeline = Pipeline::new(&opts.root, Purpose::Build { production: opts.production })
+        .with_progress(Progress::on_terminal());
+    let inputs = pipeline.inputs();
+
+    // Nothing read has changed, nor the screenshots, nor the output folder: done.
+    if let (Some(prev), Some(inputs)) = (&previous, inputs)
+        && prev.inputs == inputs
+        && prev.screenshots_unchanged()
+        && output::intact(&out_dir, &prev.manifest)
+    {
+        timings.load = start.elapsed();
+        let pages = prev.manifest.count();
+        return Ok(BuildReport {
+            pages,
+            images: ImageStats::default(),
+            output: out_dir,
+            elapsed: start.elapsed(),
+            diagnostics: prev.warnings.iter().cloned().collect(),
+            timings,
+            files: FileCounts { unchanged: pages, ..FileCounts::default() },
+            changes: Report::default(),
+            rendered: 0,
+        });
+    }
+
     let (loaded, _) = pipeline.load(Reload::Everything)?;
     timings.load = start.elapsed();
     let pages = loaded.pages();
+    let changes = match &previous {
+        Some(prev) => changes::diff(&prev.summary, &loaded.site, &loaded.summary),
+        None => Changes::everything(),
+    };
 
     // Screenshots first (into the cache): pages need their sizes and whether WebP pays.
     let phase = Instant::now();
@@ -76,42 +139,71 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     timings.screenshots = phase.elapsed();
 
     let phase = Instant::now();
+    let out_error = |e: OutputError| match e {
+        OutputError::Io(path, e) => Failure::io(&path, e.to_string()),
+        OutputError::Busy(path) => Failure::io(&path, "another stepwise build is writing this folder right now"),
+    };
+    let (manifest, machine_before) = match previous {
+        Some(prev) => (Some(prev.manifest), prev.machine_files),
+        None => (None, Vec::new()),
+    };
+    let output = Output::open(&out_dir, manifest).map_err(out_error)?;
+    let sink = FolderSink::new(&output);
+    // A page is made again when the edit touches it, or when the folder no longer holds
+    // what the last build wrote there.
+    let todo: Vec<PageKey> =
+        pages.iter().filter(|k| changes.touches(k) || !output.keep(&k.output_path())).cloned().collect();
     let machine = AtomicU64::new(0);
-    let mut publish_start = phase;
-    let (mut writing, mut rendering) = (Duration::ZERO, Duration::ZERO);
-    let result = output::write_atomically(&out_dir, |staging| -> Result<(), Failure> {
-        let sink = FolderSink::new(staging);
-        // Pages and the machine files at once: the sitemap and a language's search index
-        // are built while the other core renders pages.
-        let (rendered, machine_files) = rayon::join(
-            || pipeline.render(&loaded, &plan, &pages, &sink),
-            || {
-                let t0 = Instant::now();
-                let done = pipeline::machine_files(&loaded, &sink)
-                    .map_err(|e| Failure::io(staging.path(), format!("cannot write: {e}")));
-                machine.fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                done
-            },
-        );
-        rendering = rendered?;
-        machine_files?;
-        writing = sink.writing();
-        publish_start = Instant::now();
-        pipeline.assets(&loaded, &plan, &sink)
-    });
-    match result {
-        Ok(()) => {}
-        Err(OutputError::Fill(f)) => return Err(f),
-        Err(OutputError::Io(path, e)) => return Err(Failure::io(&path, e.to_string())),
-        Err(OutputError::Busy(path)) => {
-            return Err(Failure::io(&path, "another stepwise build is writing this folder right now"));
-        }
-    }
+    let machine_paths = Mutex::new(Vec::new());
+    let (rendered, machine_files) = rayon::join(
+        || pipeline.render(&loaded, &plan, &todo, &sink),
+        || {
+            let t0 = Instant::now();
+            // They list every tutorial: made again when any changed, else kept as they are.
+            let keep = !changes.any() && !machine_before.is_empty() && machine_before.iter().all(|p| output.keep(p));
+            let done = if keep {
+                *machine_paths.lock().unwrap_or_else(|e| e.into_inner()) = machine_before.clone();
+                Ok(())
+            } else {
+                let recording = Recording { sink: &sink, paths: &machine_paths };
+                pipeline::machine_files(&loaded, &recording)
+                    .map_err(|e| Failure::io(output.staging(), format!("cannot write: {e}")))
+            };
+            machine.fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            done
+        },
+    );
+    timings.rendering_cpu = rendered?;
+    machine_files?;
+    timings.writing_cpu = sink.writing();
+    let publish_start = Instant::now();
+    pipeline.assets(&loaded, &plan, &sink)?;
     timings.pages = publish_start.duration_since(phase);
+
+    // The folder is about to change: until the new state is written, no state at all.
+    state::forget(&state_path).map_err(|e| Failure::io(&state_path, e.to_string()))?;
+    let (report, manifest) = output.commit().map_err(out_error)?;
+    let screenshots = loaded
+        .site
+        .images
+        .values()
+        .filter_map(|info| Some((info.source.clone(), crate::output::Entry::of(&info.source, 0).ok()?)))
+        .collect();
+    if let Some(inputs) = inputs {
+        let state = BuildState {
+            maker,
+            inputs,
+            summary: loaded.summary.clone(),
+            manifest,
+            machine_files: machine_paths.into_inner().unwrap_or_else(|e| e.into_inner()),
+            screenshots,
+            warnings: loaded.diagnostics.iter().cloned().collect(),
+        };
+        // Without it the next build only does more work.
+        let _ = state.save(&state_path);
+    }
     timings.publish = publish_start.elapsed();
     timings.machine_files_cpu = Duration::from_nanos(machine.into_inner());
-    timings.writing_cpu = writing;
-    timings.rendering_cpu = rendering;
     Ok(BuildReport {
         pages: pages.len(),
         images: image_stats,
@@ -119,7 +211,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         elapsed: start.elapsed(),
         diagnostics: loaded.diagnostics.clone(),
         timings,
+        files: FileCounts { written: report.written(), unchanged: report.unchanged, removed: report.removed.len() },
+        changes: report,
+        rendered: todo.len(),
     })
+}
+
+/// A sink that remembers the paths handed to it.
+struct Recording<'a> {
+    sink: &'a dyn Sink,
+    paths: &'a Mutex<Vec<String>>,
+}
+
+impl Sink for Recording<'_> {
+    fn page(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
+        self.sink.page(path, bytes)
+    }
+
+    fn file(&self, path: &str, from: &Path) -> std::io::Result<()> {
+        self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
+        self.sink.file(path, from)
+    }
+
+    fn location(&self) -> PathBuf {
+        self.sink.location()
+    }
 }
 
 /// `stepwise check`: validates everything a build would and renders every page in

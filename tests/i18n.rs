@@ -264,8 +264,19 @@ fn the_side_by_side_view_aligns_source_and_translation() {
     assert!(!en.contains("hreflang=\"zh-CN\" href=\"https"), "no alternates on a noindex page");
     assert!(!site.page("sitemap.xml").contains("side-by-side"), "noindex pages stay out of the sitemap");
 
+    // Published builds leave the translator's tool out unless the site asks for it.
+    let prod = site.run_here(&["build", "--production"]);
+    assert_eq!(prod.code, 0, "{}", prod.stderr);
+    assert!(!site.exists("public/ja/account/forgot-password/side-by-side.html"));
+    assert!(!site.page("zh/account/forgot-password/index.html").contains("side-by-side"));
+    let asked = site.read("site.toml") + "\n[i18n]\nside_by_side = true\n";
+    site.write("site.toml", asked);
+    assert_eq!(site.run_here(&["build", "--production"]).code, 0);
+    assert!(site.exists("public/ja/account/forgot-password/side-by-side.html"));
+    assert!(site.page("zh/account/forgot-password/index.html").contains("side-by-side.html"));
+
     // A site can do without them.
-    let toml = site.read("site.toml") + "\n[i18n]\nside_by_side = false\n";
+    let toml = site.read("site.toml").replace("side_by_side = true", "side_by_side = false");
     site.write("site.toml", toml);
     assert_eq!(site.build().code, 0);
     assert!(!site.exists("public/ja/account/forgot-password/side-by-side.html"));

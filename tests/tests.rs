@@ -11,6 +11,7 @@ mod cli;
 mod errors;
 mod i18n;
 mod images;
+mod incremental;
 mod safety;
 mod search;
 mod serve;

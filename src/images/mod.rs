@@ -125,6 +125,13 @@ impl ImagePlan {
             .collect()
     }
 
+    /// How many screenshots the plan makes files from.
+    pub(crate) fn screenshot_count(&self) -> usize {
+        let mut images: Vec<&str> = self.renditions.keys().map(|k| k.image.as_str()).collect();
+        images.dedup();
+        images.len()
+    }
+
     pub(crate) fn files(&self) -> impl Iterator<Item = &Variant> {
         self.renditions
             .values()

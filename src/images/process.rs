@@ -52,7 +52,12 @@ struct SourceWork<'a> {
 
 /// Makes every planned file that is not in `cache` yet, then records sizes in the plan
 /// and decides where WebP pays.
-pub(crate) fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result<ImageStats, ProcessError> {
+pub(crate) fn process(
+    site: &Site,
+    plan: &mut ImagePlan,
+    cache: &Path,
+    done_one: &(dyn Fn() + Sync),
+) -> Result<ImageStats, ProcessError> {
     std::fs::create_dir_all(cache).map_err(|source| ProcessError::Io { path: cache.to_path_buf(), source })?;
     let mut by_source: BTreeMap<&str, SourceWork<'_>> = BTreeMap::new();
     for (key, r) in &plan.renditions {
@@ -64,9 +69,13 @@ pub(crate) fn process(site: &Site, plan: &mut ImagePlan, cache: &Path) -> Result
     let work: Vec<(&str, SourceWork<'_>)> = by_source.into_iter().collect();
     let results: Result<Vec<ImageStats>, ProcessError> = work
         .par_iter()
-        .map(|(image, work)| match site.images.get(*image) {
-            Some(info) => process_source(info, work, cache),
-            None => Ok(ImageStats::default()),
+        .map(|(image, work)| {
+            let stats = match site.images.get(*image) {
+                Some(info) => process_source(info, work, cache),
+                None => Ok(ImageStats::default()),
+            };
+            done_one();
+            stats
         })
         .collect();
     let mut stats = results?.into_iter().fold(ImageStats::default(), |mut a, s| {

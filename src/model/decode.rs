@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::ids::{CategoryPath, TutorialId};
 use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
+use crate::fingerprint::Fingerprint;
 use crate::lang::{Lang, Languages};
 use crate::load::SourceFile;
 use crate::load::yaml::{self, Hazard, Key, Node, Value};
@@ -474,6 +475,7 @@ impl<'a> Decoder<'a> {
             (Some(title), Some(date)) if complete => Some(Tutorial {
                 id,
                 file: file.path.clone(),
+                source: Fingerprint::new().str(&file.key).str(&file.text).finish(),
                 category,
                 title,
                 summary,

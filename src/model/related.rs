@@ -423,6 +423,7 @@ mod tests {
             category: id.category(),
             id,
             file: "x.yaml".into(),
+            source: 0,
             title: Localized::everywhere(title.into(), Default::default(), &zh),
             summary: None,
             date: Date { year: 2024, month: 1, day: 1 },

@@ -186,6 +186,9 @@ pub(crate) struct Step {
 pub(crate) struct Tutorial {
     pub(crate) id: TutorialId,
     pub(crate) file: PathBuf,
+    /// The fingerprint of the file's path and text: the tutorial is a function of them
+    /// (and of the site's languages).
+    pub(crate) source: u64,
     /// The folder it is in (the top of `content/` for a tutorial outside any category).
     pub(crate) category: CategoryPath,
     pub(crate) title: Localized,

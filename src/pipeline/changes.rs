@@ -1,4 +1,5 @@
-//! Which pages an edit touches: a pure diff of the site before and after it.
+//! Which pages an edit touches: a pure diff of a site against the [`Summary`] of the
+//! site before it.
 //!
 //! Rendering is a pure function of `&Site` and a page key, so a page needs rendering
 //! again exactly when something it shows changed. A tutorial shows up on its own pages,
@@ -6,11 +7,16 @@
 //! feeds, search) and the pages of the tutorials that list it as related; a tutorial
 //! page also shows the counts of its tags. Anything this diff cannot follow cheaply
 //! (site.toml, categories, authors) re-renders everything. It never reads the disk.
+//!
+//! The summary is what the diff needs of the old site, small enough to keep: the
+//! preview keeps it in memory between edits, `build` on disk between runs.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Site, Tutorial, TutorialId};
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::Fingerprint;
+use crate::model::{CategoryPath, Site, Tutorial, TutorialId};
 use crate::render::PageKey;
 
 /// The pages to render again after an edit.
@@ -47,65 +53,93 @@ impl Changes {
             _ => self.site_wide,
         }
     }
+
+    /// Whether anything at all is to be rendered again.
+    pub(crate) fn any(&self) -> bool {
+        self.all || self.site_wide || !self.pages.is_empty()
+    }
 }
 
-/// The pages of `new` that differ from `old`'s.
-pub(crate) fn diff(old: &Site, new: &Site) -> Changes {
-    if old.config != new.config
-        || old.categories != new.categories
-        || old.subcategories != new.subcategories
-        || old.authors != new.authors
-        || old.outdated.of_authors() != new.outdated.of_authors()
-        || old.categories.keys().any(|p| old.outdated.of_category(p) != new.outdated.of_category(p))
-    {
-        return Changes::everything();
+/// What the diff needs to know of a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Summary {
+    /// Of what every page may show: the configuration, categories, authors (and what the
+    /// translation records say of them).
+    site: u64,
+    /// Sorted by id, as the site's tutorials are.
+    tutorials: Vec<TutorialSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct TutorialSummary {
+    id: TutorialId,
+    /// Of everything its pages show of it: its file, its screenshots, its outdated texts.
+    fingerprint: u64,
+    category: CategoryPath,
+    tags: Vec<String>,
+    related: Vec<TutorialId>,
+}
+
+impl Summary {
+    pub(crate) fn of(site: &Site) -> Summary {
+        let mut f = Fingerprint::new();
+        f.debug(&site.config).debug(&site.categories).debug(&site.subcategories).debug(&site.authors);
+        f.debug(&site.outdated.of_authors());
+        for path in site.categories.keys() {
+            f.debug(&site.outdated.of_category(path));
+        }
+        let tutorials = site
+            .tutorials
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TutorialSummary {
+                id: t.id.clone(),
+                fingerprint: tutorial_fingerprint(site, t),
+                category: t.category.clone(),
+                tags: t.tags.clone(),
+                related: site.related[i].iter().map(|&j| site.tutorials[j].id.clone()).collect(),
+            })
+            .collect();
+        Summary { site: f.finish(), tutorials }
     }
 
-    // A tutorial whose file did not change is the same allocation in both sites; the
-    // translation records may still call other texts of it outdated.
+    fn find(&self, id: &str) -> Option<&TutorialSummary> {
+        self.tutorials.binary_search_by(|t| t.id.as_str().cmp(id)).ok().map(|i| &self.tutorials[i])
+    }
+}
+
+/// A tutorial as its pages show it: its file, the screenshots it shows (their bytes'
+/// hashes and sizes), its texts the translation records call outdated.
+fn tutorial_fingerprint(site: &Site, t: &Tutorial) -> u64 {
+    let mut f = Fingerprint::new();
+    f.u64(t.source);
+    for step in &t.steps {
+        for key in step.image.iter().flat_map(|img| img.per_lang.values()) {
+            match site.images.get(key) {
+                Some(info) => f.str(key).str(&info.hash).u64(u64::from(info.width)).u64(u64::from(info.height)),
+                None => f.str(key),
+            };
+        }
+    }
+    f.debug(&site.outdated.of_tutorial(&t.id));
+    f.finish()
+}
+
+/// The pages of `new` that differ from those of the site `old` summarizes; `now` is
+/// `new`'s own summary.
+pub(crate) fn diff(old: &Summary, new: &Site, now: &Summary) -> Changes {
+    if old.site != now.site {
+        return Changes::everything();
+    }
     let mut changed: BTreeSet<TutorialId> = BTreeSet::new();
-    let mut kept = 0;
-    for (i, t) in new.tutorials.iter().enumerate() {
-        match old_index(old, new, i) {
-            Some(o) => {
-                kept += 1;
-                let before = &old.tutorials[o];
-                if (!Arc::ptr_eq(before, t) && before != t)
-                    || old.outdated.of_tutorial(&t.id) != new.outdated.of_tutorial(&t.id)
-                {
-                    changed.insert(t.id.clone());
-                }
-            }
-            None => {
-                changed.insert(t.id.clone());
-            }
+    for t in &now.tutorials {
+        if old.find(&t.id).is_none_or(|o| o.fingerprint != t.fingerprint) {
+            changed.insert(t.id.clone());
         }
     }
-    if kept != old.tutorials.len() {
-        for t in &old.tutorials {
-            if new.tutorial(&t.id).is_none() {
-                changed.insert(t.id.clone());
-            }
-        }
-    }
-    // A screenshot replaced on disk: the same YAML, other pixels (sizes, file names).
-    let images: BTreeSet<&str> = old
-        .images
-        .keys()
-        .chain(new.images.keys())
-        .map(String::as_str)
-        .filter(|k| old.images.get(*k) != new.images.get(*k))
-        .collect();
-    if !images.is_empty() {
-        for t in &new.tutorials {
-            let uses = t
-                .steps
-                .iter()
-                .filter_map(|s| s.image.as_ref())
-                .any(|img| img.per_lang.values().any(|k| images.contains(k.as_str())));
-            if uses {
-                changed.insert(t.id.clone());
-            }
+    for o in &old.tutorials {
+        if now.find(&o.id).is_none() {
+            changed.insert(o.id.clone());
         }
     }
 
@@ -117,15 +151,15 @@ pub(crate) fn diff(old: &Site, new: &Site) -> Changes {
         }
     };
     for id in &changed {
-        for site in [old, new] {
-            let Some(t) = site.tutorial(id) else { continue };
+        // Where it was and where it is: the categories are the same in both sites.
+        for t in [old.find(id), now.find(id)].into_iter().flatten() {
             tutorial_pages(&mut changes.pages, id);
             for lang in langs {
                 // The side-by-side view shows only the tutorial's own texts.
                 if !langs.is_source(lang) {
                     changes.pages.insert(PageKey::Compare { lang: lang.clone(), id: id.clone() });
                 }
-                for c in site.category_chain(&t.category) {
+                for c in new.category_chain(&t.category) {
                     changes.pages.insert(PageKey::Category { lang: lang.clone(), path: c.path.clone() });
                 }
                 for tag in &t.tags {
@@ -137,40 +171,31 @@ pub(crate) fn diff(old: &Site, new: &Site) -> Changes {
 
     // Related lists are computed from titles, tags and categories: one edit can change
     // the lists of other tutorials, and a list shows its tutorials' titles.
-    let shows_changed: Vec<bool> = new.tutorials.iter().map(|t| changed.contains(&t.id)).collect();
-    let same_tutorial = |a: &Arc<Tutorial>, b: &Arc<Tutorial>| Arc::ptr_eq(a, b) || a.id == b.id;
-    for (i, t) in new.tutorials.iter().enumerate() {
-        let now = &new.related[i];
-        let same = old_index(old, new, i).is_some_and(|o| {
-            let before = &old.related[o];
-            before.len() == now.len()
-                && before.iter().zip(now).all(|(&a, &b)| same_tutorial(&old.tutorials[a], &new.tutorials[b]))
-        });
-        if !same || now.iter().any(|&j| shows_changed[j]) {
+    for t in &now.tutorials {
+        let same = old.find(&t.id).is_some_and(|o| o.related == t.related);
+        if !same || t.related.iter().any(|r| changed.contains(r)) {
             tutorial_pages(&mut changes.pages, &t.id);
         }
     }
 
     // A tutorial page shows how many tutorials carry each of its tags.
-    for (tag, list) in &new.tags {
-        if old.tags.get(tag).map(Vec::len) != Some(list.len()) {
-            for &i in list {
-                tutorial_pages(&mut changes.pages, &new.tutorials[i].id);
+    fn counts(s: &Summary) -> BTreeMap<&str, usize> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        s.tutorials.iter().flat_map(|t| &t.tags).for_each(|tag| *counts.entry(tag).or_default() += 1);
+        counts
+    }
+    if !changed.is_empty() {
+        let (before, after) = (counts(old), counts(now));
+        for (tag, list) in &new.tags {
+            if before.get(tag.as_str()) != after.get(tag.as_str()) {
+                for &i in list {
+                    tutorial_pages(&mut changes.pages, &new.tutorials[i].id);
+                }
             }
         }
     }
     changes.tutorials = changed;
     changes
-}
-
-/// Where `new`'s tutorial `i` is in `old`: at the same index when no tutorial was added
-/// or removed before it (the usual edit), else found by id.
-fn old_index(old: &Site, new: &Site, i: usize) -> Option<usize> {
-    let t = &new.tutorials[i];
-    match old.tutorials.get(i) {
-        Some(o) if Arc::ptr_eq(o, t) || o.id == t.id => Some(i),
-        _ => old.index.get(&t.id).copied(),
-    }
 }
 
 #[cfg(test)]
@@ -180,6 +205,7 @@ mod tests {
     use crate::model::{CategoryPath, Localized};
     use crate::pipeline::{Pipeline, Purpose, Reload};
     use std::path::Path;
+    use std::sync::Arc;
 
     type Row<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a str]);
 
@@ -246,7 +272,7 @@ mod tests {
     fn nothing_changed_touches_nothing() {
         let changes = {
             let (old, new) = sites(BASE, BASE);
-            diff(&old, &new)
+            diff(&Summary::of(&old), &new, &Summary::of(&new))
         };
         assert_eq!(changes, Changes::default());
         assert!(!changes.touches(&PageKey::Index { lang: Lang::new("zh") }));
@@ -258,7 +284,7 @@ mod tests {
         edited[0].1 = "Pay with a new card";
         let changes = {
             let (old, new) = sites(BASE, &edited);
-            diff(&old, &new)
+            diff(&Summary::of(&old), &new, &Summary::of(&new))
         };
         assert_eq!(changes.tutorials, ids(&["a/one"]));
         for lang in ["zh", "en"] {
@@ -282,7 +308,7 @@ mod tests {
         edited[3].2 = &["orders"];
         let changes = {
             let (old, new) = sites(BASE, &edited);
-            diff(&old, &new)
+            diff(&Summary::of(&old), &new, &Summary::of(&new))
         };
         let tag = |t: &str| tag("en", t);
         assert!(changes.touches(&tag("refund")), "the tag it left");
@@ -297,7 +323,7 @@ mod tests {
         let edited: Vec<_> = BASE.iter().filter(|r| r.0 != "b/three").copied().collect();
         let changes = {
             let (old, new) = sites(BASE, &edited);
-            diff(&old, &new)
+            diff(&Summary::of(&old), &new, &Summary::of(&new))
         };
         assert_eq!(changes.tutorials, ids(&["b/three"]));
         assert!(changes.touches(&category("zh", "b")));
@@ -336,10 +362,10 @@ mod tests {
     fn site_toml_and_category_edits_touch_everything() {
         let (old, mut new) = sites(BASE, BASE);
         new.config.title.insert(Lang::new("en"), "Another title".into());
-        assert!(diff(&old, &new).all);
+        assert!(diff(&Summary::of(&old), &new, &Summary::of(&new)).all);
         let (old, mut new) = sites(BASE, BASE);
         new.categories.get_mut("b").unwrap().title =
             Localized::everywhere("B".into(), Default::default(), &Lang::new("zh"));
-        assert!(diff(&old, &new).all);
+        assert!(diff(&Summary::of(&old), &new, &Summary::of(&new)).all);
     }
 }

@@ -12,6 +12,7 @@ use crate::config::SiteConfig;
 use crate::lang::Languages;
 use crate::load::SourceFile;
 use crate::model::{self, Decoded};
+use crate::progress::Phase;
 
 #[derive(Default)]
 pub(super) struct DecodeCache {
@@ -36,7 +37,7 @@ impl Entry {
 
 impl DecodeCache {
     /// Every file of `files`, decoded (in parallel), in the same order.
-    pub(super) fn decode(&mut self, files: &[SourceFile], config: &SiteConfig) -> Vec<Arc<Decoded>> {
+    pub(super) fn decode(&mut self, files: &[SourceFile], config: &SiteConfig, progress: &Phase) -> Vec<Arc<Decoded>> {
         if self.languages.as_ref() != Some(&config.languages) {
             self.entries.clear();
             self.languages = Some(config.languages.clone());
@@ -47,7 +48,11 @@ impl DecodeCache {
             .par_iter()
             .map(|f| match entries.get(&f.path) {
                 Some(e) if e.holds(f) => (false, Arc::clone(&e.decoded)),
-                _ => (true, Arc::new(model::decode_tutorial(f, config))),
+                _ => {
+                    let decoded = Arc::new(model::decode_tutorial(f, config));
+                    progress.tick();
+                    (true, decoded)
+                }
             })
             .collect();
         if self.entries.len() != files.len() || decoded.iter().any(|(new, _)| *new) {

@@ -18,6 +18,7 @@
 pub(crate) mod changes;
 mod decode_cache;
 pub(crate) mod sink;
+pub(crate) mod state;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,14 +30,16 @@ use rayon::prelude::*;
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure, FailureKind};
+use crate::fingerprint::Fingerprint;
 use crate::i18n::{self, fields::Texts, lock::Lock};
 use crate::images::{self, ImagePlan, process::ImageStats};
 use crate::load::{self, CONTENT_DIR, RawContent};
 use crate::model::{self, Content, Site, related};
+use crate::progress::Progress;
 use crate::render::{self, Input, ListItems, PageKey, RenderOptions, Renderer};
 use crate::screenshot::{self, ImageInfo, Verified};
 use crate::theme::{self, Theme};
-pub(crate) use changes::Changes;
+pub(crate) use changes::{Changes, Summary};
 use decode_cache::DecodeCache;
 pub(crate) use sink::Sink;
 
@@ -64,6 +67,8 @@ pub struct Loaded {
     pub(crate) items: Arc<ListItems>,
     /// The warnings of the load (a loaded site has no errors).
     pub(crate) diagnostics: Diagnostics,
+    /// What the next load is compared with.
+    pub(crate) summary: Summary,
 }
 
 impl Loaded {
@@ -100,6 +105,10 @@ pub(crate) struct Pipeline {
     /// The theme or configuration changed since the last commit: the next load reads
     /// everything, even if only content changed since.
     needs_full: bool,
+    /// Progress bars for long phases (a build on a terminal).
+    progress: Progress,
+    /// The content files were just read (by [`Pipeline::inputs`]): the next load uses them.
+    read_now: bool,
 }
 
 impl Pipeline {
@@ -114,7 +123,35 @@ impl Pipeline {
             related: related::Memo::default(),
             last: None,
             needs_full: true,
+            read_now: false,
+            progress: Progress::off(),
         }
+    }
+
+    /// Shows the progress of long phases (see [`Progress`]).
+    pub(crate) fn with_progress(mut self, progress: Progress) -> Pipeline {
+        self.progress = progress;
+        self
+    }
+
+    /// The fingerprint of everything a load reads (site.toml, the content files, the
+    /// translation records, the theme and templates), and the content files read for the
+    /// next load. `None` when site.toml cannot be read.
+    pub(crate) fn inputs(&mut self) -> Option<u64> {
+        let mut f = Fingerprint::new();
+        f.bytes(&std::fs::read(self.root.join(config::CONFIG_FILE)).ok()?);
+        let config = config::load(&self.root).ok()?;
+        match theme::load(&self.root, &config.theme) {
+            Ok(theme) => f.u64(theme.fingerprint()),
+            Err(diags) => f.debug(&diags),
+        };
+        let (raw, diags) = self.raw.insert(load::load_content(&self.root));
+        self.read_now = true;
+        for file in raw.tutorials.iter().chain(&raw.categories).chain(&raw.authors).chain(&raw.lock) {
+            f.debug(&file.path).str(&file.key).str(&file.text);
+        }
+        f.debug(&raw.folders).debug(diags);
+        Some(f.finish())
     }
 
     /// The last committed load.
@@ -136,7 +173,7 @@ impl Pipeline {
         if matches!(reload, Reload::Everything) {
             self.needs_full = true;
         }
-        if self.needs_full || !self.reread(paths) {
+        if !std::mem::take(&mut self.read_now) && (self.needs_full || !self.reread(paths)) {
             self.raw = None;
         }
         let config = config::load(&self.root).map_err(Failure::content)?;
@@ -151,7 +188,9 @@ impl Pipeline {
             Some(last) => Ok(Arc::clone(&last.theme)),
             None => theme::load(&self.root, &config.theme).map(Arc::new),
         };
-        let decoded = self.decoded.decode(&raw.0.tutorials, &config);
+        let decoding = self.progress.phase("Decoding", "files", raw.0.tutorials.len(), 10_000);
+        let decoded = self.decoded.decode(&raw.0.tutorials, &config, &decoding);
+        drop(decoding);
         let (content, content_diags) = model::check_content(&self.root, &config, &raw.0, &decoded);
         diags.extend(content_diags);
         let images = probe_screenshots(&self.root, &config, &content, self.purpose, &mut diags);
@@ -183,9 +222,10 @@ impl Pipeline {
             self.related = related::Memo::default();
         }
         let site = model::assemble(config, content, images, outdated, &mut self.related);
+        let summary = Summary::of(&site);
         let (changes, items) = match &self.last {
             Some(last) if keep.is_some() => {
-                let changes = changes::diff(&last.site, &site);
+                let changes = changes::diff(&last.summary, &site, &summary);
                 let items = ListItems::carry_over(&last.items, &last.site, &site, &changes.tutorials);
                 (changes, items)
             }
@@ -197,7 +237,8 @@ impl Pipeline {
             self.decoded = DecodeCache::default();
             self.related = related::Memo::default();
         }
-        let loaded = Loaded { site: Arc::new(site), lock, theme, renderer, items: Arc::new(items), diagnostics };
+        let loaded =
+            Loaded { site: Arc::new(site), lock, theme, renderer, items: Arc::new(items), diagnostics, summary };
         Ok((loaded, changes))
     }
 
@@ -259,7 +300,8 @@ impl Pipeline {
             return Ok((plan, ImageStats::default()));
         }
         let cache = images::cache_dir(&self.root);
-        let stats = images::process::process(&loaded.site, &mut plan, &cache)
+        let encoding = self.progress.phase("Screenshots", "screenshots", plan.screenshot_count(), 20);
+        let stats = images::process::process(&loaded.site, &mut plan, &cache, &|| encoding.tick())
             .map_err(|e| Failure::io(&cache, e.to_string()))?;
         Ok((plan, stats))
     }
@@ -278,6 +320,7 @@ impl Pipeline {
         let input = loaded.input(images);
         let failed = AtomicUsize::new(0);
         let rendering = AtomicU64::new(0);
+        let progress = self.progress.phase("Rendering", "pages", pages.len(), 5_000);
         let results: Vec<Result<(), Failure>> = pages
             .par_iter()
             .map(|key| {
@@ -292,6 +335,7 @@ impl Pipeline {
                 rendering.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 let html = html?;
                 let path = key.output_path();
+                progress.tick();
                 sink.page(&path, html.into_bytes()).map_err(|e| write_failure(sink, &path, &e))
             })
             .collect();
@@ -325,7 +369,9 @@ pub fn load_once(root: &Path) -> Result<Loaded, Failure> {
 /// language's search index is made, handed over and dropped before the next's).
 pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result<()> {
     let site = &loaded.site;
-    sink.page("sitemap.xml", render::feeds::sitemap(site, loaded.renderer.options()).into_bytes())?;
+    for (rel, text) in render::feeds::sitemaps(site, loaded.renderer.options()) {
+        sink.page(&rel, text.into_bytes())?;
+    }
     sink.page("robots.txt", render::feeds::robots(site).into_bytes())?;
     for lang in &site.config.languages {
         sink.page(&format!("{lang}/atom.xml"), render::feeds::atom(site, lang).into_bytes())?;

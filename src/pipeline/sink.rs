@@ -1,6 +1,6 @@
 //! Where rendered files go. The pipeline hands every output file to a [`Sink`]: the
-//! staging folder of a build ([`FolderSink`]), nothing at all for `check`
-//! ([`NullSink`]), the preview server's memory ([`MemorySink`]).
+//! output folder of a build ([`FolderSink`], which writes only what changed), nothing
+//! at all for `check` ([`NullSink`]), the preview server's memory ([`MemorySink`]).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::output::Staging;
+use crate::output::Output;
 
 pub(crate) trait Sink: Sync {
     /// A rendered file (a page, a feed, a search index, a theme file) at `path`,
@@ -24,15 +24,15 @@ pub(crate) trait Sink: Sync {
     fn location(&self) -> PathBuf;
 }
 
-/// `build`: into the staging folder of the output. Counts the time threads spend writing.
+/// `build`: into the output folder (see `output`). Counts the time threads spend writing.
 pub(crate) struct FolderSink<'a> {
-    staging: &'a Staging,
+    output: &'a Output,
     writing: AtomicU64,
 }
 
 impl<'a> FolderSink<'a> {
-    pub(crate) fn new(staging: &'a Staging) -> FolderSink<'a> {
-        FolderSink { staging, writing: AtomicU64::new(0) }
+    pub(crate) fn new(output: &'a Output) -> FolderSink<'a> {
+        FolderSink { output, writing: AtomicU64::new(0) }
     }
 
     /// Time spent writing, summed over threads.
@@ -44,17 +44,17 @@ impl<'a> FolderSink<'a> {
 impl Sink for FolderSink<'_> {
     fn page(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         let start = Instant::now();
-        let written = self.staging.write(path, &bytes);
+        let written = self.output.write(path, &bytes);
         self.writing.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
         written
     }
 
     fn file(&self, path: &str, from: &Path) -> io::Result<()> {
-        self.staging.copy_content_named(from, path)
+        self.output.copy(path, from)
     }
 
     fn location(&self) -> PathBuf {
-        self.staging.path().to_path_buf()
+        self.output.staging().to_path_buf()
     }
 }
 

@@ -1,4 +1,5 @@
-//! Machine-read files: `sitemap.xml`, `robots.txt` and each language's `atom.xml`.
+//! Machine-read files: `sitemap.xml` (an index over `sitemap-N.xml` past 50,000 URLs),
+//! `robots.txt` and each language's `atom.xml`.
 //! Pure functions of the site model, written without templates (their formats are fixed).
 
 use std::fmt::Write as _;
@@ -13,23 +14,66 @@ use crate::model::{Date, Site};
 /// Entries in a language's feed.
 pub(crate) const FEED_ENTRIES: usize = 20;
 
-/// Every page, with `xhtml:link` alternates in every language and `x-default`.
-pub(crate) fn sitemap(site: &Site, options: RenderOptions) -> String {
-    let mut out = String::with_capacity(640 * site.tutorials.len() * site.config.languages.count() + 1024);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(
-        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+/// The sitemaps protocol's limits for one file: 50,000 URLs and 50 MB (52,428,800 bytes).
+const SITEMAP_MAX_URLS: usize = 50_000;
+const SITEMAP_MAX_BYTES: usize = 52_428_800;
+/// URLs per chunk made in parallel; divides [`SITEMAP_MAX_URLS`].
+const CHUNK: usize = 500;
+
+const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_CLOSE: &str = "</urlset>\n";
+
+/// Every page, with `xhtml:link` alternates in every language and `x-default`, as
+/// `(output path, text)`: one `sitemap.xml` while the site fits the protocol's limits
+/// for one file; past them `sitemap.xml` is a sitemap index over `sitemap-1.xml`,
+/// `sitemap-2.xml`... each within the limits.
+pub(crate) fn sitemaps(site: &Site, options: RenderOptions) -> Vec<(String, String)> {
     let pages: Vec<PageKey> =
         // The side-by-side views repeat the tutorial pages (and say noindex).
         all_pages(site, options)
             .into_iter()
             .filter(|k| !matches!(k, PageKey::Root | PageKey::NotFound { .. } | PageKey::Compare { .. }))
             .collect();
-    let parts: Vec<String> = pages.par_chunks(512).map(|keys| sitemap_entries(site, keys)).collect();
-    parts.iter().for_each(|p| out.push_str(p));
-    out.push_str("</urlset>\n");
+    let chunks: Vec<(usize, String)> =
+        pages.par_chunks(CHUNK).map(|keys| (keys.len(), sitemap_entries(site, keys))).collect();
+    let files = pack(chunks, SITEMAP_MAX_URLS, SITEMAP_MAX_BYTES - URLSET_OPEN.len() - URLSET_CLOSE.len());
+    if files.len() == 1 {
+        return files.into_iter().map(|body| ("sitemap.xml".to_string(), body)).collect();
+    }
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = Vec::with_capacity(files.len() + 1);
+    for (n, body) in files.into_iter().enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&site.config.absolute(&name)));
+        out.push((name, body));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.insert(0, ("sitemap.xml".to_string(), index));
     out
+}
+
+/// Packs chunks of `<url>` entries (their count, their text) into whole urlset files of
+/// at most `max_urls` URLs and `max_bytes` bytes of entries each (at least one file).
+fn pack(chunks: Vec<(usize, String)>, max_urls: usize, max_bytes: usize) -> Vec<String> {
+    let mut files: Vec<(usize, String)> = vec![(0, String::from(URLSET_OPEN))];
+    for (urls, text) in chunks {
+        let (count, body) = files.last_mut().map(|(c, b)| (*c, b.len())).unwrap_or((0, 0));
+        if count > 0 && (count + urls > max_urls || body - URLSET_OPEN.len() + text.len() > max_bytes) {
+            files.push((0, String::from(URLSET_OPEN)));
+        }
+        if let Some((count, body)) = files.last_mut() {
+            *count += urls;
+            body.push_str(&text);
+        }
+    }
+    files
+        .into_iter()
+        .map(|(_, mut body)| {
+            body.push_str(URLSET_CLOSE);
+            body
+        })
+        .collect()
 }
 
 fn sitemap_entries(site: &Site, keys: &[PageKey]) -> String {
@@ -116,4 +160,28 @@ pub(crate) fn atom(site: &Site, lang: &Lang) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(n: usize, bytes: usize) -> (usize, String) {
+        (n, "x".repeat(bytes))
+    }
+
+    #[test]
+    fn sitemaps_are_split_at_the_url_and_byte_limits() {
+        let one = pack(vec![chunk(500, 10), chunk(500, 10)], 1000, 1000);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].starts_with(URLSET_OPEN) && one[0].ends_with(URLSET_CLOSE));
+        let by_urls = pack(vec![chunk(500, 10), chunk(500, 10), chunk(1, 10)], 1000, 1000);
+        assert_eq!(by_urls.len(), 2);
+        let by_bytes = pack(vec![chunk(2, 600), chunk(2, 600), chunk(2, 300)], 1000, 1000);
+        assert_eq!(
+            by_bytes.iter().map(|f| f.len() - URLSET_OPEN.len() - URLSET_CLOSE.len()).collect::<Vec<_>>(),
+            [600, 900]
+        );
+        assert_eq!(pack(Vec::new(), 1000, 1000).len(), 1, "an empty site has an empty urlset");
+    }
 }

@@ -49,9 +49,13 @@ pub(crate) struct RenderOptions {
 }
 
 impl RenderOptions {
-    /// The site's settings; `production` (publishing) drops the translator's aids.
+    /// The site's settings; `production` (publishing) drops the translator's aids: badges
+    /// always, side-by-side views unless the site asks for them explicitly.
     pub(crate) fn for_site(config: &SiteConfig, production: bool) -> RenderOptions {
-        RenderOptions { badges: config.translation_badges && !production, side_by_side: config.side_by_side }
+        RenderOptions {
+            badges: config.translation_badges && !production,
+            side_by_side: config.side_by_side.wanted(production),
+        }
     }
 }
 
