@@ -2,7 +2,8 @@
 //!
 //! The default theme is embedded in the binary, so `stepwise` works from any folder. A
 //! site's `themes/NAME/` replaces it file by file, and the site's own `templates/` folder
-//! overrides any template of the theme with the same name.
+//! overrides any template of the theme with the same name. `stepwise theme eject` writes
+//! the default theme out ([`eject`]) for a site that wants to change it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 
 pub(crate) const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
 
+/// The suffix of a string's form for the number 1 (`questions_one`); the string without
+/// it is the form for every other number (see the `plural` template filter).
+const PLURAL_ONE: &str = "_one";
+
 #[derive(Debug, Clone)]
 pub(crate) struct Theme {
     /// Template name -> (text, where it came from for messages).
@@ -62,6 +67,16 @@ impl Theme {
         for fallback in ["en", lang] {
             if let Some(table) = self.strings.get(fallback) {
                 out.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        // A language that gives a word but no singular of it (Chinese: 个问题) uses the
+        // word for 1 too, not another language's singular.
+        if let Some(own) = self.strings.get(lang) {
+            for (key, word) in own {
+                let one = format!("{key}{PLURAL_ONE}");
+                if !own.contains_key(&one) && out.contains_key(&one) {
+                    out.insert(one, word.clone());
+                }
             }
         }
         out
@@ -161,4 +176,26 @@ fn merge_strings(theme: &mut Theme, text: &str, path: &Path, diags: &mut Diagnos
         }
         Err(e) => diags.push(Diagnostic::error(path, None, format!("invalid strings table: {}", e.message()))),
     }
+}
+
+/// `stepwise theme eject NAME`: the default theme's files, written into `dir`
+/// (`themes/NAME`), which must not exist. Returns the files written.
+pub(crate) fn eject(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    files.extend(DEFAULT_TEMPLATES.iter().map(|(n, t)| (format!("templates/{n}"), t.as_bytes())));
+    files.extend(DEFAULT_STATIC.iter().map(|(n, b)| (format!("static/{n}"), *b)));
+    files.push(("strings.toml".into(), DEFAULT_STRINGS.as_bytes()));
+    // Made, not merely found: a folder created meanwhile is not written into.
+    std::fs::create_dir_all(dir.parent().unwrap_or(Path::new(".")))?;
+    std::fs::create_dir(dir)?;
+    let mut written = Vec::new();
+    for (rel, bytes) in files {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }

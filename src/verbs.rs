@@ -32,6 +32,10 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     /// Where the time went (`build --timings`).
     pub timings: Timings,
+    /// Files published from the site's `static/` folder.
+    pub static_files: usize,
+    /// The theme's static files that the site's `static/` replaced (`favicon.svg`).
+    pub replaced_theme_files: Vec<String>,
 }
 
 /// Wall time of each phase of a build, and for the phase that renders and writes, the time
@@ -101,7 +105,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     });
     match result {
         Ok(()) => {}
-        Err(OutputError::Fill(f)) => return Err(f),
+        Err(OutputError::Fill(f)) => return Err(with_warnings(f, &loaded)),
         Err(OutputError::Io(path, e)) => return Err(Failure::io(&path, e.to_string())),
         Err(OutputError::Busy(path)) => {
             return Err(Failure::io(&path, "another stepwise build is writing this folder right now"));
@@ -119,6 +123,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         elapsed: start.elapsed(),
         diagnostics: loaded.diagnostics.clone(),
         timings,
+        static_files: loaded.static_file_count(),
+        replaced_theme_files: loaded.replaced_theme_files().into_iter().map(str::to_owned).collect(),
     })
 }
 
@@ -131,8 +137,64 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
     // Screenshots were checked while loading; the plan names their files without making them.
     let (plan, _) = pipeline.screenshots(&loaded)?;
     pipeline.render(&loaded, &plan, &loaded.pages(), &NullSink)?;
+    pipeline.assets(&loaded, &plan, &NullSink).map_err(|f| with_warnings(f, &loaded))?;
     let mut diags = loaded.diagnostics.clone();
-    // Translation QA is `check`'s alone: a build need not repeat it.
-    diags.extend(crate::i18n::labels::check(&loaded.site));
+    // Translation QA and advice are `check`'s alone: a build need not repeat them.
+    diags.extend(crate::i18n::labels::check(&loaded.site, root));
+    diags.extend(missing_description(root, &loaded).into_iter().collect());
+    diags.extend(doubtful_languages(root, &loaded.site.config));
     Ok(diags.sorted())
+}
+
+/// A language code that is real but more often a mistake (`kr`, Kanuri, for Korean).
+fn doubtful_languages(root: &Path, config: &crate::config::SiteConfig) -> Diagnostics {
+    config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let (meant, why) = l.doubtful()?;
+            let file = root.join(crate::config::CONFIG_FILE);
+            let d = Diagnostic::warning(file, None, format!("languages: did you mean `{meant}`? {why}"))
+                .with_hint(format!("if the site is in that language, keep `{l}`"));
+            Some(d)
+        })
+        .collect()
+}
+
+/// A failure after the site loaded also reports the load's warnings.
+fn with_warnings(mut f: Failure, loaded: &pipeline::Loaded) -> Failure {
+    let mut all = loaded.diagnostics.clone();
+    all.extend(f.diagnostics);
+    f.diagnostics = all.sorted();
+    f
+}
+
+/// A site without `[description]`: search engines show the index with the description
+/// made from its title and categories; better one written for it. The hint is the TOML
+/// to paste, starting from the made one.
+fn missing_description(root: &Path, loaded: &pipeline::Loaded) -> Option<Diagnostic> {
+    let config = &loaded.site.config;
+    if !config.description(config.source_lang()).is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = config
+        .languages
+        .iter()
+        .map(|l| {
+            let made = loaded.renderer.index_description(&loaded.site, l);
+            format!("{l} = {}", toml::Value::String(made))
+        })
+        .collect();
+    Some(
+        Diagnostic::warning(
+            root.join(crate::config::CONFIG_FILE),
+            None,
+            "the site has no [description]: search engines show the index with one made from its title and \
+             categories",
+        )
+        .with_hint(format!(
+            "add one to site.toml, a sentence per language on what the help center answers, e.g.:\n[description]\n{}",
+            lines.join("\n")
+        )),
+    )
 }

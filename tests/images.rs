@@ -90,7 +90,7 @@ fn the_cache_makes_a_rebuild_encode_nothing() {
     // A changed screenshot is processed again, under new names.
     noisy_png(&site.root.join("content/help/big.png"), 1000, 1600);
     let third = site.build();
-    assert!(third.stderr.contains("(1 sources decoded)"), "{}", third.stderr);
+    assert!(third.stderr.contains("(1 source decoded)"), "{}", third.stderr);
     assert_ne!(img_files(&site), files);
 }
 
