@@ -1,5 +1,7 @@
 //! Languages: a language code ([`Lang`]), a site's languages with the source first
-//! ([`Languages`]), and what a code is called (BCP 47 tag, name in itself).
+//! ([`Languages`]), and what a code is called (BCP 47 tag, name in itself). Which
+//! two-letter codes are languages (ISO 639-1), and the codes people write by mistake
+//! (`jp` for `ja`), are listed here too.
 //!
 //! A leaf: everything above it names languages with these types, and "the first one is
 //! the source" is said here and nowhere else.

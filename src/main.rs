@@ -244,14 +244,17 @@ fn i18n(command: I18nCommand) -> ExitCode {
                         out!("followed a moved file: {old} -> {new}");
                     }
                     out!(
-                        "confirmed {} translation{} ({}); {} {} with {} records{}",
-                        c.newly_confirmed,
-                        if c.newly_confirmed == 1 { "" } else { "s" },
+                        "confirmed {} ({}); {} {} with {}{}",
+                        count(c.newly_confirmed, "translation", "translations"),
                         lang_list,
                         if c.created { "created" } else { "updated" },
                         display_path(&c.file),
-                        c.records,
-                        if c.pruned > 0 { format!(", {} stale records removed", c.pruned) } else { String::new() }
+                        count(c.records, "record", "records"),
+                        if c.pruned > 0 {
+                            format!(", {} removed", count(c.pruned, "stale record", "stale records"))
+                        } else {
+                            String::new()
+                        }
                     );
                     ExitCode::SUCCESS
                 }

@@ -1,4 +1,6 @@
-//! `build` and `check`: the pipeline with a folder, or nothing, as the sink.
+//! `build` and `check`: the pipeline with a folder, or nothing, as the sink. `check` adds
+//! what only it reports: the UI-label QA, a missing `[description]` (with the TOML to
+//! paste) and language codes that are likely a mistake.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -673,7 +673,7 @@ fn an_empty_site_says_how_to_add_the_first_question_in_each_language() {
     ] {
         let page = site.page(&format!("{lang}/index.html"));
         assert!(page.contains(&format!("<h2 id=\"h-empty\">{heading}</h2>\n  <p>{how}</p>")), "{lang}: {page}");
-        assert!(page.contains("<pre><code>stepwise new getting-started/first-question</code></pre>"));
+        assert!(page.contains("<p><code>stepwise new help/first-question</code></p>"));
         assert!(!page.contains("index-grid"), "no empty lists: {page}");
     }
 }
@@ -684,11 +684,11 @@ fn the_root_404_page_speaks_every_language() {
     assert_eq!(site.build().code, 0);
     let page = site.page("404.html");
     assert!(page.contains("<h1>页面不存在</h1>"), "{page}");
-    assert!(page.contains("<div class=\"not-found\" lang=\"en\">\n  <h2>Page not found</h2>"), "{page}");
+    assert!(page.contains("<section lang=\"en\">\n    <h2>Page not found</h2>"), "{page}");
     assert!(page.contains("<a class=\"button\" href=\"/en/\" hreflang=\"en\">Back to the home page</a>"), "{page}");
-    assert!(page.contains("<div class=\"not-found\" lang=\"ja\">\n  <h2>ページが見つかりません</h2>"), "{page}");
+    assert!(page.contains("<section lang=\"ja\">\n    <h2>ページが見つかりません</h2>"), "{page}");
     // A language's own 404 page stays in its language.
-    assert!(!site.page("en/404.html").contains("<div class=\"not-found\" lang="));
+    assert!(!site.page("en/404.html").contains("<section lang="));
 }
 
 // ---- 24: a description for a site without one ------------------------------------------

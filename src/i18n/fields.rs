@@ -1,5 +1,6 @@
 //! The translatable texts of a site, each named by its document and field path
 //! (`steps[3].text`): the unit translators, the lock file and the status report share.
+//! Also the texts still holding a `TODO:` placeholder ([`placeholders`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -308,10 +308,11 @@ impl Report {
             let c = &l.counts;
             let _ = writeln!(
                 out,
-                "\n{}: {:.1}% complete · {} texts · {} missing · {} outdated{}",
+                "\n{}: {:.1}% complete · {} text{} · {} missing · {} outdated{}",
                 l.language,
                 c.percent_complete,
                 c.total,
+                if c.total == 1 { "" } else { "s" },
                 c.missing,
                 c.outdated,
                 if c.unconfirmed > 0 { format!(" · {} never confirmed", c.unconfirmed) } else { String::new() }

@@ -385,11 +385,20 @@ fn static_clashes(root: &Path, loaded: &Loaded) -> Diagnostics {
     let site = &loaded.site;
     let is_lang_path =
         |rel: &str| rel.split_once('/').is_some_and(|(first, _)| site.config.languages.get(first).is_some());
+    // Only a file at the root or in a language's folder can take a page's place; the
+    // page list is made only for those (a site's CNAME should cost no page list per edit).
+    const ROOT_FILES: &[&str] = &["index.html", "404.html", "sitemap.xml", "robots.txt", crate::output::OUTPUT_MARKER];
     let candidates: Vec<&String> = loaded
         .static_files
         .files
         .keys()
-        .filter(|rel| is_lang_path(rel) || rel.starts_with("img/") || !rel.contains('/'))
+        .filter(|rel| {
+            is_lang_path(rel)
+                || rel.starts_with("img/")
+                || ROOT_FILES.contains(&rel.as_str())
+                || *rel == "img"
+                || site.config.languages.get(rel).is_some()
+        })
         .collect();
     let mut diags = Diagnostics::new();
     if candidates.is_empty() {
@@ -400,6 +409,8 @@ fn static_clashes(root: &Path, loaded: &Loaded) -> Diagnostics {
         let rest = rel.split_once('/').map_or(rel.as_str(), |(_, rest)| rest);
         let what = if pages.contains(rel.as_str()) {
             Some("the page")
+        } else if !rel.contains('/') && (rel == "img" || site.config.languages.get(rel).is_some()) {
+            Some("the folder")
         } else if rel.starts_with("img/") {
             Some("the screenshots' folder")
         } else if rel == "sitemap.xml" {
