@@ -13,6 +13,8 @@ use crate::lang::{Lang, Languages};
 use crate::screenshot::Limits;
 
 pub const CONFIG_FILE: &str = "site.toml";
+/// A site.toml is a few hundred bytes; this is room for any real one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,13 +109,26 @@ impl SiteConfig {
 pub(crate) fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let mut diags = Diagnostics::new();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let text = match crate::load::file::read(&path, &crate::load::site_folder(root), MAX_CONFIG_BYTES) {
+        Ok(bytes) => match crate::load::decode_utf8(bytes) {
+            Ok(text) => text,
+            Err(pos) => {
+                diags.push(
+                    Diagnostic::error(&path, Some(pos), "the file is not valid UTF-8").with_hint("save it as UTF-8"),
+                );
+                return Err(diags);
+            }
+        },
         Err(e) => {
-            diags.push(
-                Diagnostic::error(&path, None, format!("cannot read the site configuration: {e}"))
-                    .with_hint("run `stepwise init DIR` to create a site, or pass `--root DIR`"),
-            );
+            let message = match &e {
+                crate::load::file::ReadError::Io(err) => format!("cannot read the site configuration: {err}"),
+                _ => e.message(),
+            };
+            let d = Diagnostic::error(&path, None, message);
+            diags.push(match e.hint() {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint("run `stepwise init DIR` to create a site, or pass `--root DIR`"),
+            });
             return Err(diags);
         }
     };

@@ -381,9 +381,7 @@ fn print_diagnostics(diags: &Diagnostics) {
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = stderr.lock();
     for d in diags.iter() {
-        let source = sources
-            .entry(d.file.clone())
-            .or_insert_with(|| std::fs::read(&d.file).ok().map(|b| stepwise::load::decode_utf8(b).unwrap_or_default()));
+        let source = sources.entry(d.file.clone()).or_insert_with(|| stepwise::load::read_source(&d.file));
         let text = d.render(source.as_deref());
         let text = if color { colorize(&text) } else { text };
         let _ = writeln!(out, "{text}");

@@ -9,6 +9,7 @@ mod browser;
 mod build;
 mod cli;
 mod errors;
+mod files;
 mod first_hour;
 mod i18n;
 mod images;

@@ -272,10 +272,11 @@ impl Pipeline {
                 return false;
             }
         }
+        let content = load::content_folder(&self.root);
         for i in todo {
             let file = &mut raw.tutorials[i];
             let mut read = Diagnostics::new();
-            let Some(text) = load::read_text(&file.path, &mut read) else { return false };
+            let Some(text) = load::read_text(&file.path, &content, &mut read) else { return false };
             file.text = text.into();
             // Reading an existing file successfully leaves no diagnostic of its own.
             let path = file.path.clone();
@@ -469,7 +470,7 @@ fn probe_screenshots(
     purpose: Purpose,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, ImageInfo> {
-    let content_dir = root.join(CONTENT_DIR);
+    let folder = load::content_folder(root);
     let cache = images::cache_dir(root);
     let verified = Verified { dir: &cache, record: purpose != Purpose::Check };
     let mut keys: Vec<String> =
@@ -479,7 +480,7 @@ fn probe_screenshots(
     let results: Vec<(String, Result<ImageInfo, screenshot::ImageProblem>)> = keys
         .into_par_iter()
         .map(|k| {
-            let r = screenshot::probe(&content_dir, &k, &config.images.limits, Some(verified));
+            let r = screenshot::probe(&folder, &k, &config.images.limits, Some(verified));
             (k, r)
         })
         .collect();
@@ -500,7 +501,7 @@ fn probe_screenshots(
         if let Some(p) = bad.get(&key) {
             let mut d =
                 Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
-            d.hint = p.hint.clone();
+            d.hint = p.hint_for(&r.written);
             diags.push(d);
         }
     }
