@@ -13,6 +13,8 @@ use crate::lang::{Lang, Languages};
 use crate::screenshot::Limits;
 
 pub const CONFIG_FILE: &str = "site.toml";
+/// A site.toml is a few hundred bytes; this is room for any real one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,13 +131,26 @@ impl SiteConfig {
 pub(crate) fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let mut diags = Diagnostics::new();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let text = match crate::load::file::read(&path, &crate::load::site_folder(root), MAX_CONFIG_BYTES) {
+        Ok(bytes) => match crate::load::decode_utf8(bytes) {
+            Ok(text) => text,
+            Err(pos) => {
+                diags.push(
+                    Diagnostic::error(&path, Some(pos), "the file is not valid UTF-8").with_hint("save it as UTF-8"),
+                );
+                return Err(diags);
+            }
+        },
         Err(e) => {
-            diags.push(
-                Diagnostic::error(&path, None, format!("cannot read the site configuration: {e}"))
-                    .with_hint("run `stepwise init DIR` to create a site, or pass `--root DIR`"),
-            );
+            let message = match &e {
+                crate::load::file::ReadError::Io(err) => format!("cannot read the site configuration: {err}"),
+                _ => e.message(),
+            };
+            let d = Diagnostic::error(&path, None, message);
+            diags.push(match e.hint() {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint("run `stepwise init DIR` to create a site, or pass `--root DIR`"),
+            });
             return Err(diags);
         }
     };
@@ -184,12 +199,22 @@ pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
         ));
     }
     for (i, lang) in raw.languages.iter().enumerate() {
+        let at = find_value(text, "languages", lang);
+        let examples = "use ISO 639-1 codes such as \"zh\", \"en\", \"ja\" or \"pt-br\" (a region after `-`)";
         if !Lang::is_valid_code(lang) {
-            problems.push((
-                find("languages"),
-                format!("`{lang}` is not a language code"),
-                Some("use lowercase codes such as \"zh\", \"en\", \"ja\" or \"pt-br\"".into()),
-            ));
+            let lower = lang.to_lowercase();
+            let hint = if lower != *lang && Lang::is_valid_code(&lower) {
+                format!("write it in lowercase: \"{lower}\"")
+            } else {
+                examples.to_string()
+            };
+            problems.push((at, format!("`{lang}` is not a language code"), Some(hint)));
+        } else if let Some(unknown) = Lang::unknown_code(lang) {
+            let hint = match unknown.meant {
+                Some((meant, why)) => format!("did you mean `{meant}`? {why}"),
+                None => examples.to_string(),
+            };
+            problems.push((at, format!("`{lang}` is not a language code"), Some(hint)));
         }
         if raw.languages[..i].contains(lang) {
             problems.push((find("languages"), format!("language `{lang}` is listed twice"), None));
@@ -290,6 +315,21 @@ fn find_key(text: &str, key: &str) -> Option<Pos> {
     None
 }
 
+/// The position of `"value"` in the value of `key =` (an array may span lines), else of
+/// the key.
+fn find_value(text: &str, key: &str, value: &str) -> Option<Pos> {
+    let at = find_key(text, key)?;
+    let start: usize = text.split_inclusive('\n').take(at.line - 1).map(str::len).sum();
+    let rest = &text[start..];
+    let end = rest.find(']').unwrap_or(rest.len());
+    [format!("\"{value}\""), format!("'{value}'")]
+        .iter()
+        .filter_map(|quoted| rest[..end].find(quoted.as_str()))
+        .min()
+        .map(|i| offset_to_pos(text, start + i))
+        .or(Some(at))
+}
+
 fn find_key_in(text: &str, table: &str, key: &str) -> Option<Pos> {
     let header = format!("[{table}]");
     let start = text.find(&header)?;
@@ -327,6 +367,17 @@ mod tests {
         let errs = parse("base_url = \"https://a.example\"\nlanguages = [\"en\"]\nthme = \"x\"\n").unwrap_err();
         assert_eq!(errs[0].0, Some(Pos { line: 3, col: 1 }));
         assert_eq!(errs[0].2.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn a_country_code_is_not_a_language_code() {
+        let errs = parse("base_url = \"https://a.example\"\nlanguages = [\"zh\", \"jp\"]\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].0, Some(Pos { line: 2, col: 20 }));
+        assert_eq!(errs[0].1, "`jp` is not a language code");
+        assert_eq!(errs[0].2.as_deref(), Some("did you mean `ja`? `jp` is Japan's country code; Japanese is `ja`"));
+        let errs = parse("base_url = \"https://a.example\"\nlanguages = [\"EN\"]\n").unwrap_err();
+        assert_eq!(errs[0].2.as_deref(), Some("write it in lowercase: \"en\""));
     }
 
     #[test]

@@ -88,7 +88,8 @@ impl Diagnostic {
             );
         }
         if let Some(hint) = &self.hint {
-            let _ = write!(out, "\n  = hint: {hint}");
+            // A hint of several lines (a snippet to paste) is indented under its first.
+            let _ = write!(out, "\n  = hint: {}", hint.replace('\n', "\n    "));
         }
         out
     }
@@ -112,6 +113,37 @@ fn is_wide(c: char) -> bool {
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// A `stepwise` command for a hint, runnable as printed from the folder stepwise was run
+/// in: `verb` (`["i18n", "confirm"]`), then `--root` unless the site is that folder, then
+/// `args`, each quoted for a POSIX shell when it needs it. Paths in `args` are as
+/// [`display_path`] shows them: from the current folder, like `--root`.
+pub fn command_line(root: &Path, verb: &[&str], args: &[&str]) -> String {
+    let mut words: Vec<String> = std::iter::once("stepwise").chain(verb.iter().copied()).map(shell_word).collect();
+    if !is_current_dir(root) {
+        words.push("--root".into());
+        words.push(shell_word(&display_path(root)));
+    }
+    words.extend(args.iter().map(|a| shell_word(a)));
+    words.join(" ")
+}
+
+fn is_current_dir(root: &Path) -> bool {
+    if matches!(display_path(root).as_str(), "" | ".") {
+        return true;
+    }
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    matches!((std::fs::canonicalize(root), here), (Ok(a), Ok(b)) if a == b)
+}
+
+/// `word` as a shell reads it back: unchanged when it is plain, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | '@' | '%' | ',' | '='));
+    if plain { word.to_string() } else { format!("'{}'", word.replace('\'', "'\\''")) }
 }
 
 /// The problems of one run, in a stable order once [`Diagnostics::sorted`] is called.
@@ -284,6 +316,28 @@ mod tests {
         let text = "x: 1\n中文: [oops\n";
         let out = d.render(Some(text));
         assert_eq!(out, "error: a.yaml:2:5: bad\n   |\n 2 | 中文: [oops\n   |       ^\n  = hint: fix it");
+    }
+
+    #[test]
+    fn commands_in_hints_can_be_pasted() {
+        let file = "content/a b/it's.yaml";
+        assert_eq!(
+            command_line(Path::new("."), &["i18n", "confirm"], &[file]),
+            "stepwise i18n confirm 'content/a b/it'\\''s.yaml'"
+        );
+        assert_eq!(
+            command_line(Path::new("../my site"), &["i18n", "confirm"], &["--all"]),
+            "stepwise i18n confirm --root '../my site' --all"
+        );
+    }
+
+    #[test]
+    fn hints_of_several_lines_are_indented() {
+        let d = Diagnostic::warning("site.toml", None, "no description").with_hint("add:\n[description]\nen = \"x\"");
+        assert_eq!(
+            d.render(None),
+            "warning: site.toml: no description\n  = hint: add:\n    [description]\n    en = \"x\""
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod scaffold;
 pub mod screenshot;
 pub mod search;
 pub mod serve;
+pub(crate) mod static_files;
 pub mod theme;
 pub mod tokenize;
 pub mod verbs;

@@ -1,7 +1,25 @@
 //! The `stepwise` binary: parse the command line, call the library, print what it
 //! reports, and turn the outcome into an exit code (0 ok, 1 content errors, 2 usage/IO).
+//!
+//! Everything is printed with [`out!`] and [`err!`], never `println!`: a reader that
+//! went away (`stepwise i18n status | head -1`) or a closed stream is no reason to panic
+//! or to fail. The command finishes quietly and keeps its own exit code.
 
 mod cli;
+
+/// A line to standard output; a closed or broken stdout is ignored.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// A line to standard error; a closed or broken stderr is ignored.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -10,7 +28,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Format, I18nCommand};
+use cli::{Cli, Command, Format, I18nCommand, ThemeCommand};
 use stepwise::diagnostics::{Diagnostics, display_path};
 use stepwise::i18n::Selection;
 use stepwise::lang::Lang;
@@ -34,6 +52,7 @@ fn main() -> ExitCode {
     let site_root = match &cli.command {
         Command::Build { root, .. } | Command::Check { root, .. } | Command::Serve { root, .. } => Some(&root.root),
         Command::New { root, .. } => Some(&root.root),
+        Command::Theme { command: ThemeCommand::Eject { root, .. } } => Some(&root.root),
         Command::I18n { command } => match command {
             I18nCommand::Status { root, .. }
             | I18nCommand::Confirm { root, .. }
@@ -45,7 +64,7 @@ fn main() -> ExitCode {
         && !root.join(stepwise::config::CONFIG_FILE).is_file()
     {
         let shown = display_path(root);
-        eprintln!(
+        err!(
             "error: not a stepwise site: no site.toml in {}\n  = hint: run stepwise in the site's folder, pass `--root DIR`, \
              or create a site with `stepwise init DIR`",
             if shown.is_empty() { "." } else { &shown }
@@ -69,19 +88,19 @@ fn main() -> ExitCode {
                     };
                     let files = report.files;
                     if report.rendered == 0 && files.written == 0 && files.removed == 0 {
-                        eprintln!(
-                            "{} is up to date: no file to write ({} files checked) in {} ms{warnings}",
+                        err!(
+                            "{} is up to date: no file to write ({} checked) in {} ms{warnings}",
                             display_path(&report.output),
-                            files.unchanged,
+                            count(files.unchanged, "file", "files"),
                             report.elapsed.as_millis()
                         );
                     } else {
-                        eprintln!(
-                            "built {} pages into {} in {} ms{warnings}: {} files written, {} unchanged, {} removed",
-                            report.pages,
+                        err!(
+                            "built {} into {} in {} ms{warnings}: {} written, {} unchanged, {} removed",
+                            count(report.pages, "page", "pages"),
                             display_path(&report.output),
                             report.elapsed.as_millis(),
-                            files.written,
+                            count(files.written, "file", "files"),
                             files.unchanged,
                             files.removed
                         );
@@ -89,17 +108,28 @@ fn main() -> ExitCode {
                     if let Some(path) = changes
                         && let Err(e) = std::fs::write(&path, report.changes_text())
                     {
-                        eprintln!("error: {}: cannot write the list of changes: {e}", display_path(&path));
+                        err!("error: {}: cannot write the list of changes: {e}", display_path(&path));
                         return ExitCode::from(2);
+                    }
+                    if report.static_files > 0 {
+                        let replaced = match report.replaced_theme_files.as_slice() {
+                            [] => String::new(),
+                            files => format!(
+                                " ({} the theme's)",
+                                files.iter().map(|f| format!("{f} replaces")).collect::<Vec<_>>().join(", ")
+                            ),
+                        };
+                        let n = report.static_files;
+                        err!("static/: {n} file{} published{replaced}", if n == 1 { "" } else { "s" });
                     }
                     let img = report.images;
                     if img.made + img.reused > 0 {
-                        eprintln!(
-                            "screenshots: {} files made, {} reused from the cache ({} sources decoded); \
+                        err!(
+                            "screenshots: {}, {} reused from the cache ({} decoded); \
                              {:.1} MB of image files from {:.1} MB of sources",
-                            img.made,
+                            count(img.made, "file made", "files made"),
                             img.reused,
-                            img.decoded,
+                            count(img.decoded, "source", "sources"),
                             img.output_bytes as f64 / 1e6,
                             img.source_bytes as f64 / 1e6
                         );
@@ -113,10 +143,10 @@ fn main() -> ExitCode {
             Ok(diags) => {
                 print_diagnostics(&diags);
                 if strict && !diags.is_empty() {
-                    eprintln!("check failed (--strict counts warnings): {}", diags.summary());
+                    err!("check failed (--strict counts warnings): {}", diags.summary());
                     ExitCode::from(1)
                 } else {
-                    eprintln!("check passed: {}", diags.summary());
+                    err!("check passed: {}", diags.summary());
                     ExitCode::SUCCESS
                 }
             }
@@ -124,9 +154,13 @@ fn main() -> ExitCode {
         },
         Command::New { root, id } => match stepwise::scaffold::new_tutorial(&root.root, &id) {
             Ok(created) => {
-                for f in created.files {
-                    println!("created {}", display_path(&f));
+                for f in &created.files {
+                    out!("created {}", display_path(f));
                 }
+                out!(
+                    "next: replace the TODOs (a screenshot goes in a folder beside the file), then run `{}`",
+                    stepwise::diagnostics::command_line(&root.root, &["check"], &[])
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -136,8 +170,9 @@ fn main() -> ExitCode {
         },
         Command::Init { dir } => match stepwise::scaffold::init(&dir) {
             Ok(created) => {
-                println!("created a new site in {} ({} files)", display_path(&dir), created.files.len());
-                println!("next: cd {} && stepwise build", display_path(&dir));
+                let dir_word = stepwise::diagnostics::shell_word(&display_path(&dir));
+                out!("created a new site in {} ({} files)", display_path(&dir), created.files.len());
+                out!("next: cd {dir_word} && stepwise serve    (then open http://127.0.0.1:1111/)");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -145,6 +180,31 @@ fn main() -> ExitCode {
                 ExitCode::from(if e.io { 2 } else { 1 })
             }
         },
+        Command::Theme { command: ThemeCommand::Eject { root, name } } => {
+            match stepwise::scaffold::eject_theme(&root.root, &name) {
+                Ok(ejected) => {
+                    out!(
+                        "copied the built-in theme into {} ({} files)",
+                        display_path(&ejected.dir),
+                        ejected.files.len()
+                    );
+                    if name == "default" {
+                        out!(
+                            "each file there now replaces the built-in one of the same path; delete the files you do \
+                             not change, so they keep getting stepwise's fixes"
+                        );
+                    }
+                    if !ejected.in_use {
+                        out!("next: set theme = \"{name}\" in site.toml to use it");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    print_diagnostics(&e.diagnostics);
+                    ExitCode::from(if e.io { 2 } else { 1 })
+                }
+            }
+        }
         Command::Serve { root, port, bind, open } => serve(ServeOptions { root: root.root, port, bind }, open),
         Command::I18n { command } => i18n(command),
     }
@@ -179,7 +239,7 @@ fn i18n(command: I18nCommand) -> ExitCode {
                     },
                     |s| format!("did you mean `{s}`?"),
                 );
-                eprintln!("error: `{lang}` is not a target language of this site\n  = hint: {hint}");
+                err!("error: `{lang}` is not a target language of this site\n  = hint: {hint}");
                 return ExitCode::from(2);
             }
         }
@@ -190,8 +250,8 @@ fn i18n(command: I18nCommand) -> ExitCode {
         I18nCommand::Status { format, .. } => {
             let report = stepwise::i18n::status(site, &loaded.lock, &lock_path, &langs);
             match format {
-                Format::Text => print!("{}", report.to_text()),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Text => write_out(&report.to_text(&root)),
+                Format::Json => out!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
             }
             ExitCode::SUCCESS
         }
@@ -200,23 +260,26 @@ fn i18n(command: I18nCommand) -> ExitCode {
             match stepwise::i18n::confirm(site, &loaded.lock, &lock_path, selection, &langs) {
                 Ok(c) => {
                     for (old, new) in &c.moved {
-                        println!("followed a moved file: {old} -> {new}");
+                        out!("followed a moved file: {old} -> {new}");
                     }
-                    println!(
-                        "confirmed {} translation{} ({}); {} {} with {} records{}",
-                        c.newly_confirmed,
-                        if c.newly_confirmed == 1 { "" } else { "s" },
+                    out!(
+                        "confirmed {} ({}); {} {} with {}{}",
+                        count(c.newly_confirmed, "translation", "translations"),
                         lang_list,
                         if c.created { "created" } else { "updated" },
                         display_path(&c.file),
-                        c.records,
-                        if c.pruned > 0 { format!(", {} stale records removed", c.pruned) } else { String::new() }
+                        count(c.records, "record", "records"),
+                        if c.pruned > 0 {
+                            format!(", {} removed", count(c.pruned, "stale record", "stale records"))
+                        } else {
+                            String::new()
+                        }
                     );
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
                     print_diagnostics(&d);
-                    eprintln!("i18n confirm failed: {}", d.summary());
+                    err!("i18n confirm failed: {}", d.summary());
                     ExitCode::from(1)
                 }
             }
@@ -229,16 +292,16 @@ fn i18n(command: I18nCommand) -> ExitCode {
             };
             match output {
                 None => {
-                    print!("{text}");
+                    write_out(&text);
                     ExitCode::SUCCESS
                 }
                 Some(path) => match std::fs::write(&path, text) {
                     Ok(()) => {
-                        eprintln!("wrote the label glossary to {}", display_path(&path));
+                        err!("wrote the label glossary to {}", display_path(&path));
                         ExitCode::SUCCESS
                     }
                     Err(e) => {
-                        eprintln!("error: {}: cannot write: {e}", display_path(&path));
+                        err!("error: {}: cannot write: {e}", display_path(&path));
                         ExitCode::from(2)
                     }
                 },
@@ -259,17 +322,17 @@ fn serve(opts: ServeOptions, open: bool) -> ExitCode {
     }
     let url = server.url();
     match server.port_taken {
-        Some(port) => println!("serving {url} (port {port} was taken)"),
-        None => println!("serving {url}"),
+        Some(port) => out!("serving {url} (port {port} was taken)"),
+        None => out!("serving {url}"),
     }
     if server.is_public() {
-        eprintln!(
+        err!(
             "warning: listening on {}: other machines on the network can read this preview \
              (drop --bind to serve on 127.0.0.1 only)",
             opts.bind
         );
     }
-    println!("watching {} for changes; press Ctrl-C to stop", display_path(&opts.root));
+    out!("watching {} for changes; press Ctrl-C to stop", display_path(&opts.root));
     let _ = std::io::stdout().flush();
     if open {
         // Best effort: a missing opener is not worth failing for.
@@ -290,18 +353,18 @@ fn show_serve_event(event: ServeEvent) {
         ServeEvent::Built { outcome, first, .. } => {
             print_diagnostics(&outcome.diagnostics);
             if first {
-                eprintln!("built {} pages in memory in {} ms", outcome.pages, outcome.elapsed.as_millis());
+                err!("built {} pages in memory in {} ms", outcome.pages, outcome.elapsed.as_millis());
             } else if outcome.changed {
                 let what = if outcome.full {
                     format!("all {} pages (the configuration or theme changed)", outcome.pages)
                 } else {
-                    format!("{} of {} pages", outcome.rendered, outcome.pages)
+                    format!("{} of {}", outcome.rendered, count(outcome.pages, "page", "pages"))
                 };
-                eprintln!(
+                err!(
                     "rebuilt {what} in {} ms{}",
                     outcome.elapsed.as_millis(),
                     if outcome.images.made > 0 {
-                        format!(", {} screenshot files made", outcome.images.made)
+                        format!(", {}", count(outcome.images.made, "screenshot file made", "screenshot files made"))
                     } else {
                         String::new()
                     }
@@ -310,20 +373,20 @@ fn show_serve_event(event: ServeEvent) {
         }
         ServeEvent::Failed { failure, .. } => {
             print_diagnostics(&failure.diagnostics);
-            eprintln!(
+            err!(
                 "build failed: {}; still serving the last good pages (the next good save fixes it)",
                 failure.diagnostics.summary()
             );
         }
         ServeEvent::WatchFailed(message) => {
-            eprintln!("warning: {message}; changes are no longer picked up (restart `stepwise serve`)");
+            err!("warning: {message}; changes are no longer picked up (restart `stepwise serve`)");
         }
     }
 }
 
 fn fail(f: Failure, what: &str) -> ExitCode {
     print_diagnostics(&f.diagnostics);
-    eprintln!("{what}: {}", f.diagnostics.summary());
+    err!("{what}: {}", f.diagnostics.summary());
     ExitCode::from(match f.kind {
         FailureKind::Content => 1,
         FailureKind::Io => 2,
@@ -337,9 +400,7 @@ fn print_diagnostics(diags: &Diagnostics) {
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = stderr.lock();
     for d in diags.iter() {
-        let source = sources
-            .entry(d.file.clone())
-            .or_insert_with(|| std::fs::read(&d.file).ok().map(|b| stepwise::load::decode_utf8(b).unwrap_or_default()));
+        let source = sources.entry(d.file.clone()).or_insert_with(|| stepwise::load::read_source(&d.file));
         let text = d.render(source.as_deref());
         let text = if color { colorize(&text) } else { text };
         let _ = writeln!(out, "{text}");
@@ -358,12 +419,22 @@ fn colorize(text: &str) -> String {
 
 fn print_timings(t: &stepwise::Timings) {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    eprintln!("timings (wall):");
-    eprintln!("  load content and templates {:8.0} ms", ms(t.load));
-    eprintln!("  screenshots                {:8.0} ms", ms(t.screenshots));
-    eprintln!("  pages and machine files    {:8.0} ms", ms(t.pages));
-    eprintln!("    threads rendering pages  {:8.0} ms (summed over threads)", ms(t.rendering_cpu));
-    eprintln!("    threads writing pages    {:8.0} ms", ms(t.writing_cpu));
-    eprintln!("    search index, sitemap, feeds {:4.0} ms", ms(t.machine_files_cpu));
-    eprintln!("  publish (static files, swap) {:6.0} ms", ms(t.publish));
+    err!("timings (wall):");
+    err!("  load content and templates {:8.0} ms", ms(t.load));
+    err!("  screenshots                {:8.0} ms", ms(t.screenshots));
+    err!("  pages and machine files    {:8.0} ms", ms(t.pages));
+    err!("    threads rendering pages  {:8.0} ms (summed over threads)", ms(t.rendering_cpu));
+    err!("    threads writing pages    {:8.0} ms", ms(t.writing_cpu));
+    err!("    search index, sitemap, feeds {:4.0} ms", ms(t.machine_files_cpu));
+    err!("  publish (static files, swap) {:6.0} ms", ms(t.publish));
+}
+
+/// `1 file made`, `3 files made`.
+fn count(n: usize, one: &str, other: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { other })
+}
+
+/// Text that ends with its own line break, to standard output (errors ignored, as `out!`).
+fn write_out(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

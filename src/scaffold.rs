@@ -1,11 +1,16 @@
-//! `stepwise new` and `stepwise init`: files that get a writer started.
+//! `stepwise new`, `stepwise init` and `stepwise theme eject`: files that get a writer
+//! started.
 //!
 //! Skeletons carry every language's keys, so a translator sees at once what to fill in.
+//! What must be written holds a `TODO:` placeholder (the file builds, and `check` warns
+//! until it is replaced); optional keys are comments to uncomment. `init` writes no theme:
+//! the built-in one keeps getting stepwise's fixes until the site ejects it.
 
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::fields::PLACEHOLDER;
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
 use crate::theme;
 
@@ -65,43 +70,65 @@ pub fn new_tutorial(root: &Path, id: &str) -> Result<Created, ScaffoldError> {
         return Err(refuse(&path, "the tutorial already exists", Some("pick another slug, or edit the existing file")));
     }
     let mut created = Vec::new();
-    // Each category folder on the way gets a `_category.yaml` to translate.
+    // Each category folder on the way gets a `_category.yaml` whose title is to be written.
     let mut folder = content.clone();
     for seg in &segments[..segments.len() - 1] {
         folder.push(seg);
         let cat = folder.join(CATEGORY_FILE);
         if !cat.exists() {
-            let title = seg.replace('-', " ");
-            let text = format!("title:\n{}", lang_lines(&config, "  ", |_| title.clone()));
-            write_new(&cat, text.as_bytes(), &mut created)?;
+            write_new(&cat, category_skeleton(&config, seg).as_bytes(), &mut created)?;
         }
     }
-    write_new(&path, tutorial_skeleton(&config, &today()).as_bytes(), &mut created)?;
+    let slug = segments.last().copied().unwrap_or(id);
+    write_new(&path, tutorial_skeleton(&config, slug, &today()).as_bytes(), &mut created)?;
     Ok(Created { files: created })
 }
 
+/// `key:` and one line per language, each holding `value(lang)`.
 fn lang_lines(config: &SiteConfig, indent: &str, value: impl Fn(&str) -> String) -> String {
     config.languages.iter().map(|l| format!("{indent}{l}: {}\n", value(l))).collect()
 }
 
-fn tutorial_skeleton(config: &SiteConfig, date: &str) -> String {
-    let empty = |_: &str| "\"\"".to_string();
+/// A text still to be written, in quotes (it may hold `: `).
+fn todo(what: &str) -> String {
+    format!("\"{PLACEHOLDER}: {what}\"")
+}
+
+fn category_skeleton(config: &SiteConfig, folder: &str) -> String {
+    let name = folder.replace('-', " ");
     let mut s = String::new();
-    s.push_str("# One help question. Fill in every language; run `stepwise check` when done.\n");
-    s.push_str(&format!("title:\n{}", lang_lines(config, "  ", empty)));
-    s.push_str(&format!("summary:\n{}", lang_lines(config, "  ", empty)));
+    s.push_str("# A category: the folder's title on the pages, in every language.\n");
+    s.push_str(&format!(
+        "title:\n{}",
+        lang_lines(config, "  ", |_| todo(&format!("the title of the {name} category")))
+    ));
+    s.push_str("# description:                   (optional: a line under the title)\n");
+    s.push_str(&lang_lines(config, "#   ", |_| "...".into()));
+    s.push_str("# order: 1                       (optional: smaller first)\n");
+    s
+}
+
+fn tutorial_skeleton(config: &SiteConfig, slug: &str, date: &str) -> String {
+    let mut s = String::new();
+    s.push_str("# One help question. Replace every TODO (`stepwise check` lists what is left), and\n");
+    s.push_str("# uncomment (remove the `# `) the optional keys you want. Then: stepwise check\n");
+    s.push_str(&format!("title:\n{}", lang_lines(config, "  ", |_| todo("the question, as a reader asks it"))));
+    s.push_str("# summary:                       (optional: one line under the title)\n");
+    s.push_str(&lang_lines(config, "#   ", |_| "...".into()));
     s.push_str(&format!("date: {date}\n"));
-    s.push_str("tags: []\n");
-    s.push_str("# author: an id from content/_authors.yaml\n");
-    s.push_str("# related: [category/other-tutorial]\n");
+    s.push_str("# updated: YYYY-MM-DD            (optional: the last real change)\n");
+    s.push_str("# tags: [account, password]      (optional)\n");
+    s.push_str("# author: support                (optional: an id from content/_authors.yaml)\n");
+    s.push_str("# related: [category/other-tutorial]   (optional: tutorial ids)\n");
     s.push_str("steps:\n  - text:\n");
-    s.push_str(&lang_lines(config, "      ", empty));
-    s.push_str("    # image: my-tutorial/step-01.png       (relative to this file)\n");
-    s.push_str("    # alt:\n");
-    s.push_str(&lang_lines(config, "    #   ", empty));
-    s.push_str("    # highlight: [{x: 0.1, y: 0.8, w: 0.3, h: 0.06}]\n");
-    s.push_str("notes:\n  - kind: tip\n    text:\n");
-    s.push_str(&lang_lines(config, "      ", empty));
+    s.push_str(&lang_lines(config, "      ", |_| todo("what to do first; UI labels in 【】 or [ ]")));
+    s.push_str(&format!("    # image: {slug}/step-01.png      (the screenshot, in a folder beside this file)\n"));
+    s.push_str("    # alt:                         (what the screenshot shows, for screen readers)\n");
+    s.push_str(&lang_lines(config, "    #   ", |_| "...".into()));
+    s.push_str("    # highlight: [{x: 0.1, y: 0.8, w: 0.3, h: 0.06}]   (boxes: fractions of the image)\n");
+    s.push_str("# notes:                         (optional: tip, note or warning)\n");
+    s.push_str("#   - kind: tip\n#     text:\n");
+    s.push_str(&lang_lines(config, "#       ", |_| "...".into()));
     s
 }
 
@@ -129,6 +156,10 @@ theme = "default"
 zh = "帮助中心"
 en = "Help Center"
 
+[description]                     # what search engines show under the index's link
+zh = "帮助中心：一步一步的图文教程，解答使用中的常见问题。"
+en = "Help Center: illustrated, step-by-step answers to common questions."
+
 [images]
 widths = [480, 960]               # responsive variants; never upscaled
 "#
@@ -149,13 +180,6 @@ widths = [480, 960]               # responsive variants; never upscaled
     );
     w("content/getting-started/change-nickname.yaml", text.as_bytes(), &mut created)?;
     w("content/getting-started/change-nickname/step-01.png", &example_screenshot(), &mut created)?;
-    for (name, text) in theme::DEFAULT_TEMPLATES {
-        w(&format!("themes/default/templates/{name}"), text.as_bytes(), &mut created)?;
-    }
-    for (name, bytes) in theme::DEFAULT_STATIC {
-        w(&format!("themes/default/static/{name}"), bytes, &mut created)?;
-    }
-    w("themes/default/strings.toml", theme::DEFAULT_STRINGS.as_bytes(), &mut created)?;
     // Start the translation records, so that a later change to a Chinese text shows its
     // English translation as outdated. The site was just written: it loads.
     if let Ok(loaded) = crate::pipeline::load_once(dir) {
@@ -167,6 +191,42 @@ widths = [480, 960]               # responsive variants; never upscaled
         }
     }
     Ok(Created { files: created })
+}
+
+/// What `theme eject` wrote.
+#[derive(Debug)]
+pub struct Ejected {
+    /// `themes/NAME`.
+    pub dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// Whether site.toml names this theme already (`theme = "NAME"`).
+    pub in_use: bool,
+}
+
+/// `stepwise theme eject [NAME]`: the built-in theme's files copied into `themes/NAME/`,
+/// to be changed there. Refused (1) if that folder exists or NAME is not a plain name.
+pub fn eject_theme(root: &Path, name: &str) -> Result<Ejected, ScaffoldError> {
+    let config = config::load(root).map_err(|diagnostics| ScaffoldError { io: false, diagnostics })?;
+    let themes = root.join("themes");
+    let plain = !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if !plain {
+        return Err(refuse(
+            &themes,
+            format!("`{name}` is not a theme name"),
+            Some("use lowercase letters, digits, `-` and `_`, e.g. `stepwise theme eject brand`"),
+        ));
+    }
+    let dir = themes.join(name);
+    if std::fs::symlink_metadata(&dir).is_ok() {
+        return Err(refuse(
+            &dir,
+            "the theme folder already exists; nothing was written",
+            Some("pick another name (`stepwise theme eject NAME`), or move the folder away first"),
+        ));
+    }
+    let files = theme::eject(&dir).map_err(|e| io_error(&dir, e))?;
+    Ok(Ejected { dir, files, in_use: config.theme == name })
 }
 
 /// A drawn phone screen (360x780) whose lower-right tab matches the example's highlight.

@@ -2,7 +2,10 @@
 //!
 //! The default theme is embedded in the binary, so `stepwise` works from any folder. A
 //! site's `themes/NAME/` replaces it file by file, and the site's own `templates/` folder
-//! overrides any template of the theme with the same name.
+//! overrides any template of the theme with the same name. `stepwise theme eject` writes
+//! the default theme out ([`eject`]) for a site that wants to change it. Theme files are
+//! read like content (`load::file`): regular files only, links only inside their folder,
+//! bounded.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +13,12 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::file::{self, Folder};
+
+/// A template or a strings table is text of a few kilobytes.
+const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
+/// A static file may be a font or an image.
+const MAX_STATIC_BYTES: u64 = 50 * 1024 * 1024;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -39,6 +48,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 ];
 
 pub(crate) const DEFAULT_STRINGS: &str = include_str!("../themes/default/strings.toml");
+
+/// The suffix of a string's form for the number 1 (`questions_one`); the string without
+/// it is the form for every other number (see the `plural` template filter).
+const PLURAL_ONE: &str = "_one";
 
 #[derive(Debug, Clone)]
 pub(crate) struct Theme {
@@ -77,6 +90,16 @@ impl Theme {
                 out.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
+        // A language that gives a word but no singular of it (Chinese: 个问题) uses the
+        // word for 1 too, not another language's singular.
+        if let Some(own) = self.strings.get(lang) {
+            for (key, word) in own {
+                let one = format!("{key}{PLURAL_ONE}");
+                if !own.contains_key(&one) && out.contains_key(&one) {
+                    out.insert(one, word.clone());
+                }
+            }
+        }
         out
     }
 }
@@ -109,58 +132,70 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         return Err(diags);
     }
     if theme_dir.is_dir() {
-        read_templates(&theme_dir.join("templates"), &mut theme, &mut diags);
-        read_static(&theme_dir.join("static"), &mut theme, &mut diags);
+        let folder = Folder::new(&theme_dir, format!("`themes/{name}/`"));
+        read_templates(&theme_dir.join("templates"), &folder, &mut theme, &mut diags);
+        read_static(&theme_dir.join("static"), &folder, &mut theme, &mut diags);
         let strings = theme_dir.join("strings.toml");
-        if strings.is_file() {
-            match std::fs::read_to_string(&strings) {
-                Ok(text) => merge_strings(&mut theme, &text, &strings, &mut diags),
-                Err(e) => diags.push(Diagnostic::error(&strings, None, format!("cannot read: {e}"))),
+        if std::fs::symlink_metadata(&strings).is_ok() {
+            match read(&strings, &folder, MAX_TEXT_BYTES, &mut diags).map(String::from_utf8) {
+                Some(Ok(text)) => merge_strings(&mut theme, &text, &strings, &mut diags),
+                Some(Err(_)) => diags.push(Diagnostic::error(&strings, None, "the file is not valid UTF-8")),
+                None => {}
             }
         }
     }
-    read_templates(&root.join("templates"), &mut theme, &mut diags);
+    let templates = root.join("templates");
+    read_templates(&templates, &Folder::new(&templates, "`templates/`"), &mut theme, &mut diags);
     if diags.has_errors() { Err(diags) } else { Ok(theme) }
 }
 
-fn read_templates(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
+/// A theme file's bytes, or an error naming it (what it is, never what it holds).
+fn read(path: &Path, folder: &Folder, limit: u64, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    file::read(path, folder, limit)
+        .map_err(|e| {
+            let mut d = Diagnostic::error(path, None, e.message());
+            d.hint = e.hint();
+            diags.push(d);
+        })
+        .ok()
+}
+
+fn read_templates(dir: &Path, folder: &Folder, theme: &mut Theme, diags: &mut Diagnostics) {
     if !dir.is_dir() {
         return;
     }
     for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "html") {
+        if entry.file_type().is_dir() || entry.path().extension().is_none_or(|e| e != "html") {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
-        match std::fs::read_to_string(entry.path()) {
-            Ok(text) => {
+        match read(entry.path(), folder, MAX_TEXT_BYTES, diags).map(String::from_utf8) {
+            Some(Ok(text)) => {
                 theme.templates.insert(name, (text, entry.path().to_path_buf()));
             }
-            Err(e) => diags.push(Diagnostic::error(entry.path(), None, format!("cannot read template: {e}"))),
+            Some(Err(_)) => diags.push(Diagnostic::error(entry.path(), None, "the template is not valid UTF-8")),
+            None => {}
         }
     }
 }
 
-fn read_static(dir: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
+fn read_static(dir: &Path, folder: &Folder, theme: &mut Theme, diags: &mut Diagnostics) {
     if !dir.is_dir() {
         return;
     }
     for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+        if entry.file_type().is_dir() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(dir) else {
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => {
-                theme.static_files.insert(name, bytes);
-            }
-            Err(e) => diags.push(Diagnostic::error(entry.path(), None, format!("cannot read: {e}"))),
+        if let Some(bytes) = read(entry.path(), folder, MAX_STATIC_BYTES, diags) {
+            theme.static_files.insert(name, bytes);
         }
     }
 }
@@ -174,4 +209,26 @@ fn merge_strings(theme: &mut Theme, text: &str, path: &Path, diags: &mut Diagnos
         }
         Err(e) => diags.push(Diagnostic::error(path, None, format!("invalid strings table: {}", e.message()))),
     }
+}
+
+/// `stepwise theme eject NAME`: the default theme's files, written into `dir`
+/// (`themes/NAME`), which must not exist. Returns the files written.
+pub(crate) fn eject(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    files.extend(DEFAULT_TEMPLATES.iter().map(|(n, t)| (format!("templates/{n}"), t.as_bytes())));
+    files.extend(DEFAULT_STATIC.iter().map(|(n, b)| (format!("static/{n}"), *b)));
+    files.push(("strings.toml".into(), DEFAULT_STRINGS.as_bytes()));
+    // Made, not merely found: a folder created meanwhile is not written into.
+    std::fs::create_dir_all(dir.parent().unwrap_or(Path::new(".")))?;
+    std::fs::create_dir(dir)?;
+    let mut written = Vec::new();
+    for (rel, bytes) in files {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }

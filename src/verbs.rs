@@ -1,4 +1,6 @@
-//! `build` and `check`: the pipeline with a folder, or nothing, as the sink.
+//! `build` and `check`: the pipeline with a folder, or nothing, as the sink. `check` adds
+//! what only it reports: the UI-label QA, a missing `[description]` (with the TOML to
+//! paste) and language codes that are likely a mistake.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -36,6 +38,10 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     /// Where the time went (`build --timings`).
     pub timings: Timings,
+    /// Files published from the site's `static/` folder.
+    pub static_files: usize,
+    /// The theme's static files that the site's `static/` replaced (`favicon.svg`).
+    pub replaced_theme_files: Vec<String>,
     /// Output files written, kept as they were, removed.
     pub files: FileCounts,
     /// The paths behind `files` (`build --changes`).
@@ -120,6 +126,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             diagnostics: prev.warnings.iter().cloned().collect(),
             timings,
             files: FileCounts { unchanged: pages, ..FileCounts::default() },
+            static_files: 0,
+            replaced_theme_files: Vec::new(),
             changes: Report::default(),
             rendered: 0,
         });
@@ -173,11 +181,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
             done
         },
     );
-    timings.rendering_cpu = rendered?;
+    timings.rendering_cpu = rendered.map_err(|f| with_warnings(f, &loaded))?;
     machine_files?;
     timings.writing_cpu = sink.writing();
     let publish_start = Instant::now();
-    pipeline.assets(&loaded, &plan, &sink)?;
+    pipeline.assets(&loaded, &plan, &sink).map_err(|f| with_warnings(f, &loaded))?;
     timings.pages = publish_start.duration_since(phase);
 
     // The folder is about to change: until the new state is written, no state at all.
@@ -214,6 +222,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         files: FileCounts { written: report.written(), unchanged: report.unchanged, removed: report.removed.len() },
         changes: report,
         rendered: todo.len(),
+        static_files: loaded.static_file_count(),
+        replaced_theme_files: loaded.replaced_theme_files().into_iter().map(str::to_owned).collect(),
     })
 }
 
@@ -248,8 +258,64 @@ pub fn check(root: &Path) -> Result<Diagnostics, Failure> {
     // Screenshots were checked while loading; the plan names their files without making them.
     let (plan, _) = pipeline.screenshots(&loaded)?;
     pipeline.render(&loaded, &plan, &loaded.pages(), &NullSink)?;
+    pipeline.assets(&loaded, &plan, &NullSink).map_err(|f| with_warnings(f, &loaded))?;
     let mut diags = loaded.diagnostics.clone();
-    // Translation QA is `check`'s alone: a build need not repeat it.
-    diags.extend(crate::i18n::labels::check(&loaded.site));
+    // Translation QA and advice are `check`'s alone: a build need not repeat them.
+    diags.extend(crate::i18n::labels::check(&loaded.site, root));
+    diags.extend(missing_description(root, &loaded).into_iter().collect());
+    diags.extend(doubtful_languages(root, &loaded.site.config));
     Ok(diags.sorted())
+}
+
+/// A language code that is real but more often a mistake (`kr`, Kanuri, for Korean).
+fn doubtful_languages(root: &Path, config: &crate::config::SiteConfig) -> Diagnostics {
+    config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let (meant, why) = l.doubtful()?;
+            let file = root.join(crate::config::CONFIG_FILE);
+            let d = Diagnostic::warning(file, None, format!("languages: did you mean `{meant}`? {why}"))
+                .with_hint(format!("if the site is in that language, keep `{l}`"));
+            Some(d)
+        })
+        .collect()
+}
+
+/// A failure after the site loaded also reports the load's warnings.
+fn with_warnings(mut f: Failure, loaded: &pipeline::Loaded) -> Failure {
+    let mut all = loaded.diagnostics.clone();
+    all.extend(f.diagnostics);
+    f.diagnostics = all.sorted();
+    f
+}
+
+/// A site without `[description]`: search engines show the index with the description
+/// made from its title and categories; better one written for it. The hint is the TOML
+/// to paste, starting from the made one.
+fn missing_description(root: &Path, loaded: &pipeline::Loaded) -> Option<Diagnostic> {
+    let config = &loaded.site.config;
+    if !config.description(config.source_lang()).is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = config
+        .languages
+        .iter()
+        .map(|l| {
+            let made = loaded.renderer.index_description(&loaded.site, l);
+            format!("{l} = {}", toml::Value::String(made))
+        })
+        .collect();
+    Some(
+        Diagnostic::warning(
+            root.join(crate::config::CONFIG_FILE),
+            None,
+            "the site has no [description]: search engines show the index with one made from its title and \
+             categories",
+        )
+        .with_hint(format!(
+            "add one to site.toml, a sentence per language on what the help center answers, e.g.:\n[description]\n{}",
+            lines.join("\n")
+        )),
+    )
 }

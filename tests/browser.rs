@@ -132,7 +132,7 @@ fn index_and_example_pages_fit_a_small_phone() {
 
 /// Runs `script` (which must end by calling `done(value)`) in a page of a served site
 /// and returns `value`. `url` is loaded in an iframe of `width`, reachable as `frame`.
-fn run_in_page(public: &Path, url: &str, width: u32, script: &str) -> serde_json::Value {
+pub(crate) fn run_in_page(public: &Path, url: &str, width: u32, script: &str) -> serde_json::Value {
     let port = serve_dir(public);
     let wrapper = format!(
         r#"<!DOCTYPE html><html><body style="margin:0">

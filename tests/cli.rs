@@ -52,7 +52,9 @@ fn new_writes_a_skeleton_with_every_language() {
     assert!(run.stdout.contains("created "), "{}", run.stdout);
     assert!(run.stdout.contains("content/billing/invoices/download-invoice.yaml"), "{}", run.stdout);
     let text = site.read("content/billing/invoices/download-invoice.yaml");
-    assert!(text.contains("title:\n  zh: \"\"\n  en: \"\"\n"));
+    assert!(text.contains(
+        "title:\n  zh: \"TODO: the question, as a reader asks it\"\n  en: \"TODO: the question, as a reader asks it\"\n"
+    ));
     assert!(site.exists("content/billing/_category.yaml"));
     assert!(site.exists("content/billing/invoices/_category.yaml"));
     // It exists now: a second `new` refuses.

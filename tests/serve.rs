@@ -457,3 +457,21 @@ fn run_in_the_site_folder_it_sees_edits() {
         std::thread::sleep(Duration::from_millis(25));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_yaml_link_leading_out_is_never_quoted_in_the_status() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let events = server.events();
+    wait_event(&events, "hello");
+    std::os::unix::fs::symlink("/etc/passwd", site.root.join("content/help/passwd.yaml")).unwrap();
+    let error: serde_json::Value = serde_json::from_str(&wait_event(&events, "build-error")).unwrap();
+    assert!(error["file"].as_str().unwrap().ends_with("content/help/passwd.yaml"), "{error}");
+    assert_eq!(error["message"], "the file is a link that leads outside `content/`; it was not read", "{error}");
+    let status = server.wait_status("the error", |s| s["ok"] == false);
+    assert!(!status.to_string().contains("root:"), "/etc/passwd is quoted: {status}");
+    std::fs::remove_file(site.root.join("content/help/passwd.yaml")).unwrap();
+    wait_event(&events, "reload");
+    server.wait_status("recovery", |s| s["ok"] == true);
+}

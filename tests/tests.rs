@@ -9,6 +9,8 @@ mod browser;
 mod build;
 mod cli;
 mod errors;
+mod files;
+mod first_hour;
 mod i18n;
 mod images;
 mod incremental;

@@ -1,11 +1,18 @@
 //! The translatable texts of a site, each named by its document and field path
 //! (`steps[3].text`): the unit translators, the lock file and the status report share.
+//! Also the texts still holding a `TODO:` placeholder ([`placeholders`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::lang::{Lang, Languages};
 use crate::model::{Author, Category, CategoryPath, Content, DocId, FieldPath, Localized, Site, Tutorial};
+
+/// How a text that is still to be written starts (`TODO: title`): what `stepwise new`
+/// writes where a text is needed, so the file builds and `check` says what is left.
+pub(crate) const PLACEHOLDER: &str = "TODO";
 
 /// A file whose texts are translated: a tutorial, a `_category.yaml` or `_authors.yaml`.
 #[derive(Debug)]
@@ -113,4 +120,38 @@ pub(crate) fn tutorial_fields(t: &Tutorial) -> Vec<Field<'_>> {
         fields.push(Field { path: FieldPath::NoteText(i), text: &note.text });
     }
     fields
+}
+
+/// A warning for each text still holding a placeholder (`TODO: ...`, as `stepwise new`
+/// writes them), at its first language's line: the site builds, but should not be
+/// published so (`check --strict` fails).
+pub(crate) fn placeholders(texts: Texts<'_>, langs: &Languages) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let is_placeholder = |text: &str| {
+        text.strip_prefix(PLACEHOLDER).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', ' ', '：']))
+    };
+    for doc in documents(texts) {
+        for field in &doc.fields {
+            let todo: Vec<(&Lang, Pos)> = langs
+                .iter()
+                .filter_map(|l| field.text.value(l).filter(|v| is_placeholder(&v.text)).map(|v| (l, v.pos)))
+                .collect();
+            let Some((first, pos)) = todo.first() else { continue };
+            let in_langs = if field.text.is_translatable() {
+                format!(" in {}", todo.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", "))
+            } else {
+                String::new()
+            };
+            let text = field.text.value(first).map_or("", |v| v.text.as_str());
+            diags.push(
+                Diagnostic::warning(
+                    &doc.file,
+                    Some(*pos),
+                    format!("`{}` is still a placeholder{in_langs}: `{text}`", field.path),
+                )
+                .with_hint("write the text in place of the TODO; `stepwise check --strict` fails while one is left"),
+            );
+        }
+    }
+    diags
 }

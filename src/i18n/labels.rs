@@ -150,7 +150,8 @@ fn unescape(s: &str) -> String {
 
 /// `check`'s label warnings: differing label counts, and translations of a label that
 /// differ from the one used most often.
-pub(crate) fn check(site: &Site) -> Diagnostics {
+pub(crate) fn check(site: &Site, root: &std::path::Path) -> Diagnostics {
+    let glossary = crate::diagnostics::command_line(root, &["i18n", "glossary"], &[]);
     let learned = learn(site, site.config.languages.targets());
     let mut diags = learned.warnings;
     for (lang, by_source) in &learned.pairs {
@@ -178,7 +179,7 @@ pub(crate) fn check(site: &Site) -> Diagnostics {
                         )
                         .with_hint(format!(
                             "use the same {lang} label everywhere, as readers look for it on their screen; \
-                             `stepwise i18n glossary` lists them all"
+                             `{glossary}` lists them all"
                         )),
                     );
                 }

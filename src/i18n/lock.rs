@@ -94,9 +94,13 @@ impl Lock {
                         list.insert(at, record);
                     }
                 }
-                _ => diags.push(Diagnostic::error(file, pos, "not a translation record").with_hint(
-                    "a record is five tab-separated fields; run `stepwise i18n confirm --all` to rewrite the file",
-                )),
+                _ => {
+                    let root = file.parent().unwrap_or(Path::new("."));
+                    let confirm = crate::diagnostics::command_line(root, &["i18n", "confirm"], &["--all"]);
+                    diags.push(Diagnostic::error(file, pos, "not a translation record").with_hint(format!(
+                        "a record is five tab-separated fields; run `{confirm}` to rewrite the file"
+                    )));
+                }
             }
         }
         (lock, diags)

@@ -14,7 +14,7 @@ pub(crate) mod status;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, command_line, display_path};
 use crate::lang::{Lang, Languages};
 use crate::model::{Outdated, Site};
 use fields::{Document, Texts};
@@ -23,7 +23,8 @@ use status::{Report, Resolution, State};
 
 /// The translations confirmed against an older source text (the pages mark them), and a
 /// warning for each at the translation's line. Computed before the site is assembled.
-pub(crate) fn outdated(texts: Texts<'_>, lock: &Lock, langs: &Languages) -> (Outdated, Diagnostics) {
+/// `root` is the site folder as given on the command line, for the command in the hint.
+pub(crate) fn outdated(root: &Path, texts: Texts<'_>, lock: &Lock, langs: &Languages) -> (Outdated, Diagnostics) {
     let mut outdated = Outdated::default();
     let mut diags = Diagnostics::new();
     if !lock.exists || langs.targets().is_empty() {
@@ -46,9 +47,9 @@ pub(crate) fn outdated(texts: Texts<'_>, lock: &Lock, langs: &Languages) -> (Out
                 ),
             )
             .with_hint(format!(
-                "update the {} text if needed, then run `stepwise i18n confirm {}`",
+                "update the {} text if needed, then run `{}`",
                 e.lang,
-                crate::diagnostics::display_path(&doc.file)
+                command_line(root, &["i18n", "confirm"], &[&display_path(&doc.file)])
             )),
         );
         outdated.insert(&doc.id, field.path.clone(), e.lang.clone());
@@ -97,7 +98,8 @@ pub fn confirm(
     langs: &[Lang],
 ) -> Result<Confirmed, Diagnostics> {
     let docs = fields::documents(Texts::of_site(site));
-    let selected = select(&docs, &selection)?;
+    let root = path.parent().unwrap_or(Path::new("."));
+    let selected = select(&docs, &selection, root)?;
     let targets = site.config.languages.targets();
     let resolution = status::resolve(&docs, old, targets, site.source_lang());
     let (lock, newly_confirmed) = confirmed_lock(&docs, &resolution, old, &selected, langs, site.source_lang());
@@ -123,7 +125,8 @@ pub fn confirm(
 }
 
 /// The documents named by the selection, or an error for each path that names none.
-fn select(docs: &[Document<'_>], selection: &Selection<'_>) -> Result<BTreeSet<usize>, Diagnostics> {
+/// Paths are taken from the current folder, as every path on the command line.
+fn select(docs: &[Document<'_>], selection: &Selection<'_>, root: &Path) -> Result<BTreeSet<usize>, Diagnostics> {
     let Selection::Paths(paths) = selection else {
         return Ok((0..docs.len()).collect());
     };
@@ -137,10 +140,17 @@ fn select(docs: &[Document<'_>], selection: &Selection<'_>) -> Result<BTreeSet<u
         if hits.is_empty() {
             let what =
                 if p.exists() { "holds no tutorial, category or authors file of this site" } else { "does not exist" };
-            diags.push(
-                Diagnostic::error(p, None, what.to_string())
-                    .with_hint("name YAML files or folders under content/, or use --all"),
-            );
+            // Typed as if from the site folder, while stepwise runs elsewhere with --root.
+            let from_root = root.join(p);
+            let hint = if !p.exists() && p.is_relative() && from_root.exists() {
+                format!(
+                    "paths are taken from the current folder (as with --output), not from --root: write `{}`",
+                    display_path(&from_root)
+                )
+            } else {
+                "name YAML files or folders under content/, or use --all".to_string()
+            };
+            diags.push(Diagnostic::error(p, None, what.to_string()).with_hint(hint));
         }
         selected.extend(hits);
     }

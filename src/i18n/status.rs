@@ -286,8 +286,9 @@ pub(crate) fn report(
 
 impl Report {
     /// The human form: per language, a summary line, the texts to work on by file, and
-    /// the completion of each category.
-    pub fn to_text(&self) -> String {
+    /// the completion of each category. `root` is the site folder as given on the command
+    /// line, for the commands it suggests.
+    pub fn to_text(&self, root: &std::path::Path) -> String {
         let mut out = String::new();
         match &self.lock_file {
             Some(f) => {
@@ -297,8 +298,9 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "source language: {} · no translation records yet: every translation counts as confirmed \
-                     (`stepwise i18n confirm --all` starts tracking changes)",
-                    self.source_language
+                     (`{}` starts tracking changes)",
+                    self.source_language,
+                    crate::diagnostics::command_line(root, &["i18n", "confirm"], &["--all"])
                 );
             }
         }
@@ -306,10 +308,11 @@ impl Report {
             let c = &l.counts;
             let _ = writeln!(
                 out,
-                "\n{}: {:.1}% complete · {} texts · {} missing · {} outdated{}",
+                "\n{}: {:.1}% complete · {} text{} · {} missing · {} outdated{}",
                 l.language,
                 c.percent_complete,
                 c.total,
+                if c.total == 1 { "" } else { "s" },
                 c.missing,
                 c.outdated,
                 if c.unconfirmed > 0 { format!(" · {} never confirmed", c.unconfirmed) } else { String::new() }

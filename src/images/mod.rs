@@ -80,12 +80,14 @@ pub(crate) struct Rendition {
     pub(crate) height: u32,
     /// The `srcset`, ascending width; the last one is full width.
     pub(crate) variants: Vec<Variant>,
-    /// Lossless WebP twins of the re-encoded variants (PNG sources only).
+    /// Lossless WebP twins of the variants, when every one is a re-encoded PNG (made only
+    /// as far as they pay: see `process`).
     pub(crate) webp: Vec<Variant>,
     /// Whether the WebP files are worth offering (smaller than the PNGs by enough).
     pub(crate) use_webp: bool,
     /// The source file unchanged, for "view full size" (none when something is redacted:
-    /// the original pixels must never reach the output).
+    /// the original pixels must never reach the output; none when its pixels are stored
+    /// turned: the full-size file is then made upright).
     pub(crate) original: Option<Variant>,
 }
 
@@ -196,6 +198,11 @@ fn output_name(info: &ImageInfo, parts: &[&str], width: u32, ext: &str) -> Strin
     let mut hasher = blake3::Hasher::new();
     hasher.update(PIPELINE_VERSION.as_bytes());
     hasher.update(info.hash.as_bytes());
+    if info.turned() || info.color_profile {
+        // Earlier versions made these files from the pixels as stored, sideways or in the
+        // file's own colour space: new names, so no cache or CDN serves those.
+        hasher.update(b"\0upright-srgb");
+    }
     for p in parts {
         hasher.update(b"\0");
         hasher.update(p.as_bytes());
@@ -241,7 +248,11 @@ fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings
         ImageFormat::WebP => Encoding::WebP,
     };
     let ext = info.format.extension();
-    let original = key.redact.is_empty().then(|| variant(info.width, ext, Encoding::Original));
+    // The original is published only if its pixels are what a reader should see: not
+    // when something is redacted, and not when it is stored turned (shown upright only by
+    // viewers that read its EXIF orientation, and that orientation is the mark of a phone
+    // photo, whose EXIF may also hold where it was taken).
+    let original = (key.redact.is_empty() && !info.turned()).then(|| variant(info.width, ext, Encoding::Original));
     let bytes_per_pixel = info.bytes as f64 / (f64::from(info.width) * f64::from(info.height));
     let serve_original =
         original.is_some() && (info.format != ImageFormat::Png || bytes_per_pixel <= COMPACT_PNG_BYTES_PER_PIXEL);
@@ -256,12 +267,10 @@ fn plan_rendition(info: &ImageInfo, key: &RenditionKey, settings: &ImageSettings
         (Some(o), true) => o.clone(),
         _ => variant(info.width, ext, reencoded),
     });
-    let webp = if info.format == ImageFormat::Png {
-        variants
-            .iter()
-            .filter(|v| v.encoding == Encoding::Png)
-            .map(|v| variant(v.width, "webp", Encoding::WebP))
-            .collect()
+    // WebP can be offered only with a twin for every entry of the srcset: none when the
+    // PNG is served as it is at full width.
+    let webp = if info.format == ImageFormat::Png && variants.iter().all(|v| v.encoding == Encoding::Png) {
+        variants.iter().map(|v| variant(v.width, "webp", Encoding::WebP)).collect()
     } else {
         Vec::new()
     };
@@ -301,6 +310,8 @@ mod tests {
             format,
             bytes: 1,
             hash: "0123456789abcdef".into(),
+            orientation: image::metadata::Orientation::NoTransforms,
+            color_profile: false,
         }
     }
 

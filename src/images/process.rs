@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fast_image_resize as fir;
-use image::{ImageEncoder, RgbaImage};
+use image::{ImageDecoder as _, ImageEncoder, RgbaImage};
 use rayon::prelude::*;
 
 use super::{Box4, Encoding, ImagePlan, OgKey, RenditionKey, Variant};
@@ -97,10 +97,13 @@ pub(crate) fn process(
         for v in r.variants.iter_mut().chain(r.webp.iter_mut()).chain(r.original.iter_mut()) {
             v.bytes = size_of(v, info);
         }
-        // Offer WebP only with a twin for every entry of the srcset, and only if it pays.
+        // Offer WebP only with a twin for every entry of the srcset (none is made once
+        // the smallest does not pay), and only if it pays.
         let main: u64 = r.variants.iter().map(|v| v.bytes).sum();
         let webp: u64 = r.webp.iter().map(|v| v.bytes).sum();
-        r.use_webp = r.webp.len() == r.variants.len() && (webp as f64) < main as f64 * (1.0 - WEBP_MIN_SAVING);
+        let all_made = r.webp.iter().all(|v| cache.join(file_name(&v.path)).exists());
+        r.use_webp =
+            r.webp.len() == r.variants.len() && all_made && (webp as f64) < main as f64 * (1.0 - WEBP_MIN_SAVING);
     }
     for (key, v) in plan.og.iter_mut() {
         v.bytes = size_of(v, site.images.get(&key.rendition.image));
@@ -114,15 +117,35 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// Whether a rendition's WebP twins can pay, judged on its smallest width: that twin is
+/// made first, and the others only if it is at least `WEBP_MIN_SAVING` smaller than its
+/// PNG (the sizes of one screenshot's widths go together: see the README's numbers).
+/// `None` until the smallest pair is in the cache.
+fn twins_pay(cache: &Path, main: &[Variant], webp: &[Variant]) -> Option<bool> {
+    let (png, twin) = (main.first()?, webp.first()?);
+    let size = |v: &Variant| std::fs::metadata(cache.join(file_name(&v.path))).ok().map(|m| m.len());
+    Some((size(twin)? as f64) < size(png)? as f64 * (1.0 - WEBP_MIN_SAVING))
+}
+
+/// The twins still wanted: all while undecided (the smallest is made first), none once
+/// the smallest does not pay.
+fn wanted_twins<'a>(cache: &Path, main: &[Variant], webp: &'a [Variant]) -> &'a [Variant] {
+    match twins_pay(cache, main, webp) {
+        Some(false) => &[],
+        _ => webp,
+    }
+}
+
 fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Result<ImageStats, ProcessError> {
     let mut stats = ImageStats::default();
     let missing = |v: &Variant| v.encoding != Encoding::Original && !cache.join(file_name(&v.path)).exists();
-    let needs_work = work.renditions.iter().any(|(_, main, webp)| main.iter().chain(webp.iter()).any(missing))
+    let wanted = |main, webp| wanted_twins(cache, main, webp);
+    let needs_work = work.renditions.iter().any(|(_, main, webp)| main.iter().chain(wanted(main, webp)).any(missing))
         || work.og.iter().any(|(_, v)| missing(v));
     let reusable = work
         .renditions
         .iter()
-        .flat_map(|(_, m, w)| m.iter().chain(w.iter()))
+        .flat_map(|(_, m, w)| m.iter().chain(wanted(m, w)))
         .chain(work.og.iter().map(|(_, v)| *v))
         .filter(|v| !missing(v))
         .count();
@@ -138,9 +161,11 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
         // One palette per rendition, learnt from the full-size pixels and shared by every
         // width: half the work of learning one per variant, and the sizes look alike.
         let mut palette: Option<color_quant::NeuQuant> = None;
+        let mut pay = twins_pay(cache, main, webp);
+        // Ascending widths: the smallest pair is made (and judged) first.
         for v in main.iter() {
             // The WebP of the same width is made from the same (quantized) pixels.
-            let twin = webp.iter().find(|w| w.width == v.width);
+            let twin = if pay == Some(false) { None } else { webp.iter().find(|w| w.width == v.width) };
             let todo_main = missing(v);
             let todo_twin = twin.is_some_and(missing);
             if !todo_main && !todo_twin {
@@ -160,6 +185,9 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
             if let (Some(w), true) = (twin, todo_twin) {
                 store(cache, &w.path, &encode(&pixels, Encoding::WebP, has_alpha, info)?)?;
                 stats.made += 1;
+            }
+            if pay.is_none() {
+                pay = twins_pay(cache, main, webp);
             }
         }
     }
@@ -187,9 +215,16 @@ fn process_source(info: &ImageInfo, work: &SourceWork<'_>, cache: &Path) -> Resu
     Ok(stats)
 }
 
+/// The screenshot's pixels as they are shown: turned upright (EXIF orientation) and in
+/// sRGB (a colour profile applied), so every file made from them needs no metadata.
 fn decode(info: &ImageInfo) -> Result<RgbaImage, ProcessError> {
     let err = |message: String| ProcessError::Image { path: info.source.clone(), message };
-    let bytes = std::fs::read(&info.source).map_err(|source| ProcessError::Io { path: info.source.clone(), source })?;
+    // The file as it was probed: no more bytes, and the same ones (the names of the files
+    // made from it carry its hash).
+    let bytes = crate::load::file::read_regular(&info.source, info.bytes).map_err(|e| err(e.message()))?;
+    if crate::screenshot::hash_bytes(&bytes) != info.hash {
+        return Err(err("the file changed while the site was being built; build again".into()));
+    }
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes));
     reader.set_format(match info.format {
         ImageFormat::Png => image::ImageFormat::Png,
@@ -200,7 +235,37 @@ fn decode(info: &ImageInfo) -> Result<RgbaImage, ProcessError> {
     limits.max_alloc =
         Some((u64::from(info.width) * u64::from(info.height)).saturating_mul(8).saturating_add(64 << 20));
     reader.limits(limits);
-    reader.decode().map(|img| img.into_rgba8()).map_err(|e| err(format!("cannot decode: {e}")))
+    let mut decoder = reader.into_decoder().map_err(|e| err(format!("cannot decode: {e}")))?;
+    let profile = if info.color_profile { decoder.icc_profile().ok().flatten() } else { None };
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(|e| err(format!("cannot decode: {e}")))?;
+    img.apply_orientation(info.orientation);
+    let mut rgba = img.into_rgba8();
+    if let Some(profile) = profile {
+        to_srgb(&mut rgba, &profile);
+    }
+    Ok(rgba)
+}
+
+/// Converts pixels from the colour space of an ICC profile to sRGB, the space browsers,
+/// social networks and image viewers assume for a file without a profile. A profile
+/// that cannot be used (damaged, grey, CMYK) leaves the pixels as they are, as a
+/// browser that ignores it would show them.
+fn to_srgb(img: &mut RgbaImage, icc: &[u8]) {
+    let Ok(from) = moxcms::ColorProfile::new_from_slice(icc) else { return };
+    let to = moxcms::ColorProfile::new_srgb();
+    let Ok(transform) = from.create_transform_8bit(
+        moxcms::Layout::Rgba,
+        &to,
+        moxcms::Layout::Rgba,
+        moxcms::TransformOptions::default(),
+    ) else {
+        return;
+    };
+    let mut out = vec![0u8; img.as_raw().len()];
+    if transform.transform(img.as_raw(), &mut out).is_ok() {
+        let buf: &mut [u8] = img;
+        buf.copy_from_slice(&out);
+    }
 }
 
 /// A copy with each region blocked out by a coarse mosaic: the original pixels of the

@@ -2,8 +2,12 @@
 //!
 //! Walks `content/` (walkdir, sorted, so every run sees files in the same order), reads
 //! each YAML file as UTF-8 text and sorts it by role. Nothing here interprets YAML
-//! content; `yaml` turns text into positioned nodes for the model to check.
+//! content; `yaml` turns text into positioned nodes for the model to check. Every file
+//! is read through `file`: regular files only, links only inside their folder, bounded.
+//! Links to folders are not followed (so no link can make the walk loop or leave
+//! `content/`).
 
+pub(crate) mod file;
 pub(crate) mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +16,7 @@ use std::sync::Arc;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use file::Folder;
 
 pub(crate) const CONTENT_DIR: &str = "content";
 pub(crate) const CATEGORY_FILE: &str = "_category.yaml";
@@ -50,6 +55,7 @@ pub(crate) struct RawContent {
 /// the returned content holds the files that could be read.
 pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     let content_dir = root.join(CONTENT_DIR);
+    let content = content_folder(root);
     let mut raw = RawContent::default();
     let mut diags = Diagnostics::new();
     if !content_dir.is_dir() {
@@ -96,6 +102,16 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
             continue;
         }
         if !is_yaml {
+            if entry.path_is_symlink() && entry.path().is_dir() {
+                diags.push(
+                    Diagnostic::warning(
+                        entry.path(),
+                        None,
+                        "ignored: a link to a folder (stepwise does not follow them)",
+                    )
+                    .with_hint("move or copy the folder into `content/`"),
+                );
+            }
             continue; // screenshots and other assets are found through the tutorials
         }
         let parent = rel.rsplit_once('/').map_or("", |(p, _)| p).to_string();
@@ -120,7 +136,7 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         } else {
             ("tutorial", rel.trim_end_matches(".yaml").to_string())
         };
-        let Some(text) = read_text(entry.path(), &mut diags) else {
+        let Some(text) = read_text(entry.path(), &content, &mut diags) else {
             continue;
         };
         let file = SourceFile { path: entry.path().to_path_buf(), key, text: text.into() };
@@ -132,40 +148,38 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
     }
     let lock = root.join(LOCK_FILE);
     // About 1.2 KB per tutorial: a big site's records outgrow the limit for YAML files.
-    if lock.is_file()
-        && let Some(text) = read_text_up_to(&lock, MAX_LOCK_BYTES, &mut diags)
+    if std::fs::symlink_metadata(&lock).is_ok()
+        && let Some(text) = read_text_up_to(&lock, &site_folder(root), MAX_LOCK_BYTES, &mut diags)
     {
         raw.lock = Some(SourceFile { path: lock, key: String::new(), text: text.into() });
     }
     (raw, diags)
 }
 
-/// Reads a file as UTF-8 text, dropping a BOM. Invalid UTF-8 is reported at its position.
-pub(crate) fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    read_text_up_to(path, MAX_YAML_BYTES, diags)
+/// `content/`, the folder content files and screenshots must stay in.
+pub(crate) fn content_folder(root: &Path) -> Folder {
+    Folder::new(&root.join(CONTENT_DIR), "`content/`")
 }
 
-/// [`read_text`] with another size limit.
-fn read_text_up_to(path: &Path, max_bytes: u64, diags: &mut Diagnostics) -> Option<String> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > max_bytes => {
-            diags.push(Diagnostic::error(
-                path,
-                None,
-                format!("the file is {} KB; the limit is {} KB", m.len() / 1024, max_bytes / 1024),
-            ));
-            return None;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
-            return None;
-        }
-    }
-    let bytes = match std::fs::read(path) {
+/// The site's folder, which `site.toml` and `i18n.lock` must stay in.
+pub(crate) fn site_folder(root: &Path) -> Folder {
+    Folder::new(root, "the site folder")
+}
+
+/// Reads a content file (a file of `content`) as UTF-8 text, dropping a BOM. Invalid
+/// UTF-8 is reported at its position.
+pub(crate) fn read_text(path: &Path, content: &Folder, diags: &mut Diagnostics) -> Option<String> {
+    read_text_up_to(path, content, MAX_YAML_BYTES, diags)
+}
+
+/// [`read_text`] for a file of another folder, with another size limit.
+pub(crate) fn read_text_up_to(path: &Path, folder: &Folder, max_bytes: u64, diags: &mut Diagnostics) -> Option<String> {
+    let bytes = match file::read(path, folder, max_bytes) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+            let mut d = Diagnostic::error(path, None, e.message());
+            d.hint = e.hint();
+            diags.push(d);
             return None;
         }
     };
@@ -179,6 +193,13 @@ fn read_text_up_to(path: &Path, max_bytes: u64, diags: &mut Diagnostics) -> Opti
             None
         }
     }
+}
+
+/// The text of a file a message points into, to show the line (`None` when it cannot be
+/// shown): only a regular file, and no larger than any file stepwise reads, so a file
+/// swapped for a pipe or a device after the run cannot hang or flood the report.
+pub fn read_source(path: &Path) -> Option<String> {
+    file::read_regular(path, MAX_LOCK_BYTES).ok().and_then(|b| decode_utf8(b).ok())
 }
 
 /// UTF-8 text without a BOM, or the position of the first invalid byte.

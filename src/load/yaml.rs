@@ -145,7 +145,145 @@ fn scan_error(text: &str, mark: &Marker, info: &str) -> YamlError {
     {
         pos.col = head.chars().count() + 3 + (value.chars().count() - value.trim_start().chars().count());
     }
+    if (info.contains("mapping values are not allowed") || info.contains("did not find expected key"))
+        && let Some(err) = misaligned_key(text, pos.line)
+    {
+        return err;
+    }
+    if info.contains("quoted scalar")
+        && let Some(err) = apostrophe_in_single_quotes(line, pos.line)
+    {
+        return err;
+    }
     YamlError { pos, message: format!("invalid YAML: {info}"), hint: hint_for(info, line) }
+}
+
+/// `key:` at the start of a line (after any `- `): the key and the column it starts at
+/// (0-based, in characters), and whether a value follows on the line.
+fn key_on_line(line: &str) -> Option<(&str, usize, bool)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let mut rest = &line[indent..];
+    let mut col = indent;
+    while let Some(r) = rest.strip_prefix("- ") {
+        let r2 = r.trim_start_matches(' ');
+        col += 2 + (r.len() - r2.len());
+        rest = r2;
+    }
+    let (key, value) = rest.split_once(':')?;
+    let is_word = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let has_value = if value.is_empty() {
+        false
+    } else if value.starts_with(' ') {
+        !value.trim().is_empty() && !value.trim_start().starts_with('#')
+    } else {
+        return None;
+    };
+    is_word.then_some((key, col, has_value))
+}
+
+/// A key indented differently from the keys above it (`en:` under `zh:`, two spaces
+/// deeper): the parser reads it as text or loses its place. Names both indentations and
+/// the fix, instead of the parser's message about `: ` or a missing key.
+fn misaligned_key(text: &str, line_no: usize) -> Option<YamlError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let line = *lines.get(line_no.checked_sub(1)?)?;
+    let (key, col, _) = key_on_line(line)?;
+    let mut above =
+        lines[..line_no - 1].iter().rev().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let prev = above.next()?;
+    let (prev_key, prev_col, prev_has_value) = key_on_line(prev)?;
+    let spaces = |n: usize| format!("{n} space{}", if n == 1 { "" } else { "s" });
+    if col > prev_col {
+        // Deeper than a key with a value: no mapping can start there.
+        if !prev_has_value {
+            return None;
+        }
+        return Some(YamlError {
+            pos: Pos { line: line_no, col: col + 1 },
+            message: format!("`{key}:` is indented {}, `{prev_key}:` above uses {prev_col}", spaces(col)),
+            hint: Some(format!(
+                "keys of one mapping line up: remove {} before `{key}:`, as for `{prev_key}:`",
+                spaces(col - prev_col)
+            )),
+        });
+    }
+    if col == prev_col {
+        return None;
+    }
+    // Shallower: it must line up with a key that holds the one above (an ancestor).
+    let mut levels = vec![(prev_key, prev_col)];
+    for l in above {
+        if let Some((k, c, _)) = key_on_line(l)
+            && c < levels.last().map_or(usize::MAX, |(_, c)| *c)
+        {
+            levels.push((k, c));
+        }
+    }
+    if levels.iter().any(|(_, c)| *c == col) {
+        return None;
+    }
+    let (near_key, near_col) = *levels.iter().min_by_key(|(_, c)| c.abs_diff(col))?;
+    let fix = if near_col > col {
+        format!("add {} before `{key}:`", spaces(near_col - col))
+    } else {
+        format!("remove {} before `{key}:`", spaces(col - near_col))
+    };
+    Some(YamlError {
+        pos: Pos { line: line_no, col: col + 1 },
+        message: format!("`{key}:` is indented {}, `{prev_key}:` above uses {prev_col}", spaces(col)),
+        hint: Some(format!("keys of one mapping line up: {fix}, as for `{near_key}:`")),
+    })
+}
+
+/// `en: 'Don't panic'`: the apostrophe closes the single-quoted text and the parser
+/// stumbles on what follows. Points at it, with both ways of writing the text.
+fn apostrophe_in_single_quotes(line: &str, line_no: usize) -> Option<YamlError> {
+    let chars: Vec<char> = line.chars().collect();
+    // The quote that opens a value: after `key: `, `- `, `[`, `{` or `,`.
+    let open = (0..chars.len()).find(|&i| {
+        chars[i] == '\''
+            && chars[..i].iter().rev().find(|c| **c != ' ').is_none_or(|c| matches!(c, ':' | '-' | '[' | '{' | ','))
+    })?;
+    let close = chars.iter().rposition(|c| *c == '\'')?;
+    let mut i = open + 1;
+    let mut culprit = None;
+    while i < close {
+        if chars[i] == '\'' {
+            if chars.get(i + 1) == Some(&'\'') {
+                i += 2;
+                continue;
+            }
+            culprit = Some(i);
+            break;
+        }
+        i += 1;
+    }
+    let at = culprit?;
+    let word_start = chars[..at].iter().rposition(|c| c.is_whitespace() || *c == '\'').map_or(0, |p| p + 1);
+    let word_end = chars[at + 1..].iter().position(|c| c.is_whitespace()).map_or(chars.len(), |p| at + 1 + p);
+    let tail: String = chars[at + 1..word_end].iter().collect();
+    let word = format!(
+        "{}{}",
+        chars[word_start..=at].iter().collect::<String>(),
+        tail.trim_end_matches(['\'', ',', '}', ']'])
+    );
+    let meant: String = chars[open + 1..close].iter().collect::<String>().replace("''", "'");
+    let before: String = chars[..open].iter().collect();
+    let key = before.trim_end().strip_suffix(':').map(|k| {
+        let k = k.trim_end();
+        let start = k.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).map_or(0, |p| p + 1);
+        format!("{}: ", &k[start..])
+    });
+    let key = key.unwrap_or_default();
+    Some(YamlError {
+        pos: Pos { line: line_no, col: at + 1 },
+        message: format!("the apostrophe in `{word}` ends the single-quoted text"),
+        hint: Some(format!(
+            "inside single quotes write an apostrophe twice: {key}'{}', or use double quotes: {key}\"{}\"",
+            meant.replace('\'', "''"),
+            meant.replace('\\', "\\\\").replace('"', "\\\"")
+        )),
+    })
 }
 
 /// Characters that give a plain value a special meaning when they come first.
@@ -488,6 +626,38 @@ mod tests {
                 written: "Tap button #2 to save".into()
             }
         );
+    }
+
+    #[test]
+    fn a_key_indented_deeper_than_its_sibling() {
+        let err = parse("steps:\n  - text:\n      zh: 点击\n        en: Click\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 4, col: 9 });
+        assert_eq!(err.message, "`en:` is indented 8 spaces, `zh:` above uses 6");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("keys of one mapping line up: remove 2 spaces before `en:`, as for `zh:`")
+        );
+        let err = parse("title:\n    zh: 标题\n  en: Title\n").unwrap_err();
+        assert_eq!(err.message, "`en:` is indented 2 spaces, `zh:` above uses 4");
+        assert_eq!(err.hint.as_deref(), Some("keys of one mapping line up: add 2 spaces before `en:`, as for `zh:`"));
+        // A text that goes on over two lines is no key.
+        assert!(parse("title:\n  zh: 标题 is long\n    and goes on\n  en: Title\n").is_ok());
+    }
+
+    #[test]
+    fn an_apostrophe_in_single_quotes() {
+        let err = parse("title:\n  en: 'Don't panic, it''s fine'\n").unwrap_err();
+        assert_eq!(err.pos, Pos { line: 2, col: 11 });
+        assert_eq!(err.message, "the apostrophe in `Don't` ends the single-quoted text");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "inside single quotes write an apostrophe twice: en: 'Don''t panic, it''s fine', or use double quotes: en: \"Don't panic, it's fine\""
+            )
+        );
+        let err = parse("title: {zh: 标题, en: 'Tap the users' names'}\n").unwrap_err();
+        assert_eq!(err.message, "the apostrophe in `users'` ends the single-quoted text");
+        assert!(parse("title:\n  en: 'It''s fine'\n").is_ok());
     }
 
     #[test]

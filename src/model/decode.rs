@@ -3,7 +3,9 @@
 //! Each decoder collects every problem in its file (unknown keys with "did you mean",
 //! wrong shapes, bad dates, boxes outside the image...) instead of stopping at the first.
 //! Cross-file checks (related ids, authors, names) happen in `model::assemble`; the
-//! screenshots named are checked on disk by the pipeline.
+//! screenshots named are checked on disk by the pipeline, which also reports the boxes
+//! written in pixels ([`PixelBox`]): only it knows the screenshot's size, which turns
+//! the pixels into the fractions to write.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -37,6 +39,71 @@ pub(crate) struct IdRef<T> {
     pub(crate) id: T,
 }
 
+/// A highlight or redact box written in pixels (`{x: 120, y: 700, w: 90, h: 80}`)
+/// instead of fractions of the image. Not a usable box: the tutorial is not built, and
+/// the pipeline reports it with the screenshot's real size ([`PixelBox::diagnostic`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PixelBox {
+    pub(crate) file: PathBuf,
+    pub(crate) pos: Pos,
+    /// `steps[1].highlight[2]`.
+    pub(crate) field: String,
+    /// x, y, w, h as written.
+    pub(crate) values: [f64; 4],
+    /// The step's screenshot in the source language (content-relative), if it has one.
+    pub(crate) image: Option<String>,
+}
+
+impl PixelBox {
+    /// The error, with the fractions to write when the screenshot's size (`width`,
+    /// `height` in pixels) is known.
+    pub(crate) fn diagnostic(&self, size: Option<(u32, u32)>) -> Diagnostic {
+        let [x, y, w, h] = self.values;
+        let message = format!(
+            "`{}` is in pixels (x: {}, y: {}, w: {}, h: {}); box values are fractions of the image, from 0 to 1",
+            self.field,
+            number(x),
+            number(y),
+            number(w),
+            number(h)
+        );
+        let hint = match size {
+            Some((width, height)) if x + w <= f64::from(width) && y + h <= f64::from(height) => {
+                let (fw, fh) = (f64::from(width), f64::from(height));
+                let (fx, fy) = (round3(x / fw), round3(y / fh));
+                // Rounding must not push the box past the edge.
+                let (fw, fh) = (round3(w / fw).min(round3(1.0 - fx)), round3(h / fh).min(round3(1.0 - fy)));
+                format!(
+                    "the screenshot is {width} × {height} px: write {{x: {}, y: {}, w: {}, h: {}}}",
+                    number(fx),
+                    number(fy),
+                    number(fw),
+                    number(fh)
+                )
+            }
+            Some((width, height)) => format!(
+                "the screenshot is {width} × {height} px and the box reaches outside it: measure the box on this \
+                 screenshot, then divide x and w by {width}, y and h by {height}"
+            ),
+            None => "divide x and w by the screenshot's width, y and h by its height: at 120 px in a 1080 px wide \
+                     screenshot, x is 0.111"
+                .into(),
+        };
+        Diagnostic::error(&self.file, Some(self.pos), message).with_hint(hint)
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// A number as a writer would type it: `0.25`, `120`, not `0.250` or `120.0`.
+fn number(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
 /// What a tutorial file yielded. References are kept even when the file has errors, so
 /// the cross-file checks (images, ids) still report their problems in the same run.
 pub(crate) struct DecodedTutorial {
@@ -46,6 +113,7 @@ pub(crate) struct DecodedTutorial {
     pub(crate) images: Vec<ImageRef>,
     pub(crate) related_refs: Vec<IdRef<TutorialId>>,
     pub(crate) author_ref: Option<IdRef<String>>,
+    pub(crate) pixel_boxes: Vec<PixelBox>,
 }
 
 pub(crate) struct Decoder<'a> {
@@ -54,6 +122,8 @@ pub(crate) struct Decoder<'a> {
     pub(crate) diags: Diagnostics,
     /// What the parser silently took out of plain values, by the value's position.
     hazards: HashMap<Pos, Hazard>,
+    /// Boxes of the step being decoded that are written in pixels.
+    pixel_boxes: Vec<PixelBox>,
 }
 
 const TUTORIAL_KEYS: &[&str] = &["title", "summary", "date", "updated", "tags", "author", "related", "steps", "notes"];
@@ -65,7 +135,7 @@ const AUTHOR_KEYS: &[&str] = &["name", "bio"];
 
 impl<'a> Decoder<'a> {
     pub(crate) fn new(file: &'a Path, languages: &'a Languages) -> Self {
-        Decoder { file, languages, diags: Diagnostics::new(), hazards: HashMap::new() }
+        Decoder { file, languages, diags: Diagnostics::new(), hazards: HashMap::new(), pixel_boxes: Vec::new() }
     }
 
     fn source_lang(&self) -> &'a Lang {
@@ -110,12 +180,13 @@ impl<'a> Decoder<'a> {
             self.error(node.pos, format!("{what} must be a mapping of keys, found {}", node.kind_name()));
             return None;
         };
-        let mut fields = Fields { entries: Vec::new() };
+        let mut fields = Fields { entries: Vec::new(), misspelt: Vec::new() };
         for (key, value) in entries {
             if allowed.contains(&key.name.as_str()) {
                 fields.entries.push((key, value));
             } else {
                 let hint = did_you_mean(&key.name, allowed.iter().copied());
+                fields.misspelt.extend(hint.map(str::to_owned));
                 let msg = format!("unknown key `{}` in {what}", key.name);
                 let d = self.error(key.pos, msg);
                 d.hint = Some(match hint {
@@ -171,10 +242,15 @@ impl<'a> Decoder<'a> {
             Value::Map(entries) => {
                 let mut values = BTreeMap::new();
                 let mut ok = true;
-                for (key, v) in entries {
+                let splits = comma_splits(entries, self.languages);
+                for (i, (key, v)) in entries.iter().enumerate() {
                     let Some(lang) = self.languages.get(&key.name) else {
                         ok = false;
-                        self.unknown_language(key, field);
+                        match splits.iter().find(|s| s.pieces.contains(&i)) {
+                            Some(split) if split.pieces.first() == Some(&i) => self.comma_split(entries, split, field),
+                            Some(_) => {}
+                            None => self.unknown_language(key, field),
+                        }
                         continue;
                     };
                     match &v.value {
@@ -228,6 +304,35 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// `{zh: …, en: If it fails, check the cable}`: the comma ended the text, and YAML read
+    /// the rest as keys. One error, at the first piece, with the quoted text to write.
+    fn comma_split(&mut self, entries: &[(Key, Node)], split: &CommaSplit, field: &str) {
+        let (lang_key, lang_value) = &entries[split.text];
+        let mut whole = lang_value.as_str().unwrap_or("").to_string();
+        for &i in &split.pieces {
+            let (key, value) = &entries[i];
+            whole.push_str(", ");
+            whole.push_str(&key.name);
+            if let Some(v) = value.as_str() {
+                whole.push_str(": ");
+                whole.push_str(v);
+            }
+        }
+        let first = &entries[split.pieces[0]].0;
+        self.error(
+            first.pos,
+            format!(
+                "a comma inside `{{...}}` ends the {} text of `{field}`: YAML reads `{}` as another key",
+                lang_key.name, first.name
+            ),
+        )
+        .hint = Some(format!(
+            "put the text in quotes: {}: \"{}\"",
+            lang_key.name,
+            whole.replace('\\', "\\\\").replace('"', "\\\"")
+        ));
+    }
+
     fn unknown_language(&mut self, key: &Key, field: &str) {
         let langs: Vec<&str> = self.languages.iter().map(Lang::as_str).collect();
         let hint = match did_you_mean(&key.name, langs.iter().copied()) {
@@ -278,6 +383,16 @@ impl<'a> Decoder<'a> {
             let Some(f) = self.fields(item, BOX_KEYS, &format!("`{path}`")) else {
                 continue;
             };
+            if let Some(values) = pixel_values(&f.entries) {
+                self.pixel_boxes.push(PixelBox {
+                    file: self.file.to_path_buf(),
+                    pos: item.pos,
+                    field: path,
+                    values,
+                    image: None,
+                });
+                continue;
+            }
             let mut vals = [None; 4];
             let mut label = None;
             for (key, v) in &f.entries {
@@ -379,8 +494,13 @@ impl<'a> Decoder<'a> {
 
     /// Decodes one tutorial file.
     pub(crate) fn tutorial(mut self, file: &SourceFile) -> (DecodedTutorial, Diagnostics) {
-        let empty =
-            || DecodedTutorial { tutorial: None, images: Vec::new(), related_refs: Vec::new(), author_ref: None };
+        let empty = || DecodedTutorial {
+            tutorial: None,
+            images: Vec::new(),
+            related_refs: Vec::new(),
+            author_ref: None,
+            pixel_boxes: Vec::new(),
+        };
         let Some(root) = self.parse(&file.text) else {
             return (empty(), self.diags);
         };
@@ -406,8 +526,8 @@ impl<'a> Decoder<'a> {
         let mut steps = Vec::new();
         let mut notes = Vec::new();
         let mut images = Vec::new();
-        let mut saw_steps = false;
         let mut step_count = 0;
+        let mut pixel_boxes = Vec::new();
 
         for (key, v) in &f.entries {
             match key.name.as_str() {
@@ -430,7 +550,6 @@ impl<'a> Decoder<'a> {
                     }
                 }
                 "steps" => {
-                    saw_steps = true;
                     let items = self.list(v, "steps").unwrap_or(&[]);
                     if items.is_empty() && matches!(v.value, Value::Seq(_) | Value::Null) {
                         self.error(v.pos, "`steps` is empty; a tutorial needs at least one step");
@@ -440,6 +559,7 @@ impl<'a> Decoder<'a> {
                         if let Some(step) = self.step(item, i + 1, &yaml_dir, &mut images) {
                             steps.push(step);
                         }
+                        pixel_boxes.append(&mut self.pixel_boxes);
                     }
                 }
                 "notes" => {
@@ -452,15 +572,15 @@ impl<'a> Decoder<'a> {
                 _ => {}
             }
         }
-        for (name, present) in [("title", f.has("title")), ("date", f.has("date"))] {
-            if !present {
+        for name in ["title", "date"] {
+            if f.lacks(name) {
                 self.error(Pos::START, format!("the tutorial has no `{name}`")).hint = Some(match name {
                     "title" => "add `title: {zh: ..., en: ...}`".into(),
                     _ => "add `date: YYYY-MM-DD` (the day it was published)".into(),
                 });
             }
         }
-        if !saw_steps {
+        if f.lacks("steps") {
             self.error(Pos::START, "the tutorial has no `steps`").hint =
                 Some("add `steps:` with one `- text: {...}` per step".into());
         }
@@ -470,7 +590,7 @@ impl<'a> Decoder<'a> {
             let pos = f.get("updated").map_or(Pos::START, |n| n.pos);
             self.warning(pos, format!("`updated` ({u}) is before `date` ({d})"));
         }
-        let complete = !self.diags.has_errors() && steps.len() == step_count;
+        let complete = !self.diags.has_errors() && steps.len() == step_count && pixel_boxes.is_empty();
         let tutorial = match (title, date) {
             (Some(title), Some(date)) if complete => Some(Tutorial {
                 id,
@@ -489,7 +609,8 @@ impl<'a> Decoder<'a> {
             }),
             _ => None,
         };
-        let decoded = DecodedTutorial { tutorial: tutorial.map(Arc::new), images, related_refs, author_ref };
+        let decoded =
+            DecodedTutorial { tutorial: tutorial.map(Arc::new), images, related_refs, author_ref, pixel_boxes };
         (decoded, self.diags)
     }
 
@@ -530,7 +651,12 @@ impl<'a> Decoder<'a> {
                 _ => {}
             }
         }
-        if !f.has("text") {
+        // The step's boxes in pixels need its screenshot's size (the pipeline has it).
+        let source_image = image.as_ref().and_then(|i: &StepImage| i.per_lang.get(self.source_lang())).cloned();
+        for b in &mut self.pixel_boxes {
+            b.image.clone_from(&source_image);
+        }
+        if f.lacks("text") {
             self.error(node.pos, format!("step {n} has no `text`")).hint =
                 Some("every step says what to do: `text: {zh: ..., en: ...}`".into());
         }
@@ -549,6 +675,9 @@ impl<'a> Decoder<'a> {
         } else if alt.is_none() && !f.has("alt") {
             self.warning(node.pos, format!("step {n} has no `alt` text for its screenshot; the step text is used"))
                 .hint = Some("describe what the screenshot shows, for screen-reader users".into());
+        }
+        if !self.pixel_boxes.is_empty() {
+            return None;
         }
         Some(Step { pos: node.pos, text: text?, image, alt, highlight, redact })
     }
@@ -572,7 +701,7 @@ impl<'a> Decoder<'a> {
                 _ => {}
             }
         }
-        if !f.has("text") {
+        if f.lacks("text") {
             self.error(node.pos, format!("note {n} has no `text`"));
         }
         Some(Note { kind: kind?, text: text? })
@@ -602,7 +731,7 @@ impl<'a> Decoder<'a> {
                 _ => {}
             }
         }
-        if !f.has("title") {
+        if f.lacks("title") {
             self.error(Pos::START, "the category has no `title`").hint = Some("add `title: {zh: ..., en: ...}`".into());
         }
         if self.diags.has_errors() {
@@ -640,7 +769,7 @@ impl<'a> Decoder<'a> {
                             _ => {}
                         }
                     }
-                    if !f.has("name") {
+                    if f.lacks("name") {
                         self.error(key.pos, format!("author `{}` has no `name`", key.name));
                     }
                     if let Some(name) = name {
@@ -661,11 +790,19 @@ impl<'a> Decoder<'a> {
 
 struct Fields<'n> {
     entries: Vec<(&'n Key, &'n Node)>,
+    /// The keys that unknown keys were taken for (`steps` for `stpes`).
+    misspelt: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
     fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, _)| k.name == key)
+    }
+
+    /// A missing key is worth its own error only if no unknown key was its misspelling
+    /// (`stpes:` is one mistake, reported once).
+    fn lacks(&self, key: &str) -> bool {
+        !self.has(key) && !self.misspelt.iter().any(|m| m == key)
     }
 
     fn get(&self, key: &str) -> Option<&'n Node> {
@@ -678,6 +815,55 @@ fn describe(node: &Node) -> String {
         Value::Str(s) => format!("`{s}`"),
         _ => node.kind_name().to_string(),
     }
+}
+
+/// A text that a comma inside `{...}` cut short: the entry holding its start
+/// (`text`), and the entries YAML made of the rest (`pieces`).
+struct CommaSplit {
+    text: usize,
+    pieces: Vec<usize>,
+}
+
+/// In a mapping of languages, the runs of entries that are the rest of the text before
+/// them: on the same line as a language's text, with no value or with a space in the
+/// key (no language code has one), and not a misspelt language code.
+fn comma_splits(entries: &[(Key, Node)], languages: &Languages) -> Vec<CommaSplit> {
+    let mut splits: Vec<CommaSplit> = Vec::new();
+    let mut open: Option<CommaSplit> = None;
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if languages.get(&key.name).is_some() {
+            splits.extend(open.take().filter(|s| !s.pieces.is_empty()));
+            if value.as_str().is_some() {
+                open = Some(CommaSplit { text: i, pieces: Vec::new() });
+            }
+            continue;
+        }
+        let is_piece = key.name.contains(char::is_whitespace)
+            || (value.value == Value::Null && did_you_mean(&key.name, languages.iter().map(Lang::as_str)).is_none());
+        let continues = open.as_ref().is_some_and(|s| {
+            let last = s.pieces.last().map_or(&entries[s.text].1.pos, |&p| &entries[p].0.pos);
+            is_piece && last.line == key.pos.line
+        });
+        match open.as_mut() {
+            Some(s) if continues => s.pieces.push(i),
+            _ => splits.extend(open.take().filter(|s| !s.pieces.is_empty())),
+        }
+    }
+    splits.extend(open.filter(|s| !s.pieces.is_empty()));
+    splits
+}
+
+/// A box's x, y, w and h when they look like pixels: all present, none negative, some
+/// above 1, and none a fraction between 0 and 1 (`{x: 2, y: 0, w: 0.1, h: 0.1}` is a
+/// typo in a box of fractions, reported value by value).
+fn pixel_values(entries: &[(&Key, &Node)]) -> Option<[f64; 4]> {
+    let mut values = [0.0; 4];
+    for (i, name) in ["x", "y", "w", "h"].iter().enumerate() {
+        let (_, node) = entries.iter().find(|(k, _)| k.name == *name)?;
+        values[i] = node.as_str()?.trim().parse::<f64>().ok().filter(|v| v.is_finite())?;
+    }
+    let pixels = values.iter().any(|v| *v > 1.0) && values.iter().all(|v| *v == 0.0 || *v >= 1.0);
+    pixels.then_some(values)
 }
 
 /// `Account Security` -> `account-security`; CJK stays as written (`密码`).
@@ -748,7 +934,6 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                "error: t.yaml:1:1: the tutorial has no `steps`",
                 "error: t.yaml:1:17: `eng` in `title` is not one of the site's languages",
                 "error: t.yaml:2:7: `date` is not a valid date: `2024-02-30`",
                 "error: t.yaml:3:1: unknown key `stpes` in a tutorial",
@@ -772,6 +957,43 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].contains("reaches outside the image"));
         assert!(d[1].contains("`steps[1].highlight[2].x` is 2"));
+    }
+
+    #[test]
+    fn a_comma_splits_a_text_in_braces() {
+        let file = SourceFile { path: "t.yaml".into(), key: "cat/t".into(), text: "".into() };
+        let text = "title: {zh: 标题, en: If it fails, check the cable, or call us}\ndate: 2024-05-01\nsteps:\n  - text: {zh: a, en: b}\n";
+        let l = langs();
+        let (_, d) = Decoder::new(Path::new("t.yaml"), &l).tutorial(&SourceFile { text: text.into(), ..file });
+        let d: Vec<String> = d.iter().map(|d| d.render(None)).collect();
+        assert_eq!(
+            d,
+            vec![
+                "error: t.yaml:1:34: a comma inside `{...}` ends the en text of `title`: YAML reads `check the cable` \
+                 as another key\n  = hint: put the text in quotes: en: \"If it fails, check the cable, or call us\""
+            ]
+        );
+        // A misspelt language stays one.
+        let (_, d) = decode("title: {zh: 标题, eng: Title}\ndate: 2024-05-01\nsteps:\n  - text: {zh: a, en: b}\n");
+        assert_eq!(d, vec!["error: t.yaml:1:17: `eng` in `title` is not one of the site's languages"]);
+    }
+
+    #[test]
+    fn boxes_in_pixels_wait_for_the_screenshot() {
+        let text =
+            format!("{MINIMAL}    image: a.png\n    alt: x\n    highlight: [{{x: 120, y: 700, w: 90, h: 80}}]\n");
+        let file = SourceFile { path: "t.yaml".into(), key: "cat/t".into(), text: text.into() };
+        let l = langs();
+        let (t, d) = Decoder::new(Path::new("t.yaml"), &l).tutorial(&file);
+        assert!(t.tutorial.is_none() && d.is_empty(), "{d:?}");
+        let b = &t.pixel_boxes[0];
+        assert_eq!(b.image.as_deref(), Some("cat/a.png"));
+        assert_eq!(
+            b.diagnostic(Some((360, 780))).render(None),
+            "error: t.yaml:7:17: `steps[1].highlight[1]` is in pixels (x: 120, y: 700, w: 90, h: 80); box values are \
+             fractions of the image, from 0 to 1\n  = hint: the screenshot is 360 × 780 px: write {x: 0.333, y: 0.897, \
+             w: 0.25, h: 0.103}"
+        );
     }
 
     #[test]

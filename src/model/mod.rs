@@ -24,6 +24,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::lang::Lang;
 use crate::load::{CONTENT_DIR, RawContent};
 use crate::screenshot::ImageInfo;
+pub(crate) use decode::PixelBox;
 use decode::{DecodedTutorial, Decoder, ImageRef};
 pub(crate) use field::{FieldKind, FieldPath};
 pub(crate) use ids::{CategoryPath, DocId, TutorialId};
@@ -108,6 +109,8 @@ pub(crate) struct Content {
     pub(crate) authors_file: Option<PathBuf>,
     /// Every screenshot the tutorials name, as written (the pipeline checks them on disk).
     pub(crate) image_refs: Vec<ImageRef>,
+    /// Boxes written in pixels: errors the pipeline reports with the screenshots' sizes.
+    pub(crate) pixel_boxes: Vec<PixelBox>,
 }
 
 /// Decodes the categories and authors of `raw`, takes the decoded tutorial files (in
@@ -141,10 +144,12 @@ pub(crate) fn check_content(
 
     let mut tutorials: Vec<Arc<Tutorial>> = Vec::with_capacity(decoded.len());
     let mut image_refs: Vec<ImageRef> = Vec::new();
+    let mut pixel_boxes: Vec<PixelBox> = Vec::new();
     for entry in decoded {
         let (t, d) = &**entry;
         d.iter().for_each(|d| diags.push(d.clone()));
         image_refs.extend(t.images.iter().cloned());
+        pixel_boxes.extend(t.pixel_boxes.iter().cloned());
         if let Some(t) = &t.tutorial {
             tutorials.push(Arc::clone(t));
         }
@@ -174,10 +179,7 @@ pub(crate) fn check_content(
                 Some(a.pos),
                 format!("author `{}` is not in content/_authors.yaml", a.id),
             );
-            d.hint = Some(match did_you_mean(&a.id, authors.keys().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "add the author to content/_authors.yaml with a name and bio".into(),
-            });
+            d.hint = Some(author_hint(&a.id, &authors, raw.authors.is_some()));
             diags.push(d);
         }
     }
@@ -186,7 +188,25 @@ pub(crate) fn check_content(
     let category_files: BTreeSet<&str> = raw.categories.iter().map(|f| f.key.as_str()).collect();
     add_implicit_categories(&tutorials, &mut categories, &category_files, &content_dir, langs.source(), &mut diags);
     let authors_file = raw.authors.as_ref().map(|f| f.path.clone());
-    (Content { tutorials, categories, authors, authors_file, image_refs }, diags)
+    (Content { tutorials, categories, authors, authors_file, image_refs, pixel_boxes }, diags)
+}
+
+/// What to do about an unknown author id: the id meant, and the ids there are.
+fn author_hint(id: &str, authors: &BTreeMap<String, Author>, has_file: bool) -> String {
+    const SHOWN: usize = 12;
+    if authors.is_empty() {
+        let file = if has_file { "content/_authors.yaml has no authors" } else { "there is no content/_authors.yaml" };
+        return format!("{file}: add `{id}:` there with `name: {{zh: ..., en: ...}}`, or remove the `author:` line");
+    }
+    let mut known: Vec<String> = authors.keys().take(SHOWN).map(|k| format!("`{k}`")).collect();
+    if authors.len() > SHOWN {
+        known.push(format!("and {} more", authors.len() - SHOWN));
+    }
+    let known = known.join(", ");
+    match did_you_mean(id, authors.keys().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`? the authors in content/_authors.yaml are {known}"),
+        None => format!("the authors in content/_authors.yaml are {known}; add `{id}` there, or use one of them"),
+    }
 }
 
 /// Builds the site from checked content, the screenshots found on disk and the
@@ -199,7 +219,7 @@ pub(crate) fn assemble(
     outdated: Outdated,
     related: &mut related::Memo,
 ) -> Site {
-    let Content { tutorials, categories, authors, authors_file, image_refs: _ } = content;
+    let Content { tutorials, categories, authors, authors_file, image_refs: _, pixel_boxes: _ } = content;
     let index: HashMap<TutorialId, usize> = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
     let related = related::compute_with_memo(&tutorials, &index, &config.languages, related);
     let newest_first = |list: &mut Vec<usize>| {

@@ -8,8 +8,9 @@
 //!    (`screenshot`), asks `i18n` which translations are outdated, and hands both to
 //!    `model::assemble`, which computes the related articles and indexes: an immutable
 //!    `Site`; the templates are compiled (`render::Renderer`);
-//! 5. **render** (`render`): pages, machine files and assets go to a sink, which decides
-//!    where they end up: the staging folder (`build`), nowhere (`check`), memory (`serve`).
+//! 5. **render** (`render`): pages, machine files and assets (the theme's static files,
+//!    the site's `static/` folder, screenshots) go to a sink, which decides where they
+//!    end up: the staging folder (`build`), nowhere (`check`), memory (`serve`).
 //!
 //! A [`Pipeline`] keeps what it read and decoded between loads, so `serve` reloads a site
 //! after an edit by reading and decoding only the files the edit touched, and learns from
@@ -38,6 +39,7 @@ use crate::model::{self, Content, Site, related};
 use crate::progress::Progress;
 use crate::render::{self, Input, ListItems, PageKey, RenderOptions, Renderer};
 use crate::screenshot::{self, ImageInfo, Verified};
+use crate::static_files::{self, STATIC_DIR, StaticFiles};
 use crate::theme::{self, Theme};
 pub(crate) use changes::{Changes, Summary};
 use decode_cache::DecodeCache;
@@ -61,6 +63,8 @@ pub struct Loaded {
     /// The translation records the site was assembled with (`i18n.lock`).
     pub lock: Lock,
     pub(crate) theme: Arc<Theme>,
+    /// The site's own `static/` folder.
+    pub(crate) static_files: Arc<StaticFiles>,
     pub(crate) renderer: Arc<Renderer>,
     /// The question list items, made once per site (and kept for unchanged tutorials
     /// across the preview's loads).
@@ -79,6 +83,21 @@ impl Loaded {
     /// Every page of the site.
     pub(crate) fn pages(&self) -> Vec<PageKey> {
         render::all_pages(&self.site, self.renderer.options())
+    }
+
+    /// The theme's static files that the site's `static/` folder replaces.
+    pub fn replaced_theme_files(&self) -> Vec<&str> {
+        self.static_files
+            .files
+            .keys()
+            .filter(|k| self.theme.static_files.contains_key(*k))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// How many files the site's `static/` folder publishes.
+    pub fn static_file_count(&self) -> usize {
+        self.static_files.files.len()
     }
 }
 
@@ -151,6 +170,12 @@ impl Pipeline {
             f.debug(&file.path).str(&file.key).str(&file.text);
         }
         f.debug(&raw.folders).debug(diags);
+        // The site's static/ files are published as they are: a new CNAME is a change.
+        let (files, diags) = static_files::read(&self.root, config.images.limits.max_file_bytes);
+        for (path, bytes) in &files.files {
+            f.str(path).bytes(bytes);
+        }
+        f.debug(&diags);
         Some(f.finish())
     }
 
@@ -188,12 +213,24 @@ impl Pipeline {
             Some(last) => Ok(Arc::clone(&last.theme)),
             None => theme::load(&self.root, &config.theme).map(Arc::new),
         };
+        let static_files = match &keep {
+            Some(last) => Arc::clone(&last.static_files),
+            None => {
+                let (files, d) = static_files::read(&self.root, config.images.limits.max_file_bytes);
+                diags.extend(d);
+                Arc::new(files)
+            }
+        };
         let decoding = self.progress.phase("Decoding", "files", raw.0.tutorials.len(), 10_000);
         let decoded = self.decoded.decode(&raw.0.tutorials, &config, &decoding);
         drop(decoding);
         let (content, content_diags) = model::check_content(&self.root, &config, &raw.0, &decoded);
         diags.extend(content_diags);
         let images = probe_screenshots(&self.root, &config, &content, self.purpose, &mut diags);
+        for b in &content.pixel_boxes {
+            let size = b.image.as_ref().and_then(|key| images.get(key)).map(|i| (i.width, i.height));
+            diags.push(b.diagnostic(size));
+        }
         let lock = match &raw.0.lock {
             Some(file) => {
                 let (lock, d) = Lock::parse(&file.text, &file.path);
@@ -202,8 +239,9 @@ impl Pipeline {
             }
             None => Lock::default(),
         };
-        let (outdated, warnings) = i18n::outdated(Texts::of_content(&content), &lock, &config.languages);
+        let (outdated, warnings) = i18n::outdated(&self.root, Texts::of_content(&content), &lock, &config.languages);
         diags.extend(warnings);
+        diags.extend(i18n::fields::placeholders(Texts::of_content(&content), &config.languages));
         let options = RenderOptions::for_site(&config, matches!(self.purpose, Purpose::Build { production: true }));
         let renderer = match (&keep, &theme) {
             (Some(last), _) => Some(Arc::clone(&last.renderer)),
@@ -238,7 +276,16 @@ impl Pipeline {
             self.related = related::Memo::default();
         }
         let loaded =
-            Loaded { site: Arc::new(site), lock, theme, renderer, items: Arc::new(items), diagnostics, summary };
+            Loaded {
+                site: Arc::new(site),
+                lock,
+                theme,
+                static_files,
+                renderer,
+                items: Arc::new(items),
+                diagnostics,
+                summary,
+            };
         Ok((loaded, changes))
     }
 
@@ -280,10 +327,11 @@ impl Pipeline {
                 return false;
             }
         }
+        let content = load::content_folder(&self.root);
         for i in todo {
             let file = &mut raw.tutorials[i];
             let mut read = Diagnostics::new();
-            let Some(text) = load::read_text(&file.path, &mut read) else { return false };
+            let Some(text) = load::read_text(&file.path, &content, &mut read) else { return false };
             file.text = text.into();
             // Reading an existing file successfully leaves no diagnostic of its own.
             let path = file.path.clone();
@@ -348,10 +396,19 @@ impl Pipeline {
         Err(first)
     }
 
-    /// The theme's static files and the screenshot files (`images` made by
-    /// [`Pipeline::screenshots`]).
+    /// The theme's static files, the site's `static/` folder (which replaces theme files
+    /// of the same path, but no file stepwise makes) and the screenshot files (`images`
+    /// made by [`Pipeline::screenshots`]).
     pub(crate) fn assets(&self, loaded: &Loaded, images: &ImagePlan, sink: &dyn Sink) -> Result<(), Failure> {
-        for (rel, bytes) in &loaded.theme.static_files {
+        let site_files = &loaded.static_files.files;
+        let clashes = static_clashes(&self.root, loaded);
+        if !clashes.is_empty() {
+            return Err(Failure::content(clashes));
+        }
+        for (rel, bytes) in loaded.theme.static_files.iter().filter(|(rel, _)| !site_files.contains_key(*rel)) {
+            sink.page(rel, bytes.clone()).map_err(|e| write_failure(sink, rel, &e))?;
+        }
+        for (rel, bytes) in site_files {
             sink.page(rel, bytes.clone()).map_err(|e| write_failure(sink, rel, &e))?;
         }
         let files = images.sources(&loaded.site, &images::cache_dir(&self.root));
@@ -382,6 +439,71 @@ pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result
     Ok(())
 }
 
+/// The site's static files that would take the place of a file stepwise makes: a page,
+/// a feed, the sitemap or robots.txt, the search index, a screenshot (`img/`), the output
+/// folder's mark. Each is an error at the static file.
+fn static_clashes(root: &Path, loaded: &Loaded) -> Diagnostics {
+    let site = &loaded.site;
+    let is_lang_path =
+        |rel: &str| rel.split_once('/').is_some_and(|(first, _)| site.config.languages.get(first).is_some());
+    // Only a file at the root or in a language's folder can take a page's place; the
+    // page list is made only for those (a site's CNAME should cost no page list per edit).
+    const ROOT_FILES: &[&str] = &["index.html", "404.html", "sitemap.xml", "robots.txt", crate::output::OUTPUT_MARKER];
+    let candidates: Vec<&String> = loaded
+        .static_files
+        .files
+        .keys()
+        .filter(|rel| {
+            is_lang_path(rel)
+                || rel.starts_with("img/")
+                || ROOT_FILES.contains(&rel.as_str())
+                || *rel == "img"
+                || site.config.languages.get(rel).is_some()
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    if candidates.is_empty() {
+        return diags;
+    }
+    let pages: std::collections::HashSet<String> = loaded.pages().iter().map(PageKey::output_path).collect();
+    for rel in candidates {
+        let rest = rel.split_once('/').map_or(rel.as_str(), |(_, rest)| rest);
+        let what = if pages.contains(rel.as_str()) {
+            Some("the page")
+        } else if !rel.contains('/') && (rel == "img" || site.config.languages.get(rel).is_some()) {
+            Some("the folder")
+        } else if rel.starts_with("img/") {
+            Some("the screenshots' folder")
+        } else if rel == "sitemap.xml" {
+            Some("the sitemap")
+        } else if rel == "robots.txt" {
+            Some("robots.txt")
+        } else if rel == crate::output::OUTPUT_MARKER {
+            Some("the mark of a stepwise output folder")
+        } else if is_lang_path(rel) && rest == "atom.xml" {
+            Some("the feed")
+        } else if is_lang_path(rel) && (rest == "search-index.json" || rest.starts_with("search/")) {
+            Some("the search index")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            diags.push(
+                Diagnostic::error(
+                    root.join(STATIC_DIR).join(rel),
+                    None,
+                    format!("would replace {what} at `{rel}`, which stepwise generates"),
+                )
+                .with_hint(
+                    "static/ adds files to the site and may replace the theme's (style.css, favicon.svg), not \
+                     what stepwise generates: rename or move this file",
+                ),
+            );
+        }
+    }
+    diags
+}
+
 fn write_failure(sink: &dyn Sink, rel: &str, e: &std::io::Error) -> Failure {
     Failure::io(&sink.location().join(rel), format!("cannot write: {e}"))
 }
@@ -408,7 +530,7 @@ fn probe_screenshots(
     purpose: Purpose,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, ImageInfo> {
-    let content_dir = root.join(CONTENT_DIR);
+    let folder = load::content_folder(root);
     let cache = images::cache_dir(root);
     let verified = Verified { dir: &cache, record: purpose != Purpose::Check };
     let mut keys: Vec<String> =
@@ -418,7 +540,7 @@ fn probe_screenshots(
     let results: Vec<(String, Result<ImageInfo, screenshot::ImageProblem>)> = keys
         .into_par_iter()
         .map(|k| {
-            let r = screenshot::probe(&content_dir, &k, &config.images.limits, Some(verified));
+            let r = screenshot::probe(&folder, &k, &config.images.limits, Some(verified));
             (k, r)
         })
         .collect();
@@ -439,7 +561,7 @@ fn probe_screenshots(
         if let Some(p) = bad.get(&key) {
             let mut d =
                 Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
-            d.hint = p.hint.clone();
+            d.hint = p.hint_for(&r.written);
             diags.push(d);
         }
     }

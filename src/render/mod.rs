@@ -100,6 +100,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every URL unreadable in the source.
         tera.set_escape_fn(markdown::escape);
+        tera.register_filter("plural", plural);
         let files: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|(name, (_, file))| (name.clone(), file.clone())).collect();
         let templates: Vec<(String, String)> =
@@ -112,6 +113,11 @@ impl Renderer {
 
     pub(crate) fn options(&self) -> RenderOptions {
         self.options
+    }
+
+    /// The description the index of a site without `[description]` gets.
+    pub(crate) fn index_description(&self, site: &Site, lang: &crate::lang::Lang) -> String {
+        pages::made_description(self, site, lang)
     }
 
     /// Renders one page.
@@ -131,6 +137,22 @@ impl Renderer {
             .or_else(|| self.files.get(fallback).cloned())
             .unwrap_or_else(|| PathBuf::from(fallback))
     }
+}
+
+/// `{{ n | plural(one=t.questions_one, other=t.questions) }}`: the form of a word or
+/// phrase for the number `n`, `one` for 1 and `other` for every other number (a missing
+/// `one` is `other`: Chinese needs no plural), with `{n}` replaced by the number.
+fn plural(value: &tera::Value, args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let n = value.as_f64().ok_or_else(|| tera::Error::msg(format!("plural: `{value}` is not a number")))?;
+    let other = args
+        .get("other")
+        .and_then(tera::Value::as_str)
+        .ok_or_else(|| tera::Error::msg("plural needs `other`, the form for numbers other than 1"))?;
+    let form = match args.get("one").and_then(tera::Value::as_str) {
+        Some(one) if n == 1.0 => one,
+        _ => other,
+    };
+    Ok(tera::Value::String(form.replace("{n}", &value.to_string())))
 }
 
 fn template_named_in(files: &BTreeMap<String, PathBuf>, message: &str) -> Option<PathBuf> {

@@ -78,9 +78,7 @@ impl ErrorReport {
             .iter()
             .filter(|d| d.is_error())
             .map(|d| {
-                let source = sources
-                    .entry(d.file.clone())
-                    .or_insert_with(|| std::fs::read(&d.file).ok().and_then(|b| crate::load::decode_utf8(b).ok()));
+                let source = sources.entry(d.file.clone()).or_insert_with(|| crate::load::read_source(&d.file));
                 d.render(source.as_deref())
             })
             .collect();

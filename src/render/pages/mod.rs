@@ -17,6 +17,7 @@ use tera::Context;
 
 use super::routes::PageKey;
 use super::{Input, Renderer};
+pub(super) use index::made_description;
 use page::Page;
 
 /// The template context for `key`.

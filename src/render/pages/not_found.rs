@@ -1,10 +1,12 @@
 //! `404.html`: served at any URL, so its links are absolute paths from the site's base
-//! path instead of relative ones.
+//! path instead of relative ones. The root `404.html` (served for any missing path) says
+//! it in every language, the source's first.
 
+use serde_json::json;
 use tera::Context;
 
 use super::page::Page;
-use crate::render::routes::PageKind;
+use crate::render::routes::{PageKey, PageKind};
 use crate::render::urls;
 use crate::render::views::QuestionItem;
 
@@ -31,5 +33,27 @@ pub(super) fn context(page: &Page<'_>) -> Context {
         })
         .collect();
     ctx.insert("latest", &latest);
+    let others: Vec<serde_json::Value> = match page.key {
+        PageKey::NotFound { root: true, .. } => {
+            let locales = &page.r.locales;
+            page.site
+                .config
+                .languages
+                .iter()
+                .filter(|l| *l != lang)
+                .map(|l| {
+                    json!({
+                        "html_lang": l.html_tag(),
+                        "not_found": locales.t(l, "not_found"),
+                        "not_found_text": locales.t(l, "not_found_text"),
+                        "back_home": locales.t(l, "back_home"),
+                        "home": format!("{base}{}", urls::index_dir(l)),
+                    })
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    ctx.insert("other_languages", &others);
     ctx
 }

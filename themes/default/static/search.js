@@ -184,6 +184,10 @@
   }
 
   function fmt(template, n) { return (template || "").replace("{n}", n); }
+  // The strings' form for n: `data-count-one` for 1 (when the theme has one), else `data-count`.
+  function countForm(form, n) {
+    return (n === 1 && form.getAttribute("data-count-one")) || form.getAttribute("data-count");
+  }
 
   // ---- the box in the header: results as you type -------------------------------------
   function setupLive(form) {
@@ -199,7 +203,7 @@
         if (mine !== seq) return;
         render(list, r, false).then(function () {
           list.hidden = r.hits.length === 0;
-          if (status) status.textContent = r.hits.length ? fmt(form.getAttribute("data-count"), r.hits.length) : form.getAttribute("data-none");
+          if (status) status.textContent = r.hits.length ? fmt(countForm(form, r.hits.length), r.hits.length) : form.getAttribute("data-none");
         });
       }).catch(function () { list.hidden = true; });
     }
@@ -228,7 +232,7 @@
     status.textContent = form.getAttribute("data-loading");
     search(q, 30).then(function (r) {
       return render(results, r, true).then(function () {
-        status.textContent = r.hits.length ? fmt(form.getAttribute("data-count"), r.hits.length) : form.getAttribute("data-none");
+        status.textContent = r.hits.length ? fmt(countForm(form, r.hits.length), r.hits.length) : form.getAttribute("data-none");
       });
     }).catch(function (e) { status.textContent = String(e); });
   }
