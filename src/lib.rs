@@ -24,8 +24,6 @@ pub mod serve;
 pub mod theme;
 pub mod tokenize;
 pub mod verbs;
-// Used by the preview server's editor, which is being built on top of it.
-#[allow(dead_code)]
 pub(crate) mod yaml_edit;
 
 pub use diagnostics::{Failure, FailureKind};

@@ -127,7 +127,7 @@ pub(crate) fn probe(
     }
     let bytes_len = bytes.len() as u64;
     let hash = hash_bytes(&bytes);
-    let format = sniff(&bytes)?;
+    let format = format_of(&bytes)?;
     let (width, height) = dimensions(&bytes, format)?;
     let pixels = u64::from(width) * u64::from(height);
     if pixels > limits.max_pixels {
@@ -153,8 +153,8 @@ pub(crate) fn probe(
     Ok(ImageInfo { key: key.to_string(), source: real, width, height, format, bytes: bytes_len, hash })
 }
 
-/// Recognises the format from the first bytes.
-fn sniff(bytes: &[u8]) -> Result<ImageFormat, ImageProblem> {
+/// Recognises the format from the first bytes (an SVG, a GIF... is refused).
+pub(crate) fn format_of(bytes: &[u8]) -> Result<ImageFormat, ImageProblem> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Ok(ImageFormat::Png);
     }

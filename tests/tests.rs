@@ -8,6 +8,7 @@ mod util;
 mod browser;
 mod build;
 mod cli;
+mod edit;
 mod errors;
 mod i18n;
 mod images;
