@@ -342,6 +342,22 @@ fn set_text_keeps_a_plain_text_plain() {
 }
 
 #[test]
+fn crlf_line_ends_and_a_bom_are_kept() {
+    let site = TestSite::fixture("edit");
+    let crlf = format!("\u{feff}{}", site.read(FILE).replace('\n', "\r\n"));
+    site.write(FILE, &crlf);
+    let e = Editing::on(site, &[]);
+    e.ok(json!({"op": "set_text", "field": "steps[2].text", "lang": "en", "text": "Tap [Settings]."}));
+    let now = std::fs::read(e.site.root.join(FILE)).unwrap();
+    let expected = crlf.replace(
+        "      zh: 点击【设置】，再点击【密码】。\r\n",
+        "      zh: 点击【设置】，再点击【密码】。\r\n      en: Tap [Settings].\r\n",
+    );
+    assert_eq!(String::from_utf8(now).unwrap(), expected);
+    e.assert_checks();
+}
+
+#[test]
 fn set_boxes_rewrites_only_what_moved() {
     let e = Editing::start();
     let label = json!({"zh": "我的", "en": "Me"});
@@ -419,6 +435,18 @@ fn steps_are_added_moved_and_deleted() {
     let r = e.op(json!({"op": "delete_step", "step": 1}));
     assert_eq!((r.status, r.json()["error"].clone()), (422, json!("invalid")), "{}", r.body);
     assert!(r.json()["message"].as_str().unwrap().contains("`steps` is empty"), "{}", r.body);
+}
+
+#[test]
+fn a_step_moves_with_its_comments() {
+    let e = Editing::start();
+    e.ok(json!({"op": "move_step", "step": 3, "to": 1}));
+    assert_eq!(e.diff(), lines(&["+  - text: 'WeChat Pay'", "+", "-", "-  - text: 'WeChat Pay'"]));
+    e.ok(json!({"op": "move_step", "step": 2, "to": 3}));
+    let text = e.site.read(FILE);
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("no {s:?} in {text}"));
+    assert!(at("WeChat Pay") < at("zh: 点击【设置】") && at("zh: 点击【设置】") < at("  # The first step."), "{text}");
+    e.assert_checks();
 }
 
 #[test]

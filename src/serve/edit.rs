@@ -85,7 +85,7 @@
 //! | `add_step` | `after` (0 = first), `text`?: `{lang: text}` | inserts a step with a `text` of every language (those not given are written empty: a missing translation). The source language's text must be given: `check` refuses an empty one. |
 //! | `delete_step` | `step` | removes the step, with its comments (its screenshot file stays). |
 //! | `move_step` | `step`, `to` | moves the step so that it becomes step `to` (up: `to = step - 1`). |
-//! | `set_image` | `step`, `path`, `lang`? | points the step's screenshot (of `lang`, or the one for every language) at an existing file, `path` relative to the YAML file. Boxes are kept. |
+//! | `set_image` | `step`, `path`, `lang`? | points the step's screenshot (of `lang`, or the one for every language) at an existing file, `path` relative to the YAML file. Boxes are kept. One path for every language becomes `{zh: old, en: new}` when a target language gets its own; a step without a screenshot gets the source language's first. |
 //! | `confirm` | `field`, `lang` | records in `i18n.lock` that the `lang` translation of `field` matches its current source text, as `stepwise i18n confirm` does for that one field (the lock file is rewritten sorted and pruned, as by `confirm`). The YAML file is not changed (its `hash` is still checked). |
 //!
 //! Answer: `{ "ok": true, "hash": "<the file's new hash>", "changed": true, "warnings":
@@ -119,6 +119,7 @@
 //! | 422 | `invalid` | the edit would make the file invalid (or it is already): `"diagnostics": [{ "severity", "file", "line", "col", "message", "hint" }]` and `"text"`, the errors as `stepwise check` prints them (`error: file:line:col: message`, the line, a caret, the hint); `message` is the first error's headline. Nothing was written. |
 //! | 422 | `not_editable` | the file is written in a way edits are not made to automatically (anchors and aliases, tabs in indentation...): the message says where. |
 //! | 500 | `io` | the file could not be read or written |
+//! | 500 | `internal` | the YAML editor could not make the edit as asked (a bug; the file was left as it was) |
 //!
 //! # How a write is made
 //!

@@ -354,6 +354,7 @@ fn with_header(mut response: Response, name: header::HeaderName, value: &str) ->
 }
 
 const TEXT: &str = "text/plain; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
 
 /// A file of the last good build (or its sitemap, feeds and search indexes).
 async fn file(State(app): State<App>, req: Request) -> Response {
@@ -384,7 +385,7 @@ async fn file(State(app): State<App>, req: Request) -> Response {
         let page = page.unwrap_or_else(|| http::not_found_page(path));
         let extra = page_extra(&app, &key);
         let html = http::inject_scripts(&page, &build_id, &extra);
-        return respond(StatusCode::NOT_FOUND, http::content_type("x.html"), html, edit);
+        return respond(StatusCode::NOT_FOUND, HTML, html, edit);
     };
     let bytes = match body {
         Served::Bytes(b) => b.to_vec(),

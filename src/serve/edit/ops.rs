@@ -608,7 +608,7 @@ fn edit_refusal(e: &Editing, err: &EditError) -> Refusal {
     let file = crate::diagnostics::display_path(&e.file.shown);
     match err {
         EditError::Verify { .. } | EditError::Internal { .. } => {
-            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "io", format!("{file}: {err}"))
+            Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("{file}: {err}"))
         }
         EditError::NotFound { .. } | EditError::OutOfRange { .. } => Refusal::bad_request(format!("{file}: {err}")),
         _ => Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "not_editable", format!("{file}: {err}")),
