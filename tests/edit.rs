@@ -114,7 +114,7 @@ impl Editing {
 }
 
 /// A line diff (longest common subsequence): `-old` and `+new` lines, in file order.
-fn diff(old: &str, new: &str) -> Vec<String> {
+pub fn diff(old: &str, new: &str) -> Vec<String> {
     let (a, b): (Vec<&str>, Vec<&str>) = (old.split('\n').collect(), new.split('\n').collect());
     let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
@@ -138,7 +138,7 @@ fn diff(old: &str, new: &str) -> Vec<String> {
     out
 }
 
-fn lines(expected: &[&str]) -> Vec<String> {
+pub fn lines(expected: &[&str]) -> Vec<String> {
     expected.iter().map(|s| s.to_string()).collect()
 }
 
@@ -172,6 +172,9 @@ fn edit_mode_pages_carry_the_token_and_build_output_nothing() {
     let script = e.server.get("/__stepwise/editor.js");
     assert_eq!(script.status, 200);
     assert!(script.body.contains("X-Stepwise-Token") && script.body.contains("window.stepwiseEditor"));
+    let style = e.server.get("/__stepwise/editor.css");
+    assert_eq!((style.status, style.header("Content-Type")), (200, Some("text/css; charset=utf-8")));
+    assert!(style.body.contains(".sw-box"));
     // A second server has another token.
     let other = Serve::start(&e.site.root, free_port());
     assert!(!other.get(PAGE).body.contains(&e.token));
@@ -180,7 +183,9 @@ fn edit_mode_pages_carry_the_token_and_build_output_nothing() {
     assert_eq!(built.code, 0, "{}", built.stderr);
     for entry in walk(&e.site.root.join("public")) {
         let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
-        for needle in ["stepwise-edit", "editor.js", "X-Stepwise-Token", "__stepwise", &e.token] {
+        for needle in
+            ["stepwise-edit", "editor.js", "editor.css", "sw-edit", "X-Stepwise-Token", "__stepwise", &e.token]
+        {
             assert!(!text.contains(needle), "{} holds {needle:?}", entry.display());
         }
     }
@@ -212,6 +217,7 @@ fn a_public_bind_without_edit_has_no_editor_and_refuses_edits() {
     }
     assert!(!page.header("Content-Security-Policy").unwrap().contains("blob:"));
     assert_eq!(e.server.get("/__stepwise/editor.js").status, 404);
+    assert_eq!(e.server.get("/__stepwise/editor.css").status, 404);
     let doc = e.http("GET", &format!("/__stepwise/edit/doc?id={ID}"), b"", &[]);
     assert_eq!((doc.status, doc.json()["error"].clone()), (403, json!("edit_off")), "{}", doc.body);
     let body = json!({"id": ID, "hash": "0", "op": "delete_step", "step": 1}).to_string();

@@ -17,9 +17,12 @@
 //! `token` is a random secret made at each start of the server (never a cookie); `page`
 //! is `null` on pages that show no tutorial, `view` is `tutorial` or `side-by-side`.
 //! `/__stepwise/editor.js` (`src/serve/editor.js`) reads it and offers
-//! `window.stepwiseEditor` (`doc`, `edit`, `upload`, `source`); the editor UI is added
-//! there. With edit mode off, pages carry neither script, `editor.js` is a 404 and every
-//! endpoint below answers 403 `edit_off`. `stepwise build` output never holds any of it.
+//! `window.stepwiseEditor` (`doc`, `edit`, `upload`, `source`), and the editor UI built on
+//! it (the Edit switch, boxes, texts, translations, pasted screenshots, steps; its styles
+//! are `/__stepwise/editor.css`). With edit mode off, pages carry neither script, both
+//! files are a 404 and every endpoint below answers 403 `edit_off`. `stepwise build`
+//! output never holds any of it. Debug builds serve the two files from the folder
+//! `STEPWISE_EDITOR_DIR` names, when set (to work on them without rebuilding).
 //!
 //! # Requests
 //!
@@ -155,8 +158,10 @@ use crate::pipeline::Loaded;
 pub(crate) const MAX_EDIT_BYTES: usize = 256 * 1024;
 /// The token's header.
 const TOKEN_HEADER: &str = "x-stepwise-token";
-/// The script edit-mode pages load (the placeholder the editor UI is built into).
+/// The script edit-mode pages load: the API client and the editor UI.
 pub(crate) const EDITOR_SCRIPT: &str = include_str!("editor.js");
+/// Its styles, at `/__stepwise/editor.css` (linked by the script).
+pub(crate) const EDITOR_STYLE: &str = include_str!("editor.css");
 
 /// Edit mode: the token, and the lock every write takes.
 pub(crate) struct Editor {

@@ -148,6 +148,7 @@ fn routes(app: App) -> Router {
         .route("/__stepwise/events", get(events))
         .route("/__stepwise/status", get(status))
         .route("/__stepwise/editor.js", get(editor_script))
+        .route("/__stepwise/editor.css", get(editor_style))
         .route("/__stepwise/edit/doc", get(edit::doc))
         .route("/__stepwise/edit/source", get(edit::source))
         .route("/__stepwise/edit", post(edit::edit))
@@ -422,14 +423,31 @@ async fn status(State(app): State<App>) -> Response {
 
 /// The editor's script: only in edit mode (a page without edit mode names none).
 async fn editor_script(State(app): State<App>) -> Response {
+    editor_file(&app, "editor.js", edit::EDITOR_SCRIPT)
+}
+
+/// The editor's styles (linked by its script): only in edit mode.
+async fn editor_style(State(app): State<App>) -> Response {
+    editor_file(&app, "editor.css", edit::EDITOR_STYLE)
+}
+
+fn editor_file(app: &App, name: &str, body: &'static str) -> Response {
     if app.editor.is_none() {
         return respond(StatusCode::NOT_FOUND, TEXT, "not found\n", false);
     }
-    with_header(
-        respond(StatusCode::OK, http::content_type("editor.js"), edit::EDITOR_SCRIPT, false),
-        header::CACHE_CONTROL,
-        "no-store",
-    )
+    // Debug builds only: `STEPWISE_EDITOR_DIR=src/serve` serves the editor's files as
+    // they are on disk, for working on them without rebuilding.
+    #[cfg(debug_assertions)]
+    if let Some(dir) = std::env::var_os("STEPWISE_EDITOR_DIR")
+        && let Ok(text) = std::fs::read_to_string(std::path::Path::new(&dir).join(name))
+    {
+        return with_header(
+            respond(StatusCode::OK, http::content_type(name), text, false),
+            header::CACHE_CONTROL,
+            "no-store",
+        );
+    }
+    with_header(respond(StatusCode::OK, http::content_type(name), body, false), header::CACHE_CONTROL, "no-store")
 }
 
 /// A Server-Sent Events stream: `hello` at once, then the events of later builds.
