@@ -339,3 +339,39 @@ fn the_edit_switch_turns_edit_mode_on_and_off() {
     assert_eq!(s.chrome.eval("document.querySelectorAll('.sw-layer, .sw-text').length"), 0);
     assert_eq!(s.chrome.eval("document.getElementById('sw-edit-switch').getAttribute('aria-pressed')"), "false");
 }
+
+#[test]
+fn title_summary_note_and_alt_are_edited_in_place() {
+    let mut s = Session::open("/en/help/edit-me/");
+    let edit = |s: &mut Session, selector: &str, text: &str| {
+        s.chrome.click_on(selector);
+        s.chrome.type_text(text);
+        s.chrome.key("Enter", false);
+        s.reloaded()
+    };
+    edit(&mut s, "#tutorial-title", "How do I reset my password?");
+    edit(&mut s, ".tutorial-header .lead", "Three quick steps.");
+    edit(&mut s, ".notes-section .note p", "Eight characters or more.");
+    s.chrome.click_on("#step-1 [data-sw-action=alt]");
+    s.chrome.type_text("The Me tab");
+    s.chrome.key("Enter", false);
+    let html = s.reloaded();
+    assert_eq!(
+        s.diff(),
+        lines(&[
+            "-  en: How do I change my password?",
+            "-summary: {zh: 三步改好密码。, en: Three steps.}",
+            "+  en: How do I reset my password?",
+            "+summary: {zh: 三步改好密码。, en: Three quick steps.}",
+            "-    alt: {zh: 首页, en: The home screen}",
+            "+    alt: {zh: 首页, en: The Me tab}",
+            "-      en: The new password needs eight characters or more.",
+            "+      en: Eight characters or more.",
+        ])
+    );
+    for text in ["How do I reset my password?", "Three quick steps.", "Eight characters or more.", "alt=\"The Me tab\""]
+    {
+        assert!(html.contains(text), "the page shows {text}");
+    }
+    s.assert_checks();
+}
