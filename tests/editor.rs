@@ -375,3 +375,39 @@ fn title_summary_note_and_alt_are_edited_in_place() {
     }
     s.assert_checks();
 }
+
+/// The file changes on disk while the page is open and does not hear of it (its event
+/// stream closed, as in a hidden tab): the page's edit is refused with the reason shown,
+/// nothing of it is written, and the page reloads with the file as it is now.
+#[test]
+fn an_edit_against_a_changed_file_is_refused_and_the_page_reloads() {
+    let mut s = Session::open("/en/help/edit-me/");
+    s.chrome.eval(
+        "Object.defineProperty(document, 'hidden', { value: true, configurable: true }); \
+         document.dispatchEvent(new Event('visibilitychange'))",
+    );
+    s.server.wait_status("the page's event stream to close", |st| st["open_streams"] == 0);
+    let changed = s.site.read(FILE).replace("en: How do I change my password?", "en: Changed on disk");
+    s.site.write(FILE, &changed);
+    let before = s.builds;
+    s.builds =
+        s.server.wait_status("the rebuild", |st| st["builds"].as_u64() > Some(before))["builds"].as_u64().unwrap();
+
+    s.chrome.click_on("#step-1 .step-text p");
+    s.chrome.type_text("Typed against the old file.");
+    s.chrome.key("Enter", false);
+    let message = s.chrome.wait(
+        "the refusal",
+        "document.getElementById('sw-edit-error') && document.getElementById('sw-edit-error').textContent",
+    );
+    assert!(message.as_str().unwrap().contains("changed on disk since the page was loaded"), "{message}");
+    s.chrome.wait("the page to reload", "window.__notReloaded !== true");
+    s.ready();
+    let html = s.chrome.eval("document.documentElement.outerHTML");
+    assert!(html.as_str().unwrap().contains("Changed on disk"), "the page shows the file as it is now");
+    assert_eq!(
+        s.diff(),
+        lines(&["-  en: How do I change my password?", "+  en: Changed on disk"]),
+        "nothing of the edit written"
+    );
+}
