@@ -25,8 +25,6 @@ pub(crate) mod static_files;
 pub mod theme;
 pub mod tokenize;
 pub mod verbs;
-// Used by the preview server's editor, which is being built on top of it.
-#[allow(dead_code)]
 pub(crate) mod yaml_edit;
 
 pub use diagnostics::{Failure, FailureKind};

@@ -499,11 +499,15 @@ fn probe_screenshots(
     for r in &content.image_refs {
         let key = r.path.to_string_lossy().replace('\\', "/");
         if let Some(p) = bad.get(&key) {
-            let mut d =
-                Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
-            d.hint = p.hint_for(&r.written);
-            diags.push(d);
+            diags.push(screenshot_problem(r, p));
         }
     }
     found
+}
+
+/// The error for a refused screenshot, at the step that names it.
+pub(crate) fn screenshot_problem(r: &model::decode::ImageRef, p: &screenshot::ImageProblem) -> Diagnostic {
+    let mut d = Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
+    d.hint = p.hint_for(&r.written);
+    d
 }
