@@ -317,14 +317,13 @@ fn serve(opts: ServeOptions, open: bool) -> ExitCode {
     }
     match server.edit {
         EditMode::Loopback => out!("editing in the browser: on (only this machine can reach the server)"),
-        EditMode::Forced => eout!(
+        EditMode::Forced => err!(
             "warning: editing in the browser is on (--edit): whoever can reach {} can change the content",
             opts.bind
         ),
-        EditMode::Off => out!(
-            "editing in the browser: off, since other machines can reach {} (add --edit to allow it)",
-            opts.bind
-        ),
+        EditMode::Off => {
+            out!("editing in the browser: off, since other machines can reach {} (add --edit to allow it)", opts.bind)
+        }
     }
     out!("watching {} for changes; press Ctrl-C to stop", display_path(&opts.root));
     let _ = std::io::stdout().flush();

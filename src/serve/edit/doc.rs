@@ -92,7 +92,7 @@ fn image(root: &Path, e: &Editing, step: usize) -> Json {
             _ => None,
         }
     };
-    let content = root.join(CONTENT_DIR);
+    let content = crate::load::file::Folder::new(&root.join(CONTENT_DIR), "`content/`");
     let cache = crate::images::cache_dir(root);
     let mut out = Map::new();
     for (lang, key) in &img.per_lang {
@@ -113,9 +113,11 @@ pub(super) fn source_image(root: &Path, id: &str, written: &str) -> Result<(Vec<
     let file = files::tutorial(root, id)?;
     let (key, real) = files::image(root, &file, written)?;
     let limits = crate::config::load(root).map(|c| c.images.limits).map_err(|d| Refusal::invalid(&d, None))?;
-    let info = screenshot::probe(&root.join(CONTENT_DIR), &key, &limits, None).map_err(|p| {
-        Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("`{written}`: {}", p.message))
-    })?;
+    let info =
+        screenshot::probe(&crate::load::file::Folder::new(&root.join(CONTENT_DIR), "`content/`"), &key, &limits, None)
+            .map_err(|p| {
+                Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("`{written}`: {}", p.message))
+            })?;
     let bytes = std::fs::read(&real).map_err(|err| files::io_refusal(&real, &err))?;
     let content_type = match info.format.extension() {
         "png" => "image/png",

@@ -582,7 +582,7 @@ fn finish(root: &Path, e: &Editing, edits: &[Edit], probe: Option<usize>) -> Res
     let mut image = None;
     if let Some(step) = probe {
         let field = format!("steps[{step}].image");
-        let content = root.join(CONTENT_DIR);
+        let content = crate::load::file::Folder::new(&root.join(CONTENT_DIR), "`content/`");
         let cache = crate::images::cache_dir(root);
         let verified = Verified { dir: &cache, record: true };
         for r in decoded.images.iter().filter(|r| r.field == field) {
