@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::controls;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::lang::{Lang, Languages};
 use crate::screenshot::Limits;
@@ -188,6 +189,22 @@ pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
         }
     }
 
+    for (table, map) in [("title", &raw.title), ("description", &raw.description)] {
+        for (key, value) in map {
+            let chars = controls::found(value);
+            if chars.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = chars.iter().map(|&c| controls::name(c)).collect();
+            let what = if chars.len() == 1 { "the invisible character" } else { "the invisible characters" };
+            problems.push((
+                find_key_in(text, table, key).map(|p| escape_in_line(text, p)),
+                format!("`{table}.{key}` contains {what} {}", names.join(", ")),
+                Some("remove it: an escape such as `\\u0007` or `\\b` writes one".into()),
+            ));
+        }
+    }
+
     let widths = raw.images.widths.unwrap_or_else(|| vec![480, 960]);
     if widths.is_empty() || widths.iter().any(|&w| !(16..=8192).contains(&w)) {
         problems.push((find("widths"), "[images] widths must be between 16 and 8192 pixels".into(), None));
@@ -261,6 +278,42 @@ fn find_key(text: &str, key: &str) -> Option<Pos> {
         offset += line.len();
     }
     None
+}
+
+/// The escape on the line of `key` (at `at`) that writes a character no output may hold,
+/// else `at` itself.
+fn escape_in_line(text: &str, at: Pos) -> Pos {
+    let line = text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
+    let mut chars = line.char_indices().enumerate().skip(at.col.saturating_sub(1));
+    while let Some((col, (i, c))) = chars.next() {
+        if controls::is_forbidden(c) {
+            return Pos { line: at.line, col: col + 1 };
+        }
+        if c != '\\' {
+            continue;
+        }
+        let Some((_, (_, e))) = chars.next() else { break };
+        let written = match e {
+            'b' => Some('\u{8}'),
+            'f' => Some('\u{C}'),
+            'r' => Some('\r'),
+            'e' => Some('\u{1B}'),
+            'x' | 'u' | 'U' => {
+                let digits = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = line.get(i + 2..).unwrap_or("").chars().take(digits).collect();
+                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+            }
+            _ => None,
+        };
+        if written.is_some_and(controls::is_forbidden) {
+            return Pos { line: at.line, col: col + 1 };
+        }
+    }
+    at
 }
 
 fn find_key_in(text: &str, table: &str, key: &str) -> Option<Pos> {

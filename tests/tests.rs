@@ -14,3 +14,4 @@ mod images;
 mod safety;
 mod search;
 mod serve;
+mod texts;

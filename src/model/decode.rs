@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::ids::{CategoryPath, TutorialId};
+use super::scrub;
 use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::lang::{Lang, Languages};
@@ -88,8 +89,9 @@ impl<'a> Decoder<'a> {
     /// Parses the file; a syntax error is reported and gives `None`.
     pub(crate) fn parse(&mut self, text: &str) -> Option<Node> {
         match yaml::parse_with_hazards(text) {
-            Ok(parsed) => {
+            Ok(mut parsed) => {
                 self.hazards = parsed.hazards;
+                scrub::scrub(&mut parsed.root, text, self.file, &mut self.diags);
                 Some(parsed.root)
             }
             Err(e) => {

@@ -12,6 +12,7 @@ pub(crate) mod decode;
 pub(crate) mod field;
 pub(crate) mod ids;
 pub(crate) mod related;
+mod scrub;
 pub(crate) mod translation;
 pub(crate) mod types;
 
