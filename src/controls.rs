@@ -69,6 +69,8 @@ pub(crate) fn found(s: &str) -> Vec<char> {
 pub(crate) fn name(c: char) -> String {
     let what = match c {
         '\0' => "null",
+        '\t' => "tab",
+        '\n' => "line feed",
         '\u{07}' => "bell",
         '\u{08}' => "backspace",
         '\u{0B}' => "vertical tab",

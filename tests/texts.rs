@@ -141,3 +141,36 @@ fn control_characters_in_site_toml_are_refused() {
         run.stderr
     );
 }
+
+/// `base_url` goes into robots.txt, the sitemap, feeds and every canonical link: it must
+/// be a plain http(s) URL, and is written escaped (issue 15, item 11).
+#[test]
+fn base_url_is_a_real_url_written_escaped() {
+    let site = TestSite::fixture("minimal");
+    let config = |url: &str| format!("base_url = \"{url}\"\nlanguages = [\"zh\", \"en\"]\n");
+    for (url, why) in [
+        ("https://help.example.com/\\nDisallow: /", "cannot hold U+000A (line feed)"),
+        ("https://help.example.com/\\\"><script>alert(1)</script>", "cannot hold a quote"),
+        ("https://help.example.com/?utm=x", "cannot have a query (`?`) or a fragment (`#`)"),
+        ("javascript:alert(1)", "must be an absolute URL starting with https:// or http://"),
+        ("https://", "has no host name"),
+    ] {
+        site.write("site.toml", config(url));
+        let run = site.run_here(&["build"]);
+        assert_eq!(run.code, 1, "{url}: {}", run.stderr);
+        let headline = run.headlines()[0];
+        assert!(headline.starts_with(&format!("error: site.toml:1:1: `base_url` {why}: `")), "{url}: {headline}");
+    }
+    site.write("site.toml", config("HTTPS://Help.Example.com/帮助/"));
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        site.page("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://help.example.com/%E5%B8%AE%E5%8A%A9/sitemap.xml\n"
+    );
+    assert!(
+        site.page("zh/help/first/index.html")
+            .contains("<link rel=\"canonical\" href=\"https://help.example.com/%E5%B8%AE%E5%8A%A9/zh/help/first/\">")
+    );
+    roxmltree::Document::parse(&site.page("sitemap.xml")).unwrap();
+}
