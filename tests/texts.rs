@@ -174,3 +174,162 @@ fn base_url_is_a_real_url_written_escaped() {
     );
     roxmltree::Document::parse(&site.page("sitemap.xml")).unwrap();
 }
+
+/// Tags are shown as written, named per language in `content/_tags.yaml`, linked by
+/// slug; two spellings of one slug are a warning naming both places (issue 15, item 6).
+#[test]
+fn tags_are_shown_as_written_and_named_per_language() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/help/first.yaml",
+        "title: {zh: 第一个问题, en: The first question}\ndate: 2024-01-02\ntags: [WeChat Pay, Refund]\nsteps:\n  - text: {zh: 点击【开始】。, en: \"Click [Start].\"}\n",
+    );
+    site.write(
+        "content/help/second.yaml",
+        "title: {zh: 第二个问题, en: The second question}\ndate: 2024-01-03\ntags: [refund, Account]\nsteps:\n  - text: {zh: 点击。, en: Click.}\n",
+    );
+    site.write("content/_tags.yaml", "wechat-pay: {zh: 微信支付, en: WeChat Pay}\naccount: {zh: 账户}\n");
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run.headlines().into_iter().filter(|l| l.contains("tag")).collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "warning: content/help/second.yaml:3:8: tag `refund` is written `Refund` at content/help/first.yaml:3:20; \
+             both are the tag `refund`"
+        ],
+        "{}",
+        run.stderr
+    );
+    let zh = site.page("zh/help/first/index.html");
+    assert!(zh.contains("href=\"../../../zh/tags/wechat-pay/\">微信支付"), "{zh}");
+    assert!(!zh.contains("#wechat-pay") && !zh.contains(">WeChat Pay"), "{zh}");
+    let en = site.page("en/help/first/index.html");
+    assert!(en.contains("href=\"../../../en/tags/wechat-pay/\">WeChat Pay"), "{en}");
+    // No name for a language: the tag as the tutorials write it.
+    assert!(site.page("en/help/second/index.html").contains(">Account"));
+    assert!(site.page("zh/help/second/index.html").contains(">账户"));
+    let tag_page = site.page("zh/tags/wechat-pay/index.html");
+    assert!(tag_page.contains("<h1>微信支付"), "{tag_page}");
+    // A name for a tag no tutorial uses is an error with a did-you-mean.
+    site.write("content/_tags.yaml", "wechat-pays: {zh: 微信支付, en: WeChat Pay}\n");
+    let run = site.run_here(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: content/_tags.yaml:1:1: tag `wechat-pays` is not used by any tutorial"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `wechat-pay`?"), "{}", run.stderr);
+}
+
+/// A link to a tutorial's YAML file, relative to the file it is written in, becomes that
+/// tutorial's page in the page's language, with its step (issue 15, item 5).
+#[test]
+fn links_to_tutorial_files_become_page_links() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/help/first.yaml",
+        concat!(
+            "title: {zh: 第一个问题, en: The first question}\n",
+            "date: 2024-01-02\n",
+            "steps:\n",
+            "  - text: {zh: \"见[第二个](../other/second.yaml#step-2)。\", en: \"See [the second](../other/second.yaml).\"}\n",
+            "  - text: \"[Up](#step-1), [a picture](picture.png), [off](/\\\\evil.example), [home](../../)\"\n",
+        ),
+    );
+    site.write(
+        "content/other/second.yaml",
+        "title: {zh: 第二个, en: Second}\ndate: 2024-01-03\nsteps:\n  - text: {zh: 一, en: One}\n  - text: \"Back to [first](../help/first.yaml)\"\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let zh = site.page("zh/help/first/index.html");
+    assert!(zh.contains("见<a href=\"../../../zh/other/second/#step-2\">第二个</a>"), "{zh}");
+    assert!(zh.contains("<a href=\"#step-1\">Up</a>"), "{zh}");
+    assert!(zh.contains("<a href=\"//evil.example\">off</a>"), "backslashes are written as browsers read them: {zh}");
+    let en = site.page("en/help/first/index.html");
+    assert!(en.contains("See <a href=\"../../../en/other/second/\">the second</a>"), "{en}");
+    assert!(site.page("en/help/first/side-by-side.html").contains("href=\"../../../en/other/second/\""));
+    assert!(site.page("en/other/second/index.html").contains("Back to <a href=\"../../../en/help/first/\">first</a>"));
+    let mut warnings: Vec<&str> = run.headlines().into_iter().filter(|l| l.contains("link")).collect();
+    warnings.sort_unstable();
+    assert_eq!(
+        warnings,
+        vec![
+            "warning: content/help/first.yaml:5:11: browsers read the link `/\\evil.example` as `//evil.example`, a link to another site",
+            "warning: content/help/first.yaml:5:11: the link `picture.png` leads to `zh/help/first/picture.png`, which the build does not make",
+        ],
+        "{}",
+        run.stderr
+    );
+
+    // A file or step that does not exist: an error at its line, with a did-you-mean.
+    site.write(
+        "content/help/bad.yaml",
+        concat!(
+            "title: {zh: 坏, en: Bad}\n",
+            "date: 2024-01-04\n",
+            "steps:\n",
+            "  - text: \"[a](../other/secnd.yaml)\"\n",
+            "  - text: {zh: \"[b](../other/second.yaml#step-5)\", en: b}\n",
+            "  - text: \"[c](#step-9) [d](first.yaml#intro) [e](../../outside.yaml)\"\n",
+        ),
+    );
+    let run = site.run_here(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let errors: Vec<&str> = run.headlines().into_iter().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        errors,
+        vec![
+            "error: content/help/bad.yaml:4:11: the link `../other/secnd.yaml` leads to no tutorial: there is no content/other/secnd.yaml",
+            "error: content/help/bad.yaml:5:16: the link `../other/second.yaml#step-5` names `#step-5`, but ../other/second.yaml has 2 steps",
+            "error: content/help/bad.yaml:6:11: the link `#step-9` names `#step-9`, but this tutorial has 3 steps",
+            "error: content/help/bad.yaml:6:11: the link `../../outside.yaml` leads out of the content folder",
+            "error: content/help/bad.yaml:6:11: the link `first.yaml#intro` names `#intro`, but first.yaml has 2 steps",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `../other/second.yaml`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `#step-2`?"), "{}", run.stderr);
+}
+
+/// Every limit `build` can hit is reported by `check` at its line (issue 15, item 10).
+#[test]
+fn names_too_long_for_a_file_are_reported_by_check() {
+    let site = TestSite::fixture("minimal");
+    let long_tag = "t".repeat(300);
+    site.write(
+        "content/help/first.yaml",
+        format!(
+            "title: {{zh: 第一个问题, en: The first question}}\ndate: 2024-01-02\ntags: [start, {long_tag}]\nsteps:\n  - text: {{zh: 点击。, en: Click.}}\n"
+        ),
+    );
+    for verb in ["check", "build"] {
+        let run = site.run_here(&[verb]);
+        assert_eq!(run.code, 1, "{verb}: {}", run.stderr);
+        assert_eq!(
+            run.headlines(),
+            vec![format!(
+                "error: content/help/first.yaml:3:15: tag `{}…` is too long: its URL name is 300 bytes, at most 200 fit in a file name",
+                "t".repeat(24)
+            )],
+            "{verb}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("too long (os error"), "{}", run.stderr);
+    }
+    // A screenshot whose own name fills a file name still builds (its variants' names are
+    // shortened).
+    let shot = format!("{}.png", "s".repeat(240));
+    std::fs::copy(site.root.join("content/help/shot.png"), site.root.join("content/help").join(&shot)).unwrap();
+    site.write(
+        "content/help/first.yaml",
+        format!(
+            "title: {{zh: 第一个问题, en: The first question}}\ndate: 2024-01-02\nsteps:\n  - text: {{zh: 点击。, en: Click.}}\n    image: {shot}\n"
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
