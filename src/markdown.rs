@@ -44,8 +44,11 @@ pub(crate) fn normalise_link(dest: &str) -> String {
     format!("{}{rest}", path.replace('\\', "/"))
 }
 
+/// Gives the address of a link as written when it knows better.
+type LinkMap<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// `links`: `None` shows links as their text; else it may replace an address.
-fn render(text: &str, links: Option<&dyn Fn(&str) -> Option<String>>) -> String {
+fn render(text: &str, links: Option<LinkMap<'_>>) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     if is_plain_run(text) {
         write_text(text, &mut out);
