@@ -7,6 +7,7 @@
 //! prints: it returns reports and diagnostics for the binary to show.
 
 pub mod config;
+pub(crate) mod controls;
 pub mod diagnostics;
 pub mod i18n;
 pub mod images;

@@ -19,3 +19,4 @@ mod images;
 mod safety;
 mod search;
 mod serve;
+mod texts;

@@ -5,7 +5,8 @@
 //! its category chain's pages, the pages of its tags, the site-wide pages (indexes,
 //! feeds, search) and the pages of the tutorials that list it as related; a tutorial
 //! page also shows the counts of its tags. Anything this diff cannot follow cheaply
-//! (site.toml, categories, authors) re-renders everything. It never reads the disk.
+//! (site.toml, categories, authors, tag names, links between tutorials) re-renders
+//! everything. It never reads the disk.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub(crate) fn diff(old: &Site, new: &Site) -> Changes {
         || old.categories != new.categories
         || old.subcategories != new.subcategories
         || old.authors != new.authors
+        || old.tag_names != new.tag_names
+        || old.links != new.links
         || old.outdated.of_authors() != new.outdated.of_authors()
         || old.categories.keys().any(|p| old.outdated.of_category(p) != new.outdated.of_category(p))
     {
