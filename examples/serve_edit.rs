@@ -34,7 +34,7 @@ fn main() {
     let en_title = original.lines().nth(2).filter(|l| l.starts_with("  en: ")).expect("title.en on line 3").to_string();
 
     let start = Instant::now();
-    let server = serve::start(&ServeOptions { root: root.clone(), port: 0, bind: "127.0.0.1".into() })
+    let server = serve::start(&ServeOptions { root: root.clone(), port: 0, bind: "127.0.0.1".into(), edit: false })
         .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
     println!("{n} tutorials: first build in memory {} ms", start.elapsed().as_millis());
     let port = server.addr.port();
@@ -124,7 +124,7 @@ fn first_tutorial(dir: &Path) -> PathBuf {
 
 fn event_stream(port: u16) -> mpsc::Receiver<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET /__stepwise/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(s, "GET /__stepwise/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(s).lines().map_while(Result::ok) {
@@ -145,7 +145,7 @@ fn wait_for(lines: &mpsc::Receiver<String>, want: &str) {
 
 fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out

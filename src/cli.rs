@@ -86,6 +86,10 @@ pub(crate) enum Command {
         /// Open the site in the default browser once it is served.
         #[arg(long)]
         open: bool,
+        /// Allow editing from the browser when `--bind` lets other machines in (on
+        /// loopback, editing is always on).
+        #[arg(long)]
+        edit: bool,
     },
     /// Write a tutorial skeleton to fill in (and a `_category.yaml` for each new category).
     #[command(after_help = "Example:\n  \

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::controls;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::lang::{Lang, Languages};
 use crate::screenshot::Limits;
@@ -182,14 +183,17 @@ pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
     let find = |key: &str| find_key(text, key);
     let mut problems: Vec<Problem> = Vec::new();
 
-    let base_url = raw.base_url.trim_end_matches('/').to_string();
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) || base_url.len() < 10 {
-        problems.push((
-            find("base_url"),
-            format!("`base_url` must be an absolute http(s) URL, found `{}`", raw.base_url),
-            Some("for example: base_url = \"https://help.example.com\"".into()),
-        ));
-    }
+    let base_url = match base_url(&raw.base_url) {
+        Ok(url) => url,
+        Err(why) => {
+            problems.push((
+                find("base_url"),
+                format!("`base_url` {why}: `{}`", raw.base_url.escape_debug()),
+                Some("for example: base_url = \"https://help.example.com\" or \"https://example.com/help\"".into()),
+            ));
+            String::new()
+        }
+    };
 
     if raw.languages.is_empty() {
         problems.push((
@@ -232,6 +236,22 @@ pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
                     Some(hint),
                 ));
             }
+        }
+    }
+
+    for (table, map) in [("title", &raw.title), ("description", &raw.description)] {
+        for (key, value) in map {
+            let chars = controls::found(value);
+            if chars.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = chars.iter().map(|&c| controls::name(c)).collect();
+            let what = if chars.len() == 1 { "the invisible character" } else { "the invisible characters" };
+            problems.push((
+                find_key_in(text, table, key).map(|p| escape_in_line(text, p)),
+                format!("`{table}.{key}` contains {what} {}", names.join(", ")),
+                Some("remove it: an escape such as `\\u0007` or `\\b` writes one".into()),
+            ));
         }
     }
 
@@ -285,6 +305,93 @@ pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<Problem>> {
     })
 }
 
+/// Checks `base_url` and writes it the one way every output uses: scheme and host in
+/// lowercase, the path percent-encoded, no trailing `/`. It is written into robots.txt,
+/// the sitemap, feeds, canonical links and structured data, so it must be a plain
+/// absolute http(s) URL: a host, no user or password, no query or fragment, nothing a
+/// reader of those files would take for the end of the URL (spaces, quotes, `<`, `>`,
+/// backslashes, control characters). The error says why (after "`base_url` ").
+fn base_url(raw: &str) -> Result<String, String> {
+    if let Some(c) = raw
+        .chars()
+        .find(|&c| c.is_control() || c.is_whitespace() || controls::is_forbidden(c) || "\"'<>\\^`{|}".contains(c))
+    {
+        let what = match c {
+            ' ' => "a space".to_string(),
+            '"' | '\'' => "a quote".to_string(),
+            '\\' => "a backslash".to_string(),
+            c if c.is_control() || controls::is_forbidden(c) => controls::name(c),
+            c => format!("`{c}`"),
+        };
+        return Err(format!("cannot hold {what}"));
+    }
+    let lower = raw.to_ascii_lowercase();
+    let (scheme, rest) = match (lower.strip_prefix("https://"), lower.strip_prefix("http://")) {
+        (Some(_), _) => ("https", &raw["https://".len()..]),
+        (_, Some(_)) => ("http", &raw["http://".len()..]),
+        _ => return Err("must be an absolute URL starting with https:// or http://".into()),
+    };
+    if rest.contains(['?', '#']) {
+        return Err("cannot have a query (`?`) or a fragment (`#`)".into());
+    }
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    if authority.contains('@') {
+        return Err("cannot hold a user name or password".into());
+    }
+    // `[::1]:8443` (an IPv6 literal in brackets) or `host:8443`.
+    let split_at = if authority.starts_with('[') {
+        authority.find(']').and_then(|end| authority[end..].find(':').map(|i| end + i))
+    } else {
+        authority.rfind(':')
+    };
+    let (host, port) = match split_at {
+        Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+        None => (authority, None),
+    };
+    let valid_host = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty()
+            && host.split('.').enumerate().all(|(i, label)| {
+                // A trailing dot (a fully qualified name) leaves one empty label at the end.
+                (label.is_empty() && i > 0 && host.ends_with('.') && i == host.split('.').count() - 1)
+                    || (!label.is_empty()
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            })
+    };
+    if !valid_host {
+        return Err(if host.is_empty() {
+            "has no host name".into()
+        } else if !host.is_ascii() {
+            "has a host name that is not ASCII (write its xn-- form)".into()
+        } else {
+            format!("has an invalid host name, `{host}`")
+        });
+    }
+    if let Some(p) = port
+        && !(p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0))
+    {
+        return Err(format!("has an invalid port, `{p}`"));
+    }
+    let mut path_out = String::with_capacity(path.len());
+    let bytes = path.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'%' if !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) =>
+            {
+                return Err("has a `%` that does not start an escape like `%20`".into());
+            }
+            b if b.is_ascii() => path_out.push(b as char),
+            b => path_out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    Ok(format!("{scheme}://{}{port}{}", host.to_ascii_lowercase(), path_out.trim_end_matches('/')))
+}
+
 fn unknown_field_hint(message: &str) -> Option<String> {
     // toml's message: "unknown field `langs`, expected one of `a`, `b`"
     let rest = message.strip_prefix("unknown field `")?;
@@ -330,6 +437,42 @@ fn find_value(text: &str, key: &str, value: &str) -> Option<Pos> {
         .or(Some(at))
 }
 
+/// The escape on the line of `key` (at `at`) that writes a character no output may hold,
+/// else `at` itself.
+fn escape_in_line(text: &str, at: Pos) -> Pos {
+    let line = text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
+    let mut chars = line.char_indices().enumerate().skip(at.col.saturating_sub(1));
+    while let Some((col, (i, c))) = chars.next() {
+        if controls::is_forbidden(c) {
+            return Pos { line: at.line, col: col + 1 };
+        }
+        if c != '\\' {
+            continue;
+        }
+        let Some((_, (_, e))) = chars.next() else { break };
+        let written = match e {
+            'b' => Some('\u{8}'),
+            'f' => Some('\u{C}'),
+            'r' => Some('\r'),
+            'e' => Some('\u{1B}'),
+            'x' | 'u' | 'U' => {
+                let digits = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = line.get(i + 2..).unwrap_or("").chars().take(digits).collect();
+                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+            }
+            _ => None,
+        };
+        if written.is_some_and(controls::is_forbidden) {
+            return Pos { line: at.line, col: col + 1 };
+        }
+    }
+    at
+}
+
 fn find_key_in(text: &str, table: &str, key: &str) -> Option<Pos> {
     let header = format!("[{table}]");
     let start = text.find(&header)?;
@@ -354,6 +497,45 @@ mod tests {
         assert_eq!(c.title("en"), "帮助", "missing titles fall back to the source language");
         assert_eq!(c.images.widths, vec![480, 960]);
         assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn base_url_is_checked_and_written_one_way() {
+        for (raw, expected) in [
+            ("https://help.example.com/", "https://help.example.com"),
+            ("HTTPS://Help.Example.COM/Docs/", "https://help.example.com/Docs"),
+            ("http://127.0.0.1:8080/a/b", "http://127.0.0.1:8080/a/b"),
+            ("https://[::1]:8443/", "https://[::1]:8443"),
+            ("https://example.com/帮助/", "https://example.com/%E5%B8%AE%E5%8A%A9"),
+            ("https://example.com/a%20b", "https://example.com/a%20b"),
+        ] {
+            assert_eq!(base_url(raw).as_deref(), Ok(expected), "{raw}");
+        }
+        for (raw, why) in [
+            ("help.example.com", "must be an absolute URL starting with https:// or http://"),
+            ("ftp://help.example.com", "must be an absolute URL starting with https:// or http://"),
+            ("https://", "has no host name"),
+            ("https:///path", "has no host name"),
+            ("https://a.example/x?y=1", "cannot have a query (`?`) or a fragment (`#`)"),
+            ("https://a.example/#top", "cannot have a query (`?`) or a fragment (`#`)"),
+            ("https://user:pw@a.example", "cannot hold a user name or password"),
+            ("https://a.example/\">", "cannot hold a quote"),
+            ("https://a.example/<script>", "cannot hold `<`"),
+            ("https://a.example\nDisallow: /", "cannot hold U+000A (line feed)"),
+            ("https://a example", "cannot hold a space"),
+            ("https://a.example\\evil", "cannot hold a backslash"),
+            ("https://a_b.example", "has an invalid host name, `a_b.example`"),
+            ("https://a.example:99999", "has an invalid port, `99999`"),
+            ("https://a.example:", "has an invalid port, ``"),
+            ("https://[::1", "has an invalid host name, `[::1`"),
+            ("https://例子.example", "has a host name that is not ASCII (write its xn-- form)"),
+            ("https://a.example/100%", "has a `%` that does not start an escape like `%20`"),
+        ] {
+            assert_eq!(base_url(raw), Err(why.to_string()), "{raw}");
+        }
+        let errs = parse("base_url = \"https://a.example/x?y\"\nlanguages = [\"en\"]\n").unwrap_err();
+        assert_eq!(errs[0].0, Some(Pos { line: 1, col: 1 }));
+        assert_eq!(errs[0].1, "`base_url` cannot have a query (`?`) or a fragment (`#`): `https://a.example/x?y`");
     }
 
     #[test]

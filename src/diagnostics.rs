@@ -64,10 +64,12 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let file = display_path(&self.file);
-        match self.pos {
+        let line = match self.pos {
             Some(p) => format!("{label}: {file}:{}:{}: {}", p.line, p.col, self.message),
             None => format!("{label}: {file}: {}", self.message),
-        }
+        };
+        // A file name or a quoted value may hold what a terminal would obey.
+        if crate::controls::contains_forbidden(&line) { crate::controls::replace(&line) } else { line }
     }
 
     /// The full form: headline, the offending source line with a caret, and the hint.
@@ -78,7 +80,16 @@ impl Diagnostic {
             && let Some(line) = text.lines().nth(pos.line.saturating_sub(1))
         {
             let gutter = pos.line.to_string();
-            let line = line.replace('\t', " ");
+            // A character that moves the terminal's cursor or rings its bell is shown as
+            // one replacement character, so the caret still lines up.
+            let line: String = line
+                .chars()
+                .map(|c| match c {
+                    '\t' => ' ',
+                    c if crate::controls::is_forbidden(c) => char::REPLACEMENT_CHARACTER,
+                    c => c,
+                })
+                .collect();
             let caret_pad: String =
                 line.chars().take(pos.col.saturating_sub(1)).map(|c| if is_wide(c) { "  " } else { " " }).collect();
             let _ = write!(

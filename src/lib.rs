@@ -7,6 +7,7 @@
 //! prints: it returns reports and diagnostics for the binary to show.
 
 pub mod config;
+pub(crate) mod controls;
 pub mod diagnostics;
 pub(crate) mod fingerprint;
 pub mod i18n;
@@ -27,8 +28,6 @@ pub(crate) mod static_files;
 pub mod theme;
 pub mod tokenize;
 pub mod verbs;
-// Used by the preview server's editor, which is being built on top of it.
-#[allow(dead_code)]
 pub(crate) mod yaml_edit;
 
 pub use diagnostics::{Failure, FailureKind};

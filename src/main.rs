@@ -32,7 +32,7 @@ use cli::{Cli, Command, Format, I18nCommand, ThemeCommand};
 use stepwise::diagnostics::{Diagnostics, display_path};
 use stepwise::i18n::Selection;
 use stepwise::lang::Lang;
-use stepwise::serve::{ServeEvent, ServeOptions};
+use stepwise::serve::{EditMode, ServeEvent, ServeOptions};
 use stepwise::{BuildOptions, Failure, FailureKind};
 
 // Rendering allocates many small strings on every core at once; glibc's malloc took a
@@ -205,7 +205,9 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve { root, port, bind, open } => serve(ServeOptions { root: root.root, port, bind }, open),
+        Command::Serve { root, port, bind, open, edit } => {
+            serve(ServeOptions { root: root.root, port, bind, edit }, open)
+        }
         Command::I18n { command } => i18n(command),
     }
 }
@@ -332,15 +334,21 @@ fn serve(opts: ServeOptions, open: bool) -> ExitCode {
             opts.bind
         );
     }
+    match server.edit {
+        EditMode::Loopback => out!("editing in the browser: on (only this machine can reach the server)"),
+        EditMode::Forced => err!(
+            "warning: editing in the browser is on (--edit): whoever can reach {} can change the content",
+            opts.bind
+        ),
+        EditMode::Off => {
+            out!("editing in the browser: off, since other machines can reach {} (add --edit to allow it)", opts.bind)
+        }
+    }
     out!("watching {} for changes; press Ctrl-C to stop", display_path(&opts.root));
     let _ = std::io::stdout().flush();
-    if open {
-        // Best effort: a missing opener is not worth failing for.
-        let _ = std::process::Command::new("xdg-open")
-            .arg(&url)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
+    // Best effort: a machine without a browser still serves.
+    if open && let Err(e) = open::that_detached(&url) {
+        err!("warning: cannot open a browser: {e}");
     }
     while let Some(event) = server.next_event() {
         show_serve_event(event);

@@ -3,22 +3,52 @@
 //! Safety first: raw HTML in a text is shown as text, never passed through, and links
 //! keep only http(s), mailto and relative targets (`javascript:` and friends become plain
 //! text). UI labels — `【我的】` and `[My]` (square brackets that are not a link) — become
-//! `<span class="ui">`, the chips readers look for on their screen.
+//! `<span class="ui">`, the chips readers look for on their screen. Backslashes in a
+//! link's path are written as slashes, as browsers read them (`/\evil.example` is
+//! `//evil.example`), so what the page links to is what `check` judged.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Renders a text as inline HTML (no wrapping `<p>`; paragraphs are joined by `<br>`).
 pub(crate) fn to_html(text: &str) -> String {
-    render(text, true)
+    render(text, Some(&|_| None))
+}
+
+/// Like [`to_html`]; `links` gives the address of a link as written when it knows
+/// better (a link to a tutorial's YAML file becomes its page).
+pub(crate) fn to_html_linked(text: &str, links: &dyn Fn(&str) -> Option<String>) -> String {
+    render(text, Some(links))
 }
 
 /// Like [`to_html`], with links shown as their text: for titles and labels, which the
 /// page puts inside links of its own (a link inside a link is invalid HTML).
 pub(crate) fn to_html_without_links(text: &str) -> String {
-    render(text, false)
+    render(text, None)
 }
 
-fn render(text: &str, allow_links: bool) -> String {
+/// The destination of every link in `text`, as written, with its byte offset.
+pub(crate) fn link_destinations(text: &str) -> Vec<(String, usize)> {
+    Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.into_string(), range.start)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A link's address as a browser reads it: backslashes before any `?` or `#` are slashes.
+pub(crate) fn normalise_link(dest: &str) -> String {
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, rest) = dest.split_at(end);
+    format!("{}{rest}", path.replace('\\', "/"))
+}
+
+/// Gives the address of a link as written when it knows better.
+type LinkMap<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `links`: `None` shows links as their text; else it may replace an address.
+fn render(text: &str, links: Option<LinkMap<'_>>) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     if is_plain_run(text) {
         write_text(text, &mut out);
@@ -53,11 +83,16 @@ fn render(text: &str, allow_links: bool) -> String {
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
                 Tag::Link { dest_url, title, .. } => {
-                    let safe = allow_links && is_safe_url(&dest_url);
-                    link_stack.push(safe);
-                    if safe {
+                    let href = links.and_then(|map| {
+                        map(&dest_url).or_else(|| {
+                            let dest = normalise_link(&dest_url);
+                            is_safe_url(&dest).then_some(dest)
+                        })
+                    });
+                    link_stack.push(href.is_some());
+                    if let Some(href) = href {
                         out.push_str("<a href=\"");
-                        escape_into(&dest_url, &mut out);
+                        escape_into(&href, &mut out);
                         out.push('"');
                         if !title.is_empty() {
                             out.push_str(" title=\"");
@@ -342,6 +377,20 @@ mod tests {
     }
 
     #[test]
+    fn backslashes_in_links_are_written_as_browsers_read_them() {
+        assert_eq!(to_html("[x](/\\evil.example)"), "<a href=\"//evil.example\">x</a>");
+        assert_eq!(to_html("[x](a\\b.html?q=\\c#\\d)"), "<a href=\"a/b.html?q=\\c#\\d\">x</a>");
+        assert_eq!(
+            link_destinations("see [a](x.yaml) and [b](../y.yaml#step-2)"),
+            [("x.yaml".to_string(), 4), ("../y.yaml#step-2".to_string(), 20)]
+        );
+        assert_eq!(
+            to_html_linked("[a](x.yaml)", &|d| (d == "x.yaml").then(|| "../x/".into())),
+            "<a href=\"../x/\">a</a>"
+        );
+    }
+
+    #[test]
     fn titles_lose_their_links_but_keep_the_text() {
         assert_eq!(to_html_without_links("see [help](https://example.com) **now**"), "see help <strong>now</strong>");
     }
@@ -386,7 +435,7 @@ mod tests {
                     }
                 }
                 flush_text(&mut pending, &mut parsed);
-                assert_eq!(render(&text, true), parsed, "{text:?}");
+                assert_eq!(render(&text, Some(&|_| None)), parsed, "{text:?}");
             }
             assert_eq!(to_plain(&text), slow_plain, "{text:?}");
         }

@@ -152,7 +152,7 @@ pub(crate) fn probe(
     let bytes = file::read_regular(&real, limits.max_file_bytes).map_err(refused)?;
     let bytes_len = bytes.len() as u64;
     let hash = hash_bytes(&bytes);
-    let format = sniff(&bytes)?;
+    let format = format_of(&bytes)?;
     let header = header(&bytes, format)?;
     let (width, height) = header.stored;
     let pixels = u64::from(width) * u64::from(height);
@@ -275,8 +275,8 @@ fn rewrite_tail(written: &str, key: &str) -> String {
     head.iter().chain(&key_parts[key_parts.len() - tail..]).copied().collect::<Vec<_>>().join("/")
 }
 
-/// Recognises the format from the first bytes.
-fn sniff(bytes: &[u8]) -> Result<ImageFormat, ImageProblem> {
+/// Recognises the format from the first bytes (an SVG, a GIF... is refused).
+pub(crate) fn format_of(bytes: &[u8]) -> Result<ImageFormat, ImageProblem> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Ok(ImageFormat::Png);
     }

@@ -1,18 +1,32 @@
 //! The client-side search index, per language, and the ranking the browser applies.
 //!
-//! Files (all JSON, small enough for a phone):
-//! - `{lang}/search-index.json`: the entry point: every tutorial's title, URL and category,
-//!   and how the rest is split;
-//! - `{lang}/search/terms-K.json`: token -> postings, tokens spread over shards by a hash
-//!   the browser computes too, so a query loads only the shards of its own tokens;
-//! - `{lang}/search/text-C.json`: the plain text of 200 tutorials per chunk, loaded only
-//!   to show the matching text of the top results.
+//! Laid out so that a query downloads a few small files however large the site is (the
+//! design of Pagefind: term-range chunks, and per-result fragments fetched only for the
+//! results shown). All JSON:
+//! - `{lang}/search-index.json`: the entry point: the number of tutorials, the chunk sizes
+//!   and the first term of every terms chunk (a few KB at 100,000 tutorials);
+//! - `{lang}/search/terms-K.json`: term -> postings, terms in sorted order (UTF-16 order,
+//!   which is JavaScript's) and cut into chunks of about [`TERMS_BYTES`], so the terms that
+//!   start with a prefix sit in one chunk or a few neighbouring ones;
+//! - `{lang}/search/meta-M.json`: title, URL and category of [`META_CHUNK`] tutorials,
+//!   fetched for the results shown;
+//! - `{lang}/search/text-C.json`: the plain text of [`TEXT_CHUNK`] tutorials, fetched for
+//!   the snippets of the results page.
 //!
-//! Tokens come from [`crate::tokenize::tokens`]; `themes/default/static/search.js` is a
-//! line-by-line port of that function and of [`rank`], and the shared cases in
-//! `tests/fixtures/search/tokenizer-cases.json` run against both.
+//! A term's postings are two sets, the tutorials with the term in the title and those with
+//! it elsewhere, each written as base-36 gaps (`3,1a,2`) or, when that is longer, as a
+//! base64 bitmap (`=...`), whichever is shorter: a term in most tutorials costs n/6 bytes.
+//!
+//! Tokens come from [`crate::tokenize::tokens`], plus every single Chinese/Japanese/Korean
+//! character ([`crate::tokenize::cjk_chars`]) so that a one-character query finds its
+//! words. A query's last word, while it is being typed, matches as a prefix
+//! ([`query_terms`]). `themes/default/static/search.js` is a line-by-line port of the
+//! tokenizer, of [`query_terms`] and of [`rank`]; the shared cases in
+//! `tests/fixtures/search/` run against both.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 /// Token maps are hashed a few million times per build: foldhash, not SipHash (no
 /// attacker chooses the keys of a build).
@@ -24,15 +38,20 @@ use serde::Serialize;
 
 use crate::markdown::to_plain;
 use crate::model::Site;
-use crate::tokenize::tokens;
+use crate::tokenize::{cjk_chars, fold, is_cjk, stem, tokens};
 
-pub(crate) const INDEX_VERSION: u32 = 1;
-/// Postings bytes per terms shard, before compression.
-const SHARD_BYTES: usize = 160_000;
+pub(crate) const INDEX_VERSION: u32 = 2;
+/// Bytes of a terms chunk, before compression (a term is never split: one very common
+/// term can make its chunk larger, by at most n/3 bytes for n tutorials).
+const TERMS_BYTES: usize = 16_000;
+/// Tutorials per title/URL/category chunk.
+pub(crate) const META_CHUNK: usize = 8;
 /// Tutorials per text chunk.
-pub(crate) const TEXT_CHUNK: usize = 200;
+pub(crate) const TEXT_CHUNK: usize = 4;
 /// Characters of text kept per tutorial for result snippets.
 const TEXT_CHARS: usize = 1200;
+/// A query's last word matches as a prefix from this many characters on.
+const PREFIX_CHARS: usize = 3;
 
 /// Where a token occurs in a tutorial (bits).
 pub(crate) const IN_BODY: u8 = 1;
@@ -58,9 +77,12 @@ pub struct Index {
 struct Manifest<'a> {
     v: u32,
     lang: &'a str,
-    shards: usize,
-    chunk: usize,
-    docs: &'a [[String; 3]],
+    /// Number of tutorials.
+    docs: usize,
+    meta: usize,
+    text: usize,
+    /// The first term of each terms chunk.
+    terms: Vec<&'a str>,
 }
 
 pub fn build(site: &Site, lang: &str) -> Index {
@@ -84,10 +106,11 @@ pub fn build(site: &Site, lang: &str) -> Index {
             body.push_str(&to_plain(note.text.get(lang, src).text));
         }
         let mut seen: FastMap<String, u8> = FastMap::default();
-        for tok in tokens(&title) {
+        for tok in tokens(&title).into_iter().chain(cjk_chars(&title)) {
             *seen.entry(tok).or_default() |= IN_TITLE;
         }
-        for tok in tokens(&body).into_iter().chain(tokens(&category)).chain(t.tags.iter().flat_map(|tag| tokens(tag))) {
+        let rest = [body.as_str(), category.as_str()].into_iter().chain(t.tags.iter().map(String::as_str));
+        for tok in rest.flat_map(|text| tokens(text).into_iter().chain(cjk_chars(text))) {
             *seen.entry(tok).or_default() |= IN_BODY;
         }
         let text = body.trim().chars().take(TEXT_CHARS).collect();
@@ -115,27 +138,57 @@ pub fn build(site: &Site, lang: &str) -> Index {
     index
 }
 
+/// JavaScript compares strings by UTF-16 code units; chunks are cut in that order so the
+/// browser can find a term's chunk with its own `<`.
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
 impl Index {
     fn to_files(&self, lang: &str) -> Vec<(String, String)> {
-        // Encode every posting list, then spread tokens over as many shards as needed.
-        let encoded: Vec<(&String, String)> = self.postings.par_iter().map(|(t, p)| (t, encode_postings(p))).collect();
-        let total: usize = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
-        let shards = total.div_ceil(SHARD_BYTES).max(1);
-        let mut parts: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards];
-        for (tok, post) in &encoded {
-            parts[shard_of(tok, shards)].insert(tok, post);
+        let n = self.docs.len();
+        let mut encoded: Vec<(&str, String)> =
+            self.postings.par_iter().map(|(t, p)| (t.as_str(), encode_postings(p, n))).collect();
+        encoded.par_sort_by(|a, b| utf16_cmp(a.0, b.0));
+        // Cut the sorted terms into chunks of about TERMS_BYTES.
+        let mut chunks: Vec<&[(&str, String)]> = Vec::new();
+        let (mut from, mut size) = (0, 0);
+        for (i, (tok, post)) in encoded.iter().enumerate() {
+            let entry = tok.len() + post.len() + 6;
+            if size > 0 && size + entry > TERMS_BYTES {
+                chunks.push(&encoded[from..i]);
+                (from, size) = (i, 0);
+            }
+            size += entry;
         }
-        let mut files = Vec::new();
-        let manifest = Manifest { v: INDEX_VERSION, lang, shards, chunk: TEXT_CHUNK, docs: &self.docs };
-        files.push((format!("{lang}/search-index.json"), json(&manifest)));
+        if from < encoded.len() || chunks.is_empty() {
+            chunks.push(&encoded[from..]);
+        }
+        let manifest = Manifest {
+            v: INDEX_VERSION,
+            lang,
+            docs: n,
+            meta: META_CHUNK,
+            text: TEXT_CHUNK,
+            terms: chunks.iter().map(|c| c.first().map_or("", |e| e.0)).collect(),
+        };
+        let mut files = vec![(format!("{lang}/search-index.json"), json(&manifest))];
+        files.par_extend(chunks.par_iter().enumerate().map(|(k, chunk)| {
+            let map: serde_json::Map<String, serde_json::Value> =
+                chunk.iter().map(|(t, p)| (t.to_string(), serde_json::Value::String(p.clone()))).collect();
+            (format!("{lang}/search/terms-{k}.json"), json(&map))
+        }));
         files.par_extend(
-            parts.par_iter().enumerate().map(|(k, part)| (format!("{lang}/search/terms-{k}.json"), json(part))),
+            self.docs
+                .par_chunks(META_CHUNK)
+                .enumerate()
+                .map(|(m, c)| (format!("{lang}/search/meta-{m}.json"), json(&c))),
         );
         files.par_extend(
             self.texts
                 .par_chunks(TEXT_CHUNK)
                 .enumerate()
-                .map(|(c, chunk)| (format!("{lang}/search/text-{c}.json"), json(&chunk))),
+                .map(|(c, t)| (format!("{lang}/search/text-{c}.json"), json(&t))),
         );
         files
     }
@@ -145,16 +198,50 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// `3a:3,2:1`: base-36 gaps between doc numbers, then where the token was found.
-fn encode_postings(list: &[(u32, u8)]) -> String {
-    let mut out = String::new();
+/// `title;elsewhere`: each the set of tutorials with the token there, as base-36 gaps
+/// (`3,11,1`) or as a bitmap (`=` then base64, tutorial k at bit k % 8 of byte k / 8).
+fn encode_postings(list: &[(u32, u8)], n: usize) -> String {
+    let set = |bit: u8| encode_set(list.iter().filter(|(_, b)| b & bit != 0).map(|(d, _)| *d), n);
+    format!("{};{}", set(IN_TITLE), set(IN_BODY))
+}
+
+fn encode_set(docs: impl Iterator<Item = u32> + Clone, n: usize) -> String {
+    let mut gaps = String::new();
     let mut prev = 0;
-    for (n, (doc, bits)) in list.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
+    for (i, doc) in docs.clone().enumerate() {
+        if i > 0 {
+            gaps.push(',');
         }
-        let _ = write!(out, "{}:{bits}", base36(doc - prev));
-        prev = *doc;
+        let _ = write!(gaps, "{}", base36(doc - prev));
+        prev = doc;
+    }
+    let bitmap_len = 1 + n.div_ceil(8).div_ceil(3) * 4;
+    if gaps.len() <= bitmap_len {
+        return gaps;
+    }
+    let mut bytes = vec![0u8; n.div_ceil(8)];
+    for doc in docs {
+        if let Some(b) = bytes.get_mut(doc as usize / 8) {
+            *b |= 1 << (doc % 8);
+        }
+    }
+    format!("={}", base64(&bytes))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let v = (u32::from(c.first().copied().unwrap_or(0)) << 16)
+            | (u32::from(c.get(1).copied().unwrap_or(0)) << 8)
+            | u32::from(c.get(2).copied().unwrap_or(0));
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(DIGITS[((v >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
     }
     out
 }
@@ -173,14 +260,34 @@ fn base36(mut v: u32) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-/// FNV-1a over Unicode code points (not bytes), so JavaScript gets the same number.
-pub fn shard_of(token: &str, shards: usize) -> usize {
-    let mut h: u32 = 2_166_136_261;
-    for c in token.chars() {
-        h ^= c as u32;
-        h = h.wrapping_mul(16_777_619);
+/// The terms of a query, sorted (by code point) and without duplicates, each with whether
+/// it matches as a prefix: the last word does while it is being typed (the query ends in
+/// it) if it is a Latin word of at least [`PREFIX_CHARS`] characters (`pass` finds
+/// `password`). A term typed twice matches exactly.
+pub(crate) fn query_terms(query: &str) -> Vec<(String, bool)> {
+    let folded = fold(query);
+    let toks = tokens(&folded);
+    // The word the query ends in, if it ends in a Latin word.
+    let tail: String = {
+        let mut rev: Vec<char> = folded
+            .chars()
+            .rev()
+            .take_while(|&c| !is_cjk(c) && (c.is_alphanumeric() || c == '\''))
+            .filter(|&c| c != '\'')
+            .collect();
+        rev.reverse();
+        rev.into_iter().collect()
+    };
+    let last_prefix = !tail.is_empty()
+        && tail.chars().count() >= PREFIX_CHARS
+        && toks.last().is_some_and(|t| *t == stem(&tail.to_lowercase()));
+    let mut terms: BTreeMap<String, bool> = BTreeMap::new();
+    let count = toks.len();
+    for (i, t) in toks.into_iter().enumerate() {
+        let prefix = last_prefix && i + 1 == count;
+        terms.entry(t).and_modify(|p| *p = *p && prefix).or_insert(prefix);
     }
-    (h as usize) % shards.max(1)
+    terms.into_iter().collect()
 }
 
 /// A search result: a doc number and its score.
@@ -194,18 +301,34 @@ pub struct Hit {
 /// tokens weigh more; a document must contain at least half of the query's tokens (all of
 /// them for a one- or two-token query), and its score is scaled by the share it contains.
 pub fn rank(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
-    let mut q = tokens(query);
-    q.sort();
-    q.dedup();
+    let q = query_terms(query);
     if q.is_empty() {
         return Vec::new();
     }
     let n = index.docs.len() as f64;
     let mut score: HashMap<u32, (f64, usize)> = HashMap::new();
-    for tok in &q {
-        let Some(list) = index.postings.get(tok) else { continue };
+    for (tok, prefix) in &q {
+        // A prefix matches the union of its terms' postings.
+        let list: Vec<(u32, u8)> = if *prefix {
+            let mut union: BTreeMap<u32, u8> = BTreeMap::new();
+            for (_, list) in index
+                .postings
+                .range::<str, _>((Bound::Included(tok.as_str()), Bound::Unbounded))
+                .take_while(|(t, _)| t.starts_with(tok.as_str()))
+            {
+                for &(doc, bits) in list {
+                    *union.entry(doc).or_default() |= bits;
+                }
+            }
+            union.into_iter().collect()
+        } else {
+            index.postings.get(tok).cloned().unwrap_or_default()
+        };
+        if list.is_empty() {
+            continue;
+        }
         let idf = (1.0 + n / list.len() as f64).ln();
-        for &(doc, bits) in list {
+        for (doc, bits) in list {
             let w = if bits & IN_TITLE != 0 { 3.0 } else { 0.0 } + if bits & IN_BODY != 0 { 1.0 } else { 0.0 };
             let e = score.entry(doc).or_insert((0.0, 0));
             e.0 += idf * w;
@@ -234,10 +357,10 @@ mod tests {
         let mut idx = Index::default();
         for (i, (title, body)) in docs.iter().enumerate() {
             let mut seen: HashMap<String, u8> = HashMap::new();
-            for t in tokens(title) {
+            for t in tokens(title).into_iter().chain(cjk_chars(title)) {
                 *seen.entry(t).or_default() |= IN_TITLE;
             }
-            for t in tokens(body) {
+            for t in tokens(body).into_iter().chain(cjk_chars(body)) {
                 *seen.entry(t).or_default() |= IN_BODY;
             }
             for (t, b) in seen {
@@ -266,11 +389,34 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_compact_and_shards_stable() {
-        assert_eq!(encode_postings(&[(3, 1), (40, 3), (41, 2)]), "3:1,11:3,1:2");
-        assert_eq!(shard_of("密码", 1), 0);
-        // Fixed values: search.js must compute the same (see tests/fixtures/search).
-        assert_eq!(shard_of("password", 7), shard_of("password", 7));
+    fn postings_are_compact() {
+        assert_eq!(encode_postings(&[(3, 1), (40, 3), (41, 2)], 100), "14,1;3,11");
+        // In most of 16 tutorials: a bitmap (bits 0-11 set, then 12 and 15 in the title set).
+        let dense: Vec<(u32, u8)> = (0..12).map(|d| (d, IN_BODY)).chain([(12, IN_TITLE), (15, IN_TITLE)]).collect();
+        assert_eq!(encode_postings(&dense, 16), "c,3;=/w8=");
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base36(36 * 36), "100");
+    }
+
+    #[test]
+    fn the_last_word_matches_as_a_prefix_and_single_characters_match() {
+        let idx = index(&[("Forgot your password?", "reset it"), ("忘记密码", "找回"), ("Passport photos", "upload")]);
+        assert_eq!(rank(&idx, "pass", 10).len(), 2);
+        assert_eq!(rank(&idx, "passw", 10)[0].doc, 0);
+        assert!(rank(&idx, "pass ", 10).is_empty(), "a finished word matches whole words only");
+        assert_eq!(rank(&idx, "密", 10)[0].doc, 1);
+        assert_eq!(rank(&idx, "ＰＡＳＳＷ", 10)[0].doc, 0);
+    }
+
+    /// The cases `search.js` is checked against too (tests/browser.rs).
+    #[test]
+    fn shared_query_cases_with_the_browser() {
+        let cases: Vec<(String, Vec<(String, bool)>)> =
+            serde_json::from_str(include_str!("../tests/fixtures/search/query-cases.json")).unwrap();
+        assert!(cases.len() >= 10);
+        for (query, want) in cases {
+            assert_eq!(query_terms(&query), want, "{query:?}");
+        }
     }
 }

@@ -2,11 +2,19 @@
 //!
 //! Chinese runs become overlapping character bigrams (忘记密码 -> 忘记, 记密, 密码), which
 //! find words without a dictionary; Latin runs become lowercase words with a light plural
-//! stem. Related-article scoring uses these tokens; the search index will use the same
-//! rules, so the two can never disagree about what a "word" is.
+//! stem. Related-article scoring uses these tokens; the search index uses the same rules,
+//! so the two can never disagree about what a "word" is.
+//!
+//! Text is first folded to NFKC, so full-width `ＰＡＳＳ１２`, half-width `ｶﾞｲﾄﾞ` and
+//! the ideographic space read as `PASS12`, `ガイド` and a space (`search.js` does the same
+//! with `String.prototype.normalize`).
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Han, kana and hangul: scripts written without spaces between words.
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7A3 | 0x20000..=0x2FFFF)
 }
@@ -16,8 +24,17 @@ const STOP_WORDS: &[&str] = &[
     "of", "on", "or", "the", "then", "this", "to", "what", "when", "with", "you", "your",
 ];
 
+/// `text` in NFKC form: full-width and half-width forms folded to their usual ones.
+pub(crate) fn fold(text: &str) -> Cow<'_, str> {
+    match is_nfkc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfkc().collect()),
+    }
+}
+
 /// Tokens of `text`, in order, duplicates kept.
 pub(crate) fn tokens(text: &str) -> Vec<String> {
+    let text = fold(text);
     let mut out = Vec::new();
     let mut word = String::new();
     let mut cjk: Vec<char> = Vec::new();
@@ -57,8 +74,14 @@ pub(crate) fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The single Chinese/Japanese/Korean characters of `text` (folded), duplicates kept: the
+/// search index lists them too, so that a one-character query (`密`) finds its words.
+pub(crate) fn cjk_chars(text: &str) -> Vec<String> {
+    fold(text).chars().filter(|&c| is_cjk(c)).map(String::from).collect()
+}
+
 /// `passwords` -> `password`, `addresses` -> `address`, `categories` -> `category`.
-fn stem(word: &str) -> String {
+pub(crate) fn stem(word: &str) -> String {
     let n = word.len();
     if n > 4 && word.ends_with("ies") {
         return format!("{}y", &word[..n - 3]);
@@ -99,6 +122,14 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(tokens(&text), want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn full_and_half_width_forms_fold() {
+        assert_eq!(tokens("ＰＡＳＳＷＯＲＤ"), vec!["password"]);
+        assert_eq!(tokens("ｉＰｈｏｎｅ　１５"), vec!["iphone", "15"]);
+        assert_eq!(tokens("ｶﾞｲﾄﾞ"), vec!["ガイ", "イド"]);
+        assert_eq!(cjk_chars("密码ａ"), vec!["密", "码"]);
     }
 
     #[test]

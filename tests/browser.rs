@@ -176,15 +176,83 @@ fn the_browser_tokenizer_matches_the_indexer() {
     for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
         assert_eq!(g[1], w[1], "search.js tokenizes {} differently from src/tokenize.rs", w[0]);
     }
-    // The shard hash, too: both sides must pick the same file for a token.
-    let got = run_in_page(
-        &site.root.join("public"),
-        "/zh/",
-        800,
-        "done(['密码', 'password', 'ログ'].map(function (t) { return frame.stepwiseSearch.shardOf(t, 7); }));",
+    // Which words of a query match as prefixes, too.
+    let cases = include_str!("fixtures/search/query-cases.json");
+    let script = format!(
+        "var cases = {cases}; done(cases.map(function (c) {{ return [c[0], frame.stepwiseSearch.queryTerms(c[0])]; }}));"
     );
-    let want: Vec<usize> = ["密码", "password", "ログ"].iter().map(|t| stepwise::search::shard_of(t, 7)).collect();
-    assert_eq!(got, serde_json::json!(want));
+    let got = run_in_page(&site.root.join("public"), "/zh/", 800, &script);
+    let want: serde_json::Value = serde_json::from_str(cases).unwrap();
+    assert_eq!(got.as_array().map(Vec::len), want.as_array().map(Vec::len));
+    for (g, w) in got.as_array().unwrap().iter().zip(want.as_array().unwrap()) {
+        assert_eq!(g[1], w[1], "search.js reads the query {} differently from src/search.rs", w[0]);
+    }
+}
+
+/// Types `query` into the header box one character at a time, as a reader does, and
+/// returns the live results once they show (links, marked words).
+fn type_into_the_box(public: &Path, page: &str, query: &str) -> serde_json::Value {
+    let script = r##"
+      var input = doc.getElementById("search-q"), chars = Array.from(QUERY), n = 0;
+      input.focus();
+      (function next() {
+        input.value += chars[n++];
+        input.dispatchEvent(new frame.Event("input", {bubbles: true}));
+        if (n < chars.length) { setTimeout(next, 60); return; }
+        waitFor(function () { return doc.querySelectorAll("#search-live li a").length > 0; }, function () {
+          var links = Array.prototype.map.call(doc.querySelectorAll("#search-live li a"), function (a) { return a.getAttribute("href"); });
+          var marks = Array.prototype.map.call(doc.querySelectorAll("#search-live mark"), function (m) { return m.textContent; });
+          done({links: links, marks: marks, hidden: doc.getElementById("search-live").hidden});
+        });
+      })();
+    "##
+    .replace("QUERY", &serde_json::to_string(query).unwrap());
+    run_in_page(public, page, 390, &script)
+}
+
+#[test]
+fn typing_a_prefix_or_one_character_finds_results() {
+    let site = TestSite::example();
+    assert_eq!(site.build().code, 0);
+    let public = site.root.join("public");
+    let got = type_into_the_box(&public, "/zh/", "密");
+    assert_eq!(got["hidden"], false, "{got}");
+    assert!(
+        got["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().ends_with("zh/cross-border-ec/amazon/forgot-password/")),
+        "{got}"
+    );
+    assert!(got["marks"].as_array().unwrap().iter().all(|m| m == "密"), "only the character is marked: {got}");
+    // English: the word being typed matches as a prefix, and whole words are marked.
+    let got = type_into_the_box(&public, "/en/", "forgot pass");
+    assert!(got["links"][0].as_str().unwrap().ends_with("en/cross-border-ec/amazon/forgot-password/"), "{got}");
+    let marks: Vec<String> =
+        got["marks"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_lowercase()).collect();
+    assert!(marks.contains(&"password".to_string()), "the whole word is marked: {got}");
+    assert!(marks.iter().all(|m| m.starts_with("pass") || m.starts_with("forg")), "{got}");
+    // Full-width letters, as a Chinese input method types them.
+    let got = type_into_the_box(&public, "/en/", "ｆｏｒｇｏｔ　ｐａｓｓｗ");
+    assert!(got["links"][0].as_str().unwrap().ends_with("en/cross-border-ec/amazon/forgot-password/"), "{got}");
+}
+
+#[test]
+fn the_language_switch_on_the_results_page_keeps_the_query() {
+    let site = TestSite::example();
+    assert_eq!(site.build().code, 0);
+    let script = r##"
+      waitFor(function () { return doc.querySelectorAll("#search-results li").length > 0; }, function () {
+        done(Array.prototype.map.call(doc.querySelectorAll(".lang-switch a"), function (a) { return a.getAttribute("href"); }));
+      });
+    "##;
+    let got = run_in_page(&site.root.join("public"), "/zh/search/?q=%E5%AF%86%E7%A0%81", 1280, script);
+    let links = got.as_array().unwrap();
+    assert!(!links.is_empty(), "{got}");
+    for l in links {
+        assert!(l.as_str().unwrap().ends_with("/search/?q=%E5%AF%86%E7%A0%81"), "{got}");
+    }
 }
 
 #[test]

@@ -69,22 +69,37 @@ fn index_files_are_written_and_consistent() {
     for lang in ["zh", "en"] {
         let manifest: serde_json::Value =
             serde_json::from_str(&site.page(&format!("{lang}/search-index.json"))).unwrap();
-        assert_eq!(manifest["v"], 1);
-        let docs = manifest["docs"].as_array().unwrap();
-        assert_eq!(docs.len(), 8);
-        assert!(docs.iter().any(|d| d[1] == format!("{lang}/cross-border-ec/amazon/forgot-password/")));
-        let shards = manifest["shards"].as_u64().unwrap();
-        for k in 0..shards {
+        assert_eq!(manifest["v"], 2);
+        assert_eq!(manifest["docs"], 8);
+        // Every term is in the chunk the entry file points to: chunk k holds the terms from
+        // its first term up to the next chunk's, in the browser's (UTF-16) order.
+        let firsts: Vec<String> =
+            manifest["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+        let key = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+        for (k, first) in firsts.iter().enumerate() {
             let terms: serde_json::Value =
                 serde_json::from_str(&site.page(&format!("{lang}/search/terms-{k}.json"))).unwrap();
-            for (tok, _) in terms.as_object().unwrap() {
-                assert_eq!(stepwise::search::shard_of(tok, shards as usize), k as usize, "{tok} is in the wrong shard");
+            for (tok, post) in terms.as_object().unwrap() {
+                assert!(key(tok) >= key(first), "{tok} is before its chunk");
+                if let Some(next) = firsts.get(k + 1) {
+                    assert!(key(tok) < key(next), "{tok} is after its chunk");
+                }
+                assert!(post.as_str().unwrap().contains(';'), "{tok}: {post}");
             }
         }
-        let text: Vec<String> = serde_json::from_str(&site.page(&format!("{lang}/search/text-0.json"))).unwrap();
+        let meta: Vec<[String; 3]> = serde_json::from_str(&site.page(&format!("{lang}/search/meta-0.json"))).unwrap();
+        assert_eq!(meta.len(), 8);
+        assert!(meta.iter().any(|d| d[1] == format!("{lang}/cross-border-ec/amazon/forgot-password/")));
+        // Text in chunks of 4 tutorials.
+        let text: Vec<String> = (0..2)
+            .flat_map(|c| {
+                serde_json::from_str::<Vec<String>>(&site.page(&format!("{lang}/search/text-{c}.json"))).unwrap()
+            })
+            .collect();
         assert_eq!(text.len(), 8);
+        assert!(text.iter().all(|t| !t.is_empty()));
     }
-    let zh = site.page("zh/search-index.json");
+    let zh = site.page("zh/search/meta-0.json");
     assert!(zh.contains("亚马逊登录密码忘记了怎么办？"));
     assert!(site.page("zh/search/index.html").contains("id=\"search-results\""));
     // The search box is on every page and works as a plain form too.
@@ -93,6 +108,20 @@ fn index_files_are_written_and_consistent() {
         page.contains("<form class=\"site-search\" role=\"search\" action=\"../../../../en/search/\" method=\"get\"")
     );
     assert!(page.contains("<script src=\"../../../../search.js\" defer"));
+}
+
+/// While typing: an English prefix, one Chinese character, full-width letters.
+#[test]
+fn partial_queries_find_results() {
+    let (zh, zh_ids) = example_index("zh");
+    let got = top(&zh, &zh_ids, "密", 10);
+    assert!(got.contains(&"cross-border-ec/amazon/forgot-password".to_string()), "{got:?}");
+    assert!(got.contains(&"payments/wechat-pay/set-payment-password".to_string()), "{got:?}");
+    let (en, en_ids) = example_index("en");
+    for query in ["pass", "forgot pass", "ｆｏｒｇｏｔ　ｐａｓｓｗ"] {
+        let got = top(&en, &en_ids, query, 5);
+        assert_eq!(got.first().map(String::as_str), Some("cross-border-ec/amazon/forgot-password"), "{query}: {got:?}");
+    }
 }
 
 #[test]

@@ -14,10 +14,10 @@ use crate::util::{TestSite, headless_chromium};
 const WAIT: Duration = Duration::from_secs(15);
 
 /// A running `stepwise serve`, killed when dropped (a failed assertion included).
-struct Serve {
+pub struct Serve {
     child: Child,
-    port: u16,
-    stdout: String,
+    pub port: u16,
+    pub stdout: String,
 }
 
 impl Drop for Serve {
@@ -27,15 +27,29 @@ impl Drop for Serve {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 impl Serve {
-    fn start(root: &Path, port: u16) -> Serve {
+    pub fn start(root: &Path, port: u16) -> Serve {
+        Serve::start_with(root, port, &[])
+    }
+
+    /// With more arguments (`--bind`, `--edit`).
+    pub fn start_with(root: &Path, port: u16, args: &[&str]) -> Serve {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
-        cmd.args(["serve", "--port", &port.to_string(), "--root"]).arg(root);
+        cmd.args(["serve", "--port", &port.to_string(), "--root"]).arg(root).args(args);
         Serve::spawn(cmd)
+    }
+
+    /// The `Host` a browser sends for the server.
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// As a writer runs it: in the site folder, without `--root` (the root is `.`).
@@ -61,29 +75,31 @@ impl Serve {
         });
         let mut serve = Serve { child, port: 0, stdout: String::new() };
         let deadline = Instant::now() + WAIT;
-        while serve.port == 0 {
+        // Up to the last line of the start: the address, edit mode, then `watching`.
+        while !serve.stdout.contains("\nwatching ") {
             let line = rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("no `serving` line; stdout so far: {}", serve.stdout));
+                .unwrap_or_else(|_| panic!("no `serving` and `watching` lines; stdout so far: {}", serve.stdout));
             serve.stdout.push_str(&line);
             serve.stdout.push('\n');
             if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
                 serve.port = rest.split('/').next().unwrap().parse().unwrap();
             }
         }
+        assert_ne!(serve.port, 0, "no `serving` line: {}", serve.stdout);
         serve
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub fn get(&self, path: &str) -> Reply {
         request(self.port, "GET", path)
     }
 
-    fn status(&self) -> serde_json::Value {
+    pub fn status(&self) -> serde_json::Value {
         serde_json::from_str(&self.get("/__stepwise/status").body).unwrap()
     }
 
     /// Polls the status until `ok` holds for it.
-    fn wait_status(&self, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    pub fn wait_status(&self, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
         let deadline = Instant::now() + WAIT;
         loop {
             let s = self.status();
@@ -96,10 +112,14 @@ impl Serve {
     }
 
     /// An open event stream: its lines arrive on the receiver.
-    fn events(&self) -> Receiver<String> {
+    pub fn events(&self) -> Receiver<String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(stream, "GET /__stepwise/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-            .unwrap();
+        write!(
+            stream,
+            "GET /__stepwise/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n",
+            self.port
+        )
+        .unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -113,7 +133,7 @@ impl Serve {
 }
 
 /// Reads event-stream lines until `event: {name}`; returns its data line.
-fn wait_event(rx: &Receiver<String>, name: &str) -> String {
+pub fn wait_event(rx: &Receiver<String>, name: &str) -> String {
     let deadline = Instant::now() + WAIT;
     let mut seen = Vec::new();
     loop {
@@ -128,26 +148,40 @@ fn wait_event(rx: &Receiver<String>, name: &str) -> String {
     }
 }
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
 /// One request on its own connection, the path sent byte for byte.
-fn request(port: u16, method: &str, path: &str) -> Reply {
+pub fn request(port: u16, method: &str, path: &str) -> Reply {
+    send(port, format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").as_bytes())
+}
+
+/// Sends `raw` on a new connection and reads the reply until the server closes it.
+pub fn send(port: u16, raw: &[u8]) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    stream.write_all(raw).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    parse_reply(&raw)
+}
+
+pub fn parse_reply(raw: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -205,7 +239,9 @@ fn serves_pages_with_the_reload_script_and_nothing_else() {
     }
     let index = server.get("/zh/search-index.json");
     assert_eq!(index.header("Content-Type"), Some("application/json"));
-    assert!(index.body.contains("第一个问题"));
+    assert!(index.body.contains("\"v\":2"));
+    // Titles come in small files, fetched for the results shown.
+    assert!(server.get("/zh/search/meta-0.json").body.contains("第一个问题"));
     assert!(server.get("/sitemap.xml").body.contains("<urlset"));
     assert!(server.get("/en/atom.xml").body.contains("<feed"));
     assert_eq!(server.get("/search.js").status, 200);
@@ -474,4 +510,229 @@ fn a_yaml_link_leading_out_is_never_quoted_in_the_status() {
     std::fs::remove_file(site.root.join("content/help/passwd.yaml")).unwrap();
     wait_event(&events, "reload");
     server.wait_status("recovery", |s| s["ok"] == true);
+}
+
+// ---------------------------------------------------------------- hosts and limits
+
+/// DNS rebinding: a page of another site whose name resolves to 127.0.0.1 sends its own
+/// name as `Host`. Every request is refused then, reads included (the status quotes
+/// source lines while a build is broken).
+#[test]
+fn a_foreign_host_is_refused_even_for_reads() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let port = server.port;
+    for path in ["/__stepwise/status", "/en/help/first/", "/__stepwise/events"] {
+        for host in ["rebound.example:PORT", "localhost.evil.example:PORT", "127.0.0.1", "localhost:1"] {
+            let host = host.replace("PORT", &port.to_string());
+            let r = send(port, format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes());
+            assert_eq!(r.status, 403, "{path} with Host {host}: {}", r.body);
+            let body = r.json();
+            assert_eq!(body["error"], "bad_host", "{body}");
+            assert!(!r.body.contains("The first question") && !r.body.contains("\"build\""), "{}", r.body);
+        }
+    }
+    // No Host at all (HTTP/1.0).
+    let r = send(port, b"GET /__stepwise/status HTTP/1.0\r\n\r\n");
+    assert_eq!(r.status, 403);
+    // The server's own names are answered.
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("LOCALHOST:{port}")] {
+        let r = send(
+            port,
+            format!("GET /__stepwise/status HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{host}");
+    }
+}
+
+/// The memory a process holds now (Linux), in KB.
+#[cfg(target_os = "linux")]
+fn process_status(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap_or_else(|| panic!("no {field}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// One connection sending an endless header: refused at 32 KB, the connection closed,
+/// the server's memory as it was (tiny_http read 300 MB into memory and kept it).
+#[test]
+#[cfg(target_os = "linux")]
+fn a_huge_header_is_refused_quickly_without_memory_growth() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let before = process_status(server.pid(), "VmRSS:");
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_write_timeout(Some(WAIT)).unwrap();
+    let start = Instant::now();
+    write!(stream, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: ", server.port).unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0usize;
+    while sent < 300 << 20 {
+        if stream.write_all(&chunk).is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    assert!(sent < 64 << 20, "the server took {} MB of header", sent >> 20);
+    assert!(start.elapsed() < Duration::from_secs(5), "refused only after {:?}", start.elapsed());
+    let after = process_status(server.pid(), "VmRSS:");
+    assert!(after < before + 16 * 1024, "the server grew from {before} KB to {after} KB");
+    // It still answers.
+    assert_eq!(server.get("/").status, 200);
+    // A header just over the limit gets its 431.
+    let big = "a".repeat(40 * 1024);
+    let r = send(server.port, format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Big: {big}\r\n\r\n", server.host()).as_bytes());
+    assert_eq!(r.status, 431, "{}", r.body);
+}
+
+/// A half-sent request and an idle keep-alive connection are both closed within
+/// seconds (tiny_http kept a half-sent request open for more than 40 s).
+#[test]
+fn half_sent_requests_and_idle_connections_time_out() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let closes_within = |mut stream: TcpStream, limit: Duration| -> Duration {
+        stream.set_read_timeout(Some(limit)).unwrap();
+        let start = Instant::now();
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => return start.elapsed(),
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return start.elapsed(),
+                Err(e) => panic!("still open after {:?}: {e}", start.elapsed()),
+            }
+        }
+    };
+    let limit = Duration::from_secs(20);
+    // Sends nothing at all.
+    let silent = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    // Sends half a request head.
+    let mut half = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHost: {}\r\nX-Slow: ", server.host()).unwrap();
+    // Sends a whole request, reads the answer, and stays.
+    let mut idle = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(idle, "GET /__stepwise/status HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()).unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let waits: Vec<_> =
+        [silent, half, idle].into_iter().map(|s| std::thread::spawn(move || closes_within(s, limit))).collect();
+    for (what, wait) in ["a silent connection", "a half-sent request", "an idle keep-alive"].iter().zip(waits) {
+        let took = wait.join().unwrap_or_else(|_| panic!("{what} was not closed within {limit:?}"));
+        assert!(took < Duration::from_secs(15), "{what} closed after {took:?}");
+    }
+}
+
+/// 2,000 idle connections: no thread each, and a page still loads at once.
+#[test]
+#[cfg(target_os = "linux")]
+fn idle_connections_neither_make_threads_nor_stall_the_server() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let threads_before = process_status(server.pid(), "Threads:");
+    let idle: Vec<TcpStream> = (0..2000).map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let threads = process_status(server.pid(), "Threads:");
+    assert!(threads < threads_before + 20, "{threads_before} threads before, {threads} with 2,000 connections");
+    let start = Instant::now();
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The first question"));
+    assert!(start.elapsed() < Duration::from_secs(2), "the page took {:?}", start.elapsed());
+    drop(idle);
+}
+
+/// Event streams are bounded: one too many gets a 503 (its page tries again later), and
+/// a closed stream frees its place.
+#[test]
+fn event_streams_are_bounded() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let open_stream = || {
+        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        write!(s, "GET /__stepwise/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        (s, String::from_utf8_lossy(&head).into_owned())
+    };
+    let mut streams = Vec::new();
+    for i in 0..64 {
+        let (s, head) = open_stream();
+        assert_eq!(head, "HTTP/1.1 200", "stream {i}");
+        streams.push(s);
+    }
+    let (_refused, head) = open_stream();
+    assert_eq!(head, "HTTP/1.1 503");
+    assert_eq!(server.status()["open_streams"], 64);
+    drop(streams.pop());
+    server.wait_status("a closed stream to be noticed", |s| s["open_streams"] == 63);
+    let (_again, head) = open_stream();
+    assert_eq!(head, "HTTP/1.1 200");
+}
+
+/// The reload script in a real browser, with `EventSource` and the page's visibility
+/// played by the test: a hidden tab closes its stream, a shown one opens it again (and
+/// reloads if the build changed meanwhile), a refused stream is tried again later.
+#[test]
+fn a_hidden_tab_closes_its_event_stream() {
+    let site = TestSite::fixture("minimal");
+    let server = Serve::start(&site.root, free_port());
+    let page = server.get(PAGE).body;
+    let start = page.find("<script id=\"stepwise-live\">").unwrap() + "<script id=\"stepwise-live\">".len();
+    let script = &page[start..start + page[start..].find("</script>").unwrap()];
+    let build = script.split("var build = \"").nth(1).unwrap().split('"').next().unwrap();
+    // Navigation is the one thing a test page cannot let happen: it is logged instead.
+    assert_eq!(script.matches("location.reload();").count(), 1);
+    let script = script.replace("location.reload();", "log.push(\"reload\");");
+    let harness = format!(
+        r#"<!DOCTYPE html><html><body><script>
+var log = [], hidden = false, sources = [];
+Object.defineProperty(document, "hidden", {{ get: function () {{ return hidden; }} }});
+function FakeSource(url) {{ this.url = url; this.readyState = 0; this.handlers = {{}}; sources.push(this); log.push("open"); }}
+FakeSource.CLOSED = 2;
+FakeSource.prototype.addEventListener = function (name, f) {{ this.handlers[name] = f; }};
+FakeSource.prototype.close = function () {{ this.readyState = 2; log.push("close"); }};
+window.EventSource = FakeSource;
+function show(h) {{ hidden = h; document.dispatchEvent(new Event("visibilitychange")); }}
+</script><script>{script}</script><script>
+show(true);
+show(false);
+sources[1].handlers.hello({{ data: JSON.stringify({{ build: "{build}", error: null }}) }});
+show(true);
+show(false);
+sources[2].handlers.hello({{ data: JSON.stringify({{ build: "another", error: null }}) }});
+sources[2].readyState = 2;
+sources[2].onerror();
+setTimeout(function () {{
+  var pre = document.createElement("pre"); pre.id = "result";
+  pre.textContent = JSON.stringify({{ log: log, open: sources.length }});
+  document.body.appendChild(pre);
+}}, 7000);
+</script></body></html>"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("harness.html");
+    std::fs::write(&file, harness).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = headless_chromium(profile.path())
+        .args(["--virtual-time-budget=20000", "--dump-dom"])
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .expect("start chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let at = dom
+        .find("<pre id=\"result\">")
+        .unwrap_or_else(|| panic!("no result; chromium said: {}", String::from_utf8_lossy(&out.stderr)));
+    let json = &dom[at + "<pre id=\"result\">".len()..];
+    let json = json[..json.find("</pre>").unwrap()].replace("&quot;", "\"");
+    let result: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // open, hidden: close, shown: open (same build: no reload), hidden: close, shown:
+    // open, a new build: reload; the stream refused: a new one 5 s later.
+    assert_eq!(
+        result["log"],
+        serde_json::json!(["open", "close", "open", "close", "open", "reload", "open"]),
+        "{result}"
+    );
 }

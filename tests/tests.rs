@@ -7,7 +7,10 @@ mod util;
 
 mod browser;
 mod build;
+mod cdp;
 mod cli;
+mod edit;
+mod editor;
 mod errors;
 mod files;
 mod first_hour;
@@ -17,3 +20,4 @@ mod incremental;
 mod safety;
 mod search;
 mod serve;
+mod texts;

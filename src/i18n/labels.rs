@@ -3,7 +3,7 @@
 //! (【账户设置】 is always [Account Settings]). The glossary this learns is also a
 //! product of its own (`stepwise i18n glossary`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -23,7 +23,7 @@ struct Sighting {
 }
 
 /// target language -> source label -> translated label -> where.
-type Pairs = BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<Sighting>>>>;
+type Pairs = BTreeMap<String, Known>;
 
 /// A translated text with several labels, paired after the single-label ones.
 struct MultiLabel<'a> {
@@ -75,22 +75,58 @@ fn learn<'a>(site: &'a Site, langs: &'a [Lang]) -> Learned<'a> {
             }
         }
     }
-    for MultiLabel { doc: di, field: fi, lang, src, mut tr, pos } in multi {
-        let known = pairs.get(lang).cloned().unwrap_or_default();
-        let mut ordered: Vec<Option<String>> = vec![None; src.len()];
-        for (i, s) in src.iter().enumerate() {
-            if let Some(j) = known.get(s).and_then(|ts| tr.iter().position(|t| ts.contains_key(t))) {
-                ordered[i] = Some(tr.remove(j));
-            }
-        }
-        let mut rest = tr.into_iter();
-        for (s, t) in src.iter().zip(ordered) {
-            if let Some(t) = t.or_else(|| rest.next()) {
-                add(&mut pairs, lang, s, &t, Sighting { doc: di, field: fi, pos });
+    for MultiLabel { doc: di, field: fi, lang, src, tr, pos } in multi {
+        let paired = pair(&src, &tr, pairs.get(lang), &mut 0);
+        for (s, t) in src.iter().zip(paired) {
+            if let Some(t) = t.and_then(|j| tr.get(j)) {
+                add(&mut pairs, lang, s, t, Sighting { doc: di, field: fi, pos });
             }
         }
     }
     Learned { docs, pairs, warnings }
+}
+
+/// Source label -> its translations seen so far -> where.
+type Known = BTreeMap<String, BTreeMap<String, Vec<Sighting>>>;
+
+/// Pairs the labels of a text with several (as many in `src` as in `tr`): each source
+/// label, in order, takes the first translated label not yet taken that is `known` as
+/// its translation; the others take the labels left over, in order. Returns, for each
+/// source label, the index of its translated label (`None` when `tr` has run out).
+///
+/// Linear in the labels of the text (plus, per source label, the smaller of its known
+/// translations and the text's distinct labels): no label is moved, and what was learnt
+/// is only looked at. `work` counts the candidates looked at, for tests.
+fn pair(src: &[String], tr: &[String], known: Option<&Known>, work: &mut usize) -> Vec<Option<usize>> {
+    // Each distinct translated label -> its positions not yet taken, in order.
+    let mut free: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (j, t) in tr.iter().enumerate() {
+        free.entry(t.as_str()).or_default().push_back(j);
+    }
+    let mut taken = vec![false; tr.len()];
+    let mut paired: Vec<Option<usize>> = vec![None; src.len()];
+    for (i, s) in src.iter().enumerate() {
+        let Some(translations) = known.and_then(|k| k.get(s)) else { continue };
+        // The first free position among the labels known as translations of `s`.
+        let first = if translations.len() <= free.len() {
+            *work += translations.len();
+            translations.keys().filter_map(|t| free.get(t.as_str())?.front().map(|&j| (j, t.as_str()))).min()
+        } else {
+            *work += free.len();
+            free.iter()
+                .filter(|(t, _)| translations.contains_key(**t))
+                .filter_map(|(t, q)| Some((*q.front()?, *t)))
+                .min()
+        };
+        if let Some((j, t)) = first {
+            free.get_mut(t).and_then(VecDeque::pop_front);
+            taken[j] = true;
+            paired[i] = Some(j);
+        }
+    }
+    let mut rest = taken.iter().enumerate().filter(|(_, t)| !**t).map(|(j, _)| j);
+    *work += tr.len();
+    paired.into_iter().map(|p| p.or_else(|| rest.next())).collect()
 }
 
 fn add(pairs: &mut Pairs, lang: &str, src: &str, tr: &str, seen: Sighting) {
@@ -276,6 +312,61 @@ impl Glossary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn labels_of(words: &str) -> Vec<String> {
+        words.split(' ').map(String::from).collect()
+    }
+
+    fn known(pairs: &[(&str, &str)]) -> Known {
+        let mut k = Known::new();
+        for (s, t) in pairs {
+            k.entry(s.to_string()).or_default().entry(t.to_string()).or_default();
+        }
+        k
+    }
+
+    #[test]
+    fn pairs_labels_by_what_was_learnt_then_in_order() {
+        let k = known(&[("我的", "My"), ("设置", "Settings")]);
+        let paired = pair(&labels_of("我的 设置 保存"), &labels_of("Save Settings My"), Some(&k), &mut 0);
+        assert_eq!(paired, vec![Some(2), Some(1), Some(0)]);
+        // Nothing learnt yet: in order.
+        assert_eq!(pair(&labels_of("我的 设置"), &labels_of("Settings My"), None, &mut 0), vec![Some(0), Some(1)]);
+        // The first free occurrence is taken, whichever known translation it is.
+        let k = known(&[("a", "x"), ("a", "y")]);
+        let paired = pair(&labels_of("a a a"), &labels_of("z y x"), Some(&k), &mut 0);
+        assert_eq!(paired, vec![Some(1), Some(2), Some(0)]);
+    }
+
+    /// The blow-up: one label repeated 200,000 times, in a text whose pairing is
+    /// already known (the second copy of a file), moved the whole list once per label.
+    /// The work must stay proportional to the labels, whatever the machine's speed.
+    #[test]
+    fn pairing_many_labels_is_linear() {
+        for n in [1_000, 200_000] {
+            let labels = vec!["a".to_string(); n];
+            let k = known(&[("a", "a")]);
+            let mut work = 0;
+            let paired = pair(&labels, &labels, Some(&k), &mut work);
+            assert!(paired.iter().enumerate().all(|(i, p)| *p == Some(i)));
+            assert!(work <= 3 * n, "{work} steps for {n} labels");
+        }
+        // Many distinct labels, each with many known translations: still bounded by the
+        // text's own distinct labels per label.
+        let n = 2_000;
+        let src: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+        let tr: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+        let mut k = Known::new();
+        for s in &src {
+            let ts = k.entry(s.clone()).or_default();
+            for t in &tr[..50] {
+                ts.entry(t.clone()).or_default();
+            }
+        }
+        let mut work = 0;
+        pair(&src, &tr, Some(&k), &mut work);
+        assert!(work <= 60 * n, "{work} steps for {n} labels");
+    }
 
     #[test]
     fn unescapes_label_markup() {

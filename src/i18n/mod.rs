@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, command_line, display_path};
 use crate::lang::{Lang, Languages};
-use crate::model::{Outdated, Site};
+use crate::model::{DocId, FieldPath, Outdated, Site};
 use fields::{Document, Texts};
 use lock::{Lock, LockKey, Record, text_hash};
 use status::{Report, Resolution, State};
@@ -100,9 +100,43 @@ pub fn confirm(
     let docs = fields::documents(Texts::of_site(site));
     let root = path.parent().unwrap_or(Path::new("."));
     let selected = select(&docs, &selection, root)?;
-    let targets = site.config.languages.targets();
-    let resolution = status::resolve(&docs, old, targets, site.source_lang());
-    let (lock, newly_confirmed) = confirmed_lock(&docs, &resolution, old, &selected, langs, site.source_lang());
+    let chosen = |e: &status::Entry, _: &Document<'_>, _: &fields::Field<'_>| {
+        selected.contains(&e.doc) && langs.contains(&e.lang)
+    };
+    confirm_chosen(&docs, &site.config.languages, old, path, &chosen)
+}
+
+/// `confirm` for one field of one document in one language (the editor's "confirm"):
+/// the same records `stepwise i18n confirm` writes for that field, and the same rewrite
+/// of the rest of the file. `texts` is the whole site.
+pub(crate) fn confirm_field(
+    texts: Texts<'_>,
+    langs: &Languages,
+    old: &Lock,
+    path: &Path,
+    doc: &DocId,
+    field: &FieldPath,
+    lang: &Lang,
+) -> Result<Confirmed, Diagnostics> {
+    let docs = fields::documents(texts);
+    let chosen = |e: &status::Entry, d: &Document<'_>, f: &fields::Field<'_>| {
+        d.id == *doc && f.path == *field && e.lang == *lang
+    };
+    confirm_chosen(&docs, langs, old, path, &chosen)
+}
+
+/// Which translations a confirm records: (entry, its document, its field).
+type Chosen<'c> = dyn Fn(&status::Entry, &Document<'_>, &fields::Field<'_>) -> bool + 'c;
+
+fn confirm_chosen(
+    docs: &[Document<'_>],
+    languages: &Languages,
+    old: &Lock,
+    path: &Path,
+    chosen: &Chosen<'_>,
+) -> Result<Confirmed, Diagnostics> {
+    let resolution = status::resolve(docs, old, languages.targets(), languages.source());
+    let (lock, newly_confirmed) = confirmed_lock(docs, &resolution, old, chosen, languages.source());
     let pruned = old
         .records
         .keys()
@@ -122,6 +156,24 @@ pub fn confirm(
         moved: resolution.moved.iter().map(|(now, was)| (was.to_string(), now.to_string())).collect(),
         pruned,
     })
+}
+
+/// The state of every translation of the document `doc`, as `status` sees it. `texts`
+/// is the whole site: records follow moved files and steps across it.
+pub(crate) fn states_of(
+    texts: Texts<'_>,
+    lock: &Lock,
+    langs: &Languages,
+    doc: &DocId,
+) -> Vec<(FieldPath, Lang, State)> {
+    let docs = fields::documents(texts);
+    let resolution = status::resolve(&docs, lock, langs.targets(), langs.source());
+    resolution
+        .entries
+        .iter()
+        .filter(|e| docs[e.doc].id == *doc)
+        .map(|e| (docs[e.doc].fields[e.field].path.clone(), e.lang.clone(), e.state))
+        .collect()
 }
 
 /// The documents named by the selection, or an error for each path that names none.
@@ -157,15 +209,14 @@ fn select(docs: &[Document<'_>], selection: &Selection<'_>, root: &Path) -> Resu
     if diags.is_empty() { Ok(selected) } else { Err(diags) }
 }
 
-/// The new records: current texts are (re)recorded; in the selected documents, every
-/// present translation in `langs` is recorded against today's source; records of
-/// outdated texts elsewhere are kept as they were, so they stay outdated.
+/// The new records: current texts are (re)recorded; the chosen translations are recorded
+/// against today's source; records of outdated texts elsewhere are kept as they were,
+/// so they stay outdated.
 fn confirmed_lock(
     docs: &[Document<'_>],
     resolution: &Resolution,
     old: &Lock,
-    selected: &BTreeSet<usize>,
-    langs: &[Lang],
+    chosen: &Chosen<'_>,
     source: &str,
 ) -> (Lock, usize) {
     let mut lock = Lock { exists: true, records: BTreeMap::new() };
@@ -176,12 +227,11 @@ fn confirmed_lock(
         let Some(translation) = field.text.value(&e.lang) else { continue };
         let key = LockKey { doc: doc.id.clone(), field: field.path.clone(), lang: e.lang.clone() };
         let now = Record { source: text_hash(field.text.source(source)), translation: text_hash(&translation.text) };
-        let chosen = selected.contains(&e.doc) && langs.contains(&e.lang);
         match e.state {
             State::Current => {
                 lock.records.insert(key, vec![now]);
             }
-            State::Outdated | State::Unconfirmed if chosen => {
+            State::Outdated | State::Unconfirmed if chosen(e, doc, field) => {
                 newly += 1;
                 lock.records.insert(key, vec![now]);
             }

@@ -211,8 +211,12 @@ fn output_name(info: &ImageInfo, parts: &[&str], width: u32, ext: &str) -> Strin
     let hash = &hasher.finalize().to_hex()[..10];
     let stem = info.key.rsplit('/').next().unwrap_or("image");
     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
-    let stem: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    // At most 64 characters: a screenshot's own name may fill a file name's 255 bytes.
+    let stem: String = stem
+        .chars()
+        .take(64)
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
     format!("img/{stem}-{width}.{hash}.{ext}")
 }
 

@@ -21,6 +21,8 @@ use file::Folder;
 pub(crate) const CONTENT_DIR: &str = "content";
 pub(crate) const CATEGORY_FILE: &str = "_category.yaml";
 pub(crate) const AUTHORS_FILE: &str = "_authors.yaml";
+/// Tag slug -> its name per language.
+pub(crate) const TAGS_FILE: &str = "_tags.yaml";
 /// The translation records, beside `site.toml` (see `i18n::lock`).
 pub const LOCK_FILE: &str = "i18n.lock";
 /// A tutorial is a few kilobytes; anything this large is a mistake (or an attack).
@@ -45,6 +47,8 @@ pub(crate) struct RawContent {
     pub(crate) tutorials: Vec<SourceFile>,
     pub(crate) categories: Vec<SourceFile>,
     pub(crate) authors: Option<SourceFile>,
+    /// `content/_tags.yaml`, when the site names its tags.
+    pub(crate) tags: Option<SourceFile>,
     /// Every folder under `content/` that may hold tutorials (not `_assets` folders).
     pub(crate) folders: Vec<String>,
     /// The translation records, `i18n.lock` beside `site.toml`, when the site has them.
@@ -117,20 +121,20 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         let parent = rel.rsplit_once('/').map_or("", |(p, _)| p).to_string();
         let (slot, key) = if name == CATEGORY_FILE {
             ("category", parent)
-        } else if name == AUTHORS_FILE {
+        } else if name == AUTHORS_FILE || name == TAGS_FILE {
             if entry.depth() != 1 {
                 diags.push(Diagnostic::warning(
                     entry.path(),
                     None,
-                    "ignored: `_authors.yaml` belongs directly in `content/`",
+                    format!("ignored: `{name}` belongs directly in `content/`"),
                 ));
                 continue;
             }
-            ("authors", String::new())
+            (if name == AUTHORS_FILE { "authors" } else { "tags" }, String::new())
         } else if name.starts_with('_') {
             diags.push(
                 Diagnostic::warning(entry.path(), None, "ignored: files starting with `_` are reserved")
-                    .with_hint("known special files are `_category.yaml` and `_authors.yaml`"),
+                    .with_hint("known special files are `_category.yaml`, `_authors.yaml` and `_tags.yaml`"),
             );
             continue;
         } else {
@@ -143,6 +147,7 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         match slot {
             "category" => raw.categories.push(file),
             "authors" => raw.authors = Some(file),
+            "tags" => raw.tags = Some(file),
             _ => raw.tutorials.push(file),
         }
     }

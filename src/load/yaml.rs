@@ -91,7 +91,6 @@ pub(crate) struct YamlError {
 }
 
 /// Parses one YAML document. An empty file gives `Value::Null`.
-#[cfg(test)]
 pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     parse_with_hazards(text).map(|p| p.root)
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::ids::{CategoryPath, TutorialId};
+use super::scrub;
 use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::fingerprint::Fingerprint;
@@ -104,8 +105,17 @@ fn number(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
+/// A tag as a tutorial writes it (`WeChat Pay`), with the slug its URL uses.
+#[derive(Debug, Clone)]
+pub(crate) struct TagRef {
+    pub(crate) pos: Pos,
+    pub(crate) slug: String,
+    pub(crate) written: String,
+}
+
 /// What a tutorial file yielded. References are kept even when the file has errors, so
 /// the cross-file checks (images, ids) still report their problems in the same run.
+#[derive(Default)]
 pub(crate) struct DecodedTutorial {
     /// Shared with every `Site` built from this decoding (the preview server keeps it
     /// across edits of other files).
@@ -114,6 +124,8 @@ pub(crate) struct DecodedTutorial {
     pub(crate) related_refs: Vec<IdRef<TutorialId>>,
     pub(crate) author_ref: Option<IdRef<String>>,
     pub(crate) pixel_boxes: Vec<PixelBox>,
+    /// The tags as written, in order (one per slug).
+    pub(crate) tags: Vec<TagRef>,
 }
 
 pub(crate) struct Decoder<'a> {
@@ -159,8 +171,9 @@ impl<'a> Decoder<'a> {
     /// Parses the file; a syntax error is reported and gives `None`.
     pub(crate) fn parse(&mut self, text: &str) -> Option<Node> {
         match yaml::parse_with_hazards(text) {
-            Ok(parsed) => {
+            Ok(mut parsed) => {
                 self.hazards = parsed.hazards;
+                scrub::scrub(&mut parsed.root, text, self.file, &mut self.diags);
                 Some(parsed.root)
             }
             Err(e) => {
@@ -494,13 +507,7 @@ impl<'a> Decoder<'a> {
 
     /// Decodes one tutorial file.
     pub(crate) fn tutorial(mut self, file: &SourceFile) -> (DecodedTutorial, Diagnostics) {
-        let empty = || DecodedTutorial {
-            tutorial: None,
-            images: Vec::new(),
-            related_refs: Vec::new(),
-            author_ref: None,
-            pixel_boxes: Vec::new(),
-        };
+        let empty = DecodedTutorial::default;
         let Some(root) = self.parse(&file.text) else {
             return (empty(), self.diags);
         };
@@ -520,7 +527,7 @@ impl<'a> Decoder<'a> {
         let mut summary = None;
         let mut date = None;
         let mut updated = None;
-        let mut tags = Vec::new();
+        let mut tags: Vec<TagRef> = Vec::new();
         let mut author_ref = None;
         let mut related_refs = Vec::new();
         let mut steps = Vec::new();
@@ -601,7 +608,7 @@ impl<'a> Decoder<'a> {
                 summary,
                 date,
                 updated,
-                tags,
+                tags: tags.iter().map(|t| t.slug.clone()).collect(),
                 author: author_ref.as_ref().map(|r| r.id.clone()),
                 related: related_refs.iter().map(|r| r.id.clone()).collect(),
                 steps,
@@ -610,12 +617,12 @@ impl<'a> Decoder<'a> {
             _ => None,
         };
         let decoded =
-            DecodedTutorial { tutorial: tutorial.map(Arc::new), images, related_refs, author_ref, pixel_boxes };
+            DecodedTutorial { tutorial: tutorial.map(Arc::new), images, related_refs, author_ref, pixel_boxes, tags };
         (decoded, self.diags)
     }
 
-    fn tags(&mut self, node: &Node) -> Vec<String> {
-        let mut tags: Vec<String> = Vec::new();
+    fn tags(&mut self, node: &Node) -> Vec<TagRef> {
+        let mut tags: Vec<TagRef> = Vec::new();
         for (i, item) in self.list(node, "tags").unwrap_or(&[]).iter().enumerate() {
             let Some(tag) = self.string(item, &format!("tags[{}]", i + 1)) else {
                 continue;
@@ -623,10 +630,18 @@ impl<'a> Decoder<'a> {
             let slug = tag_slug(&tag);
             if slug.is_empty() {
                 self.error(item.pos, format!("tag `{tag}` has no letters or digits"));
-            } else if tags.contains(&slug) {
+            } else if slug.len() > MAX_SLUG_BYTES {
+                let msg = format!(
+                    "tag `{}…` is too long: its URL name is {} bytes, at most {MAX_SLUG_BYTES} fit in a file name",
+                    tag.chars().take(24).collect::<String>(),
+                    slug.len()
+                );
+                self.error(item.pos, msg).hint =
+                    Some("a tag is a word or two (`refund`, `WeChat Pay`); put longer words in the text".into());
+            } else if tags.iter().any(|t| t.slug == slug) {
                 self.warning(item.pos, format!("tag `{tag}` is listed twice"));
             } else {
-                tags.push(slug);
+                tags.push(TagRef { pos: item.pos, slug, written: tag });
             }
         }
         tags
@@ -788,6 +803,70 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// One entry of `_tags.yaml`: a tag and its name per language.
+#[derive(Debug)]
+pub(crate) struct TagNameEntry {
+    pub(crate) pos: Pos,
+    pub(crate) written: String,
+    pub(crate) slug: String,
+    pub(crate) name: Localized,
+}
+
+impl Decoder<'_> {
+    /// Decodes `_tags.yaml`: tag -> its name, `{zh: 微信支付, en: WeChat Pay}` or one name
+    /// for every language. A language without a name shows the tag as the tutorials
+    /// write it: that is no missing translation.
+    pub(crate) fn tag_names(mut self, file: &SourceFile) -> (Vec<TagNameEntry>, Diagnostics) {
+        let Some(root) = self.parse(&file.text) else {
+            return (Vec::new(), self.diags);
+        };
+        let mut out: Vec<TagNameEntry> = Vec::new();
+        match &root.value {
+            Value::Null => {}
+            Value::Map(entries) => {
+                for (key, v) in entries {
+                    let slug = tag_slug(&key.name);
+                    if slug.is_empty() {
+                        self.error(key.pos, format!("tag `{}` has no letters or digits", key.name));
+                        continue;
+                    }
+                    if let Some(first) = out.iter().find(|e| e.slug == slug) {
+                        let msg = format!(
+                            "`{}` is the same tag as `{}` on line {} (both are `{slug}` in URLs)",
+                            key.name, first.written, first.pos.line
+                        );
+                        self.error(key.pos, msg).hint = Some("keep one of them".into());
+                        continue;
+                    }
+                    let before = self.diags.iter().count();
+                    let name = self.text(v, &key.name);
+                    // Untranslated names fall back to the tag as written, not to the source.
+                    let diags = std::mem::take(&mut self.diags);
+                    self.diags = diags
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(i, d)| *i < before || d.is_error())
+                        .map(|(_, d)| d)
+                        .collect();
+                    if let Some(name) = name {
+                        out.push(TagNameEntry { pos: key.pos, written: key.name.clone(), slug, name });
+                    }
+                }
+            }
+            _ => {
+                self.error(
+                    root.pos,
+                    format!(
+                        "`_tags.yaml` must map tags to their names, e.g. `wechat-pay: {{zh: 微信支付, en: WeChat Pay}}`, found {}",
+                        root.kind_name()
+                    ),
+                );
+            }
+        }
+        (out, self.diags)
+    }
+}
+
 struct Fields<'n> {
     entries: Vec<(&'n Key, &'n Node)>,
     /// The keys that unknown keys were taken for (`steps` for `stpes`).
@@ -867,6 +946,10 @@ fn pixel_values(entries: &[(&Key, &Node)]) -> Option<[f64; 4]> {
 }
 
 /// `Account Security` -> `account-security`; CJK stays as written (`密码`).
+/// A name that becomes one part of an output path (a tag's folder): file systems hold
+/// 255 bytes, and the build's own suffixes need a few.
+pub(crate) const MAX_SLUG_BYTES: usize = 200;
+
 pub(crate) fn tag_slug(tag: &str) -> String {
     let mut out = String::new();
     for c in tag.trim().chars() {

@@ -11,7 +11,9 @@
 pub(crate) mod decode;
 pub(crate) mod field;
 pub(crate) mod ids;
+pub(crate) mod links;
 pub(crate) mod related;
+mod scrub;
 pub(crate) mod translation;
 pub(crate) mod types;
 
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean, display_path};
 use crate::lang::Lang;
 use crate::load::{CONTENT_DIR, RawContent};
 use crate::screenshot::ImageInfo;
@@ -28,6 +30,7 @@ pub(crate) use decode::PixelBox;
 use decode::{DecodedTutorial, Decoder, ImageRef};
 pub(crate) use field::{FieldKind, FieldPath};
 pub(crate) use ids::{CategoryPath, DocId, TutorialId};
+use links::{Links, PathLink};
 pub(crate) use translation::{Outdated, TranslationState};
 pub(crate) use types::*;
 
@@ -56,6 +59,10 @@ pub struct Site {
     pub(crate) subcategories: BTreeMap<CategoryPath, Vec<CategoryPath>>,
     /// Tag slug -> tutorials, newest first.
     pub(crate) tags: BTreeMap<String, Vec<usize>>,
+    /// Tag slug -> how it is shown, for the tags not shown as their slug.
+    pub(crate) tag_names: BTreeMap<String, TagName>,
+    /// The links to tutorials written in texts.
+    pub(crate) links: Links,
     /// Tutorial index -> related tutorial indexes.
     pub(crate) related: Vec<Vec<usize>>,
     /// Every tutorial index, newest (last changed) first, ties by id.
@@ -81,6 +88,11 @@ impl Site {
     /// Every tutorial under a category, its subcategories' included.
     pub(crate) fn count_under(&self, path: &str) -> usize {
         self.counts_under.get(path).copied().unwrap_or(0)
+    }
+
+    /// How the tag `slug` is shown in `lang`.
+    pub(crate) fn tag_name<'a>(&'a self, slug: &'a str, lang: &Lang) -> &'a str {
+        self.tag_names.get(slug).map_or(slug, |n| n.get(lang, self.source_lang()))
     }
 
     /// The chain of categories from the top down to `path`, inclusive.
@@ -111,6 +123,10 @@ pub(crate) struct Content {
     pub(crate) image_refs: Vec<ImageRef>,
     /// Boxes written in pixels: errors the pipeline reports with the screenshots' sizes.
     pub(crate) pixel_boxes: Vec<PixelBox>,
+    pub(crate) tag_names: BTreeMap<String, TagName>,
+    pub(crate) links: Links,
+    /// Relative links of tutorials to anything but a tutorial (the pipeline checks them).
+    pub(crate) path_links: Vec<PathLink>,
 }
 
 /// Decodes the categories and authors of `raw`, takes the decoded tutorial files (in
@@ -188,7 +204,106 @@ pub(crate) fn check_content(
     let category_files: BTreeSet<&str> = raw.categories.iter().map(|f| f.key.as_str()).collect();
     add_implicit_categories(&tutorials, &mut categories, &category_files, &content_dir, langs.source(), &mut diags);
     let authors_file = raw.authors.as_ref().map(|f| f.path.clone());
-    (Content { tutorials, categories, authors, authors_file, image_refs, pixel_boxes }, diags)
+    let tag_names = tag_names(raw, decoded, langs, &mut diags);
+    let (links, path_links) =
+        links::check_links(&tutorials, &categories, &authors, authors_file.as_deref(), &all_ids, &mut diags);
+    (
+        Content { tutorials, categories, authors, authors_file, image_refs, pixel_boxes, tag_names, links, path_links },
+        diags,
+    )
+}
+
+/// One way a tag is written, and where it is first written so.
+struct Spelling<'a> {
+    written: &'a str,
+    count: usize,
+    file: &'a Path,
+    pos: Pos,
+}
+
+/// How each tag is shown: `_tags.yaml`'s names (checked against the tags the tutorials
+/// use), and the spelling most tutorials use. Two spellings of one tag are a warning at
+/// each place that differs from the usual one.
+fn tag_names(
+    raw: &RawContent,
+    decoded: &[Arc<Decoded>],
+    langs: &crate::lang::Languages,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, TagName> {
+    let mut spellings: HashMap<&str, Vec<Spelling<'_>>> = HashMap::new();
+    for (entry, file) in decoded.iter().zip(&raw.tutorials) {
+        for tag in &entry.0.tags {
+            let list = spellings.entry(tag.slug.as_str()).or_default();
+            match list.iter_mut().find(|s| s.written == tag.written) {
+                Some(s) => s.count += 1,
+                None => list.push(Spelling { written: &tag.written, count: 1, file: &file.path, pos: tag.pos }),
+            }
+        }
+    }
+    // The usual spelling: used most, the first met on a tie.
+    let usual = |list: &[Spelling<'_>]| -> usize {
+        let mut best = 0;
+        for (i, s) in list.iter().enumerate() {
+            if s.count > list[best].count {
+                best = i;
+            }
+        }
+        best
+    };
+    for (entry, file) in decoded.iter().zip(&raw.tutorials) {
+        for tag in &entry.0.tags {
+            let Some(list) = spellings.get(tag.slug.as_str()).filter(|l| l.len() > 1) else { continue };
+            let other = &list[usual(list)];
+            if other.written != tag.written {
+                let place = format!("{}:{}:{}", display_path(other.file), other.pos.line, other.pos.col);
+                diags.push(
+                    Diagnostic::warning(
+                        &file.path,
+                        Some(tag.pos),
+                        format!(
+                            "tag `{}` is written `{}` at {place}; both are the tag `{}`",
+                            tag.written, other.written, tag.slug
+                        ),
+                    )
+                    .with_hint(format!(
+                        "write it the same way everywhere (pages show `{}`), or give it a name per language in content/_tags.yaml",
+                        other.written
+                    )),
+                );
+            }
+        }
+    }
+    let mut names: BTreeMap<String, TagName> = BTreeMap::new();
+    if let Some(file) = &raw.tags {
+        let (entries, d) = Decoder::new(&file.path, langs).tag_names(file);
+        diags.extend(d);
+        for e in entries {
+            let Some(list) = spellings.get(e.slug.as_str()) else {
+                let hint = match did_you_mean(&e.slug, spellings.keys().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "no tutorial has this tag: remove it here, or add it to a tutorial's `tags`".into(),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &file.path,
+                        Some(e.pos),
+                        format!("tag `{}` is not used by any tutorial", e.written),
+                    )
+                    .with_hint(hint),
+                );
+                continue;
+            };
+            let written = list[usual(list)].written.to_string();
+            names.insert(e.slug, TagName { written, names: Some(e.name) });
+        }
+    }
+    for (slug, list) in &spellings {
+        let written = list[usual(list)].written;
+        if written != *slug && !names.contains_key(*slug) {
+            names.insert(slug.to_string(), TagName { written: written.to_string(), names: None });
+        }
+    }
+    names
 }
 
 /// What to do about an unknown author id: the id meant, and the ids there are.
@@ -219,7 +334,17 @@ pub(crate) fn assemble(
     outdated: Outdated,
     related: &mut related::Memo,
 ) -> Site {
-    let Content { tutorials, categories, authors, authors_file, image_refs: _, pixel_boxes: _ } = content;
+    let Content {
+        tutorials,
+        categories,
+        authors,
+        authors_file,
+        image_refs: _,
+        pixel_boxes: _,
+        tag_names,
+        links,
+        path_links: _,
+    } = content;
     let index: HashMap<TutorialId, usize> = tutorials.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
     let related = related::compute_with_memo(&tutorials, &index, &config.languages, related);
     let newest_first = |list: &mut Vec<usize>| {
@@ -284,6 +409,8 @@ pub(crate) fn assemble(
         category_tutorials,
         subcategories,
         tags,
+        tag_names,
+        links,
         related,
         newest_first: latest,
         counts_under,
@@ -292,6 +419,10 @@ pub(crate) fn assemble(
 
 /// File and folder names become URLs: they must be lowercase ASCII words, must not clash
 /// with each other or with the generator's own pages.
+/// A tutorial's path under `content/` is its URL and, beside the output folder's own
+/// path, its page's path on disk: this leaves room for both.
+const MAX_ID_BYTES: usize = 1024;
+
 fn check_names(tutorials: &[Arc<Tutorial>], folders: &[String], content_dir: &Path, diags: &mut Diagnostics) {
     let folder_set: BTreeSet<&str> = folders.iter().map(String::as_str).collect();
     // Every folder that (through its subfolders) holds a tutorial.
@@ -304,6 +435,19 @@ fn check_names(tutorials: &[Arc<Tutorial>], folders: &[String], content_dir: &Pa
         }
     }
     for t in tutorials {
+        if t.id.len() > MAX_ID_BYTES {
+            diags.push(
+                Diagnostic::error(
+                    &t.file,
+                    None,
+                    format!(
+                        "the path of this tutorial under content/ is {} bytes: at most {MAX_ID_BYTES} fit in a URL and an output path",
+                        t.id.len()
+                    ),
+                )
+                .with_hint("use shorter folder and file names"),
+            );
+        }
         for (i, seg) in t.id.split('/').enumerate() {
             let is_last = i == t.id.matches('/').count();
             if !is_url_safe(seg) {

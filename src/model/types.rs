@@ -71,6 +71,11 @@ impl Localized {
         self.values.get(lang)
     }
 
+    /// Every text written, by language (a plain string is the source's).
+    pub(crate) fn values(&self) -> impl Iterator<Item = (&Lang, &Spanned)> {
+        self.values.iter()
+    }
+
     /// Whether this text needs translating at all (a plain string is the same everywhere).
     pub(crate) fn is_translatable(&self) -> bool {
         !self.same_everywhere
@@ -226,4 +231,23 @@ pub(crate) struct Author {
     pub(crate) id: String,
     pub(crate) name: Localized,
     pub(crate) bio: Option<Localized>,
+}
+
+/// How a tag is shown: its name in `_tags.yaml` for the page's language, else as the
+/// tutorials write it. Its URL is always its slug.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TagName {
+    /// The spelling most tutorials use (the first met on a tie).
+    pub(crate) written: String,
+    /// From `_tags.yaml`.
+    pub(crate) names: Option<Localized>,
+}
+
+impl TagName {
+    pub(crate) fn get<'a>(&'a self, lang: &Lang, source: &Lang) -> &'a str {
+        match self.names.as_ref().map(|n| n.get(lang, source)) {
+            Some(r) if !r.is_fallback => r.text,
+            _ => &self.written,
+        }
+    }
 }

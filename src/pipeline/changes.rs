@@ -6,7 +6,8 @@
 //! its category chain's pages, the pages of its tags, the site-wide pages (indexes,
 //! feeds, search) and the pages of the tutorials that list it as related; a tutorial
 //! page also shows the counts of its tags. Anything this diff cannot follow cheaply
-//! (site.toml, categories, authors) re-renders everything. It never reads the disk.
+//! (site.toml, categories, authors, tag names, links between tutorials) re-renders
+//! everything. It never reads the disk.
 //!
 //! The summary is what the diff needs of the old site, small enough to keep: the
 //! preview keeps it in memory between edits, `build` on disk between runs.
@@ -84,6 +85,7 @@ impl Summary {
     pub(crate) fn of(site: &Site) -> Summary {
         let mut f = Fingerprint::new();
         f.debug(&site.config).debug(&site.categories).debug(&site.subcategories).debug(&site.authors);
+        f.debug(&site.tag_names).debug(&site.links);
         f.debug(&site.outdated.of_authors());
         for path in site.categories.keys() {
             f.debug(&site.outdated.of_category(path));

@@ -224,7 +224,7 @@ impl Pipeline {
         let decoding = self.progress.phase("Decoding", "files", raw.0.tutorials.len(), 10_000);
         let decoded = self.decoded.decode(&raw.0.tutorials, &config, &decoding);
         drop(decoding);
-        let (content, content_diags) = model::check_content(&self.root, &config, &raw.0, &decoded);
+        let (mut content, content_diags) = model::check_content(&self.root, &config, &raw.0, &decoded);
         diags.extend(content_diags);
         let images = probe_screenshots(&self.root, &config, &content, self.purpose, &mut diags);
         for b in &content.pixel_boxes {
@@ -253,6 +253,7 @@ impl Pipeline {
         let theme = theme.map_err(|d| diags.extend(d)).ok();
         let diagnostics = diags.sorted();
         let (Some(theme), Some(renderer)) = (theme, renderer) else { return Err(Failure::content(diagnostics)) };
+        let path_links = std::mem::take(&mut content.path_links);
         if diagnostics.has_errors() {
             return Err(Failure::content(diagnostics));
         }
@@ -260,6 +261,13 @@ impl Pipeline {
             self.related = related::Memo::default();
         }
         let site = model::assemble(config, content, images, outdated, &mut self.related);
+        let diagnostics = if path_links.is_empty() {
+            diagnostics
+        } else {
+            let mut diagnostics = diagnostics;
+            check_path_links(&site, renderer.options(), &path_links, &mut diagnostics);
+            diagnostics.sorted()
+        };
         let summary = Summary::of(&site);
         let (changes, items) = match &self.last {
             Some(last) if keep.is_some() => {
@@ -275,17 +283,16 @@ impl Pipeline {
             self.decoded = DecodeCache::default();
             self.related = related::Memo::default();
         }
-        let loaded =
-            Loaded {
-                site: Arc::new(site),
-                lock,
-                theme,
-                static_files,
-                renderer,
-                items: Arc::new(items),
-                diagnostics,
-                summary,
-            };
+        let loaded = Loaded {
+            site: Arc::new(site),
+            lock,
+            theme,
+            static_files,
+            renderer,
+            items: Arc::new(items),
+            diagnostics,
+            summary,
+        };
         Ok((loaded, changes))
     }
 
@@ -559,11 +566,87 @@ fn probe_screenshots(
     for r in &content.image_refs {
         let key = r.path.to_string_lossy().replace('\\', "/");
         if let Some(p) = bad.get(&key) {
-            let mut d =
-                Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
-            d.hint = p.hint_for(&r.written);
-            diags.push(d);
+            diags.push(screenshot_problem(r, p));
         }
     }
     found
+}
+
+/// The error for a refused screenshot, at the step that names it.
+pub(crate) fn screenshot_problem(r: &model::decode::ImageRef, p: &screenshot::ImageProblem) -> Diagnostic {
+    let mut d = Diagnostic::error(&r.file, Some(r.pos), format!("`{}` ({}): {}", r.field, r.written, p.message));
+    d.hint = p.hint_for(&r.written);
+    d
+}
+
+/// A relative link of a tutorial to anything but a tutorial must lead to a page the build
+/// makes (from the page of the text's language): a warning otherwise.
+fn check_path_links(site: &Site, options: RenderOptions, links: &[model::links::PathLink], diags: &mut Diagnostics) {
+    let pages: std::collections::HashSet<String> =
+        render::all_pages(site, options).iter().flat_map(|p| [p.url_path(), p.output_path()]).collect();
+    for link in links {
+        let from = PageKey::Tutorial { lang: link.lang.clone(), id: link.tutorial.clone() }.dir();
+        let target = join_url(&from, &percent_decode(&link.path));
+        let made = target.as_ref().is_some_and(|t| {
+            t.is_empty()
+                || pages.contains(t)
+                || pages.contains(&format!("{t}/"))
+                || pages.contains(&format!("{t}index.html"))
+        });
+        if made {
+            continue;
+        }
+        let place = match &target {
+            Some(t) => format!("`{t}`, which the build does not make"),
+            None => "out of the site".to_string(),
+        };
+        diags.push(
+            Diagnostic::warning(&link.file, Some(link.pos), format!("the link `{}` leads to {place}", link.written))
+                .with_hint(
+                    "link to another tutorial by its YAML file (`other.yaml`, `../folder/other.yaml#step-2`), \
+                     or to another site by its full address",
+                ),
+        );
+    }
+}
+
+/// `rel` followed from the folder `dir` (both output-relative, `/`-separated); `None` if
+/// it climbs above the output root.
+fn join_url(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let trailing = rel.ends_with('/') || rel.ends_with("/.") || rel.ends_with("..") || rel == ".";
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if trailing && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// `%E5%AF%86` -> `密`; anything not a valid escape is kept as written.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

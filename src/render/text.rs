@@ -16,18 +16,19 @@ pub(super) enum Markup {
 }
 
 /// `text` in `lang` (the source's when it has no translation), with its badge when
-/// `badges` is on; `outdated` says what the translation records say of it.
+/// `badges` is on; `outdated` says what the translation records say of it; `links` gives
+/// the address of a link to a tutorial.
 pub(super) fn view(
     text: &Localized,
     lang: &str,
     source: &str,
     markup: Markup,
-    badges: bool,
-    outdated: bool,
+    links: &dyn Fn(&str) -> Option<String>,
+    (badges, outdated): (bool, bool),
 ) -> TextView {
     let r = text.get(lang, source);
     let html = match markup {
-        Markup::Inline => markdown::to_html(r.text),
+        Markup::Inline => markdown::to_html_linked(r.text, links),
         Markup::NoLinks => markdown::to_html_without_links(r.text),
     };
     let badge = match (badges, r.is_fallback, outdated) {

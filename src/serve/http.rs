@@ -1,9 +1,77 @@
-//! The HTTP side, pure parts: request paths -> keys of the served files, content types,
-//! and the live-reload script added to HTML responses.
+//! The HTTP side, pure parts: which `Host` and `Origin` values name this server, request
+//! paths -> keys of the served files, content types, the Content-Security-Policy, and the
+//! live-reload script added to HTML responses.
 //!
 //! Only keys of the in-memory file map are ever served, so no request path can reach a
 //! file the build did not produce; the checks here still refuse every path that tries
 //! (`..`, `%2e%2e`, encoded slashes and backslashes, NUL, `//host` forms) with a 400.
+
+use std::net::IpAddr;
+
+/// The `Host` values a request may carry: the server's own names with its port. A page
+/// of another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its own name,
+/// and is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hosts {
+    port: u16,
+    /// The bind address, when it is not loopback (`--bind 192.168.1.5`).
+    bound: Option<IpAddr>,
+    /// Bound to every address (`0.0.0.0`, `::`): other machines name it by one of the
+    /// machine's addresses, which are not known here. An address typed as digits cannot
+    /// be rebound by DNS, so any address literal is taken; names other than `localhost`
+    /// are not.
+    any_address: bool,
+}
+
+impl Hosts {
+    pub(crate) fn new(bind: IpAddr, port: u16) -> Hosts {
+        Hosts {
+            port,
+            bound: (!bind.is_loopback() && !bind.is_unspecified()).then_some(bind),
+            any_address: bind.is_unspecified(),
+        }
+    }
+
+    /// Whether a request's `Host` header names this server.
+    pub(crate) fn allows(&self, host: &str) -> bool {
+        let (name, port) = match host.strip_prefix('[') {
+            Some(rest) => match rest.split_once(']') {
+                Some((v6, after)) => (v6, after),
+                None => return false,
+            },
+            None => match host.find(':') {
+                Some(i) => (&host[..i], &host[i..]),
+                None => (host, ""),
+            },
+        };
+        let port_ok = match port.strip_prefix(':') {
+            Some(p) => p.parse::<u16>().ok() == Some(self.port) && !p.starts_with('+'),
+            None => port.is_empty() && self.port == 80,
+        };
+        if !port_ok {
+            return false;
+        }
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        // An IPv6 address only in brackets, an IPv4 one only without.
+        let ip: Option<IpAddr> = if host.starts_with('[') {
+            name.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6)
+        } else {
+            name.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
+        };
+        match ip {
+            Some(ip) => ip.is_loopback() || self.bound == Some(ip) || self.any_address,
+            None => false,
+        }
+    }
+}
+
+/// Whether a write request's `Origin` is the server's own: the page that sent it was
+/// served by this server under the name the request uses (`host`, checked already).
+pub(crate) fn is_own_origin(origin: &str, host: &str) -> bool {
+    origin.strip_prefix("http://").is_some_and(|o| o.eq_ignore_ascii_case(host))
+}
 
 /// Why a request path was refused (400 Bad Request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,9 +172,18 @@ pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
      form-action 'self'; base-uri 'self'";
 
+/// The same in edit mode, where the editor may also show a screenshot it fetched itself
+/// (the unredacted source, as a `blob:` URL).
+pub(crate) const EDIT_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; \
+     form-action 'self'; base-uri 'self'";
+
 /// The live-reload client: reloads after a rebuild, keeping the scroll position; shows
 /// and clears the error overlay; `EventSource` reconnects by itself when the server
 /// restarts, and a page built before the restart reloads then (the build ids differ).
+/// A hidden tab closes its stream (browsers give a site six connections: a seventh tab
+/// would stall) and opens it again when shown, reloading if the build changed meanwhile.
+/// A stream the server refuses (too many open) is tried again a few seconds later.
 const RELOAD_SCRIPT: &str = r#"<script id="stepwise-live">(function () {
   var build = "BUILD_ID", key = "stepwise-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(key);
@@ -141,20 +218,38 @@ const RELOAD_SCRIPT: &str = r#"<script id="stepwise-live">(function () {
     box.appendChild(head);
     box.appendChild(pre);
   }
-  var events = new EventSource("/__stepwise/events");
-  events.addEventListener("hello", function (m) { var s = JSON.parse(m.data); overlay(s.error); reload(s.build); });
-  events.addEventListener("reload", function (m) { reload(m.data); });
-  events.addEventListener("build-error", function (m) { overlay(JSON.parse(m.data)); });
+  var events = null, retry = null;
+  function connect() {
+    if (events || document.hidden) return;
+    var source = events = new EventSource("/__stepwise/events");
+    source.addEventListener("hello", function (m) { var s = JSON.parse(m.data); overlay(s.error); reload(s.build); });
+    source.addEventListener("reload", function (m) { reload(m.data); });
+    source.addEventListener("build-error", function (m) { overlay(JSON.parse(m.data)); });
+    source.onerror = function () {
+      if (source.readyState !== EventSource.CLOSED || events !== source) return;
+      events = null;
+      clearTimeout(retry);
+      retry = setTimeout(connect, 5000);
+    };
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { connect(); return; }
+    clearTimeout(retry);
+    if (events) { events.close(); events = null; }
+  });
+  connect();
 })();</script>
 "#;
 
-/// `html` with the live-reload script added before `</body>` (at the end without one).
-pub(crate) fn inject_reload(html: &[u8], build_id: &str) -> Vec<u8> {
+/// `html` with the live-reload script, then `extra` (the edit-mode scripts, or nothing),
+/// added before `</body>` (at the end without one).
+pub(crate) fn inject_scripts(html: &[u8], build_id: &str, extra: &str) -> Vec<u8> {
     let script = RELOAD_SCRIPT.replace("BUILD_ID", build_id);
     let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + script.len());
+    let mut out = Vec::with_capacity(html.len() + script.len() + extra.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(extra.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -220,10 +315,53 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_body_closes() {
-        let out = String::from_utf8(inject_reload(b"<html><body><p>x</p></body></html>", "7-3")).unwrap();
+        let out = String::from_utf8(inject_scripts(b"<html><body><p>x</p></body></html>", "7-3", "")).unwrap();
         assert!(out.ends_with("})();</script>\n</body></html>"), "{out}");
         assert!(out.contains("var build = \"7-3\""));
-        let bare = String::from_utf8(inject_reload(b"<p>x</p>", "1")).unwrap();
+        let bare = String::from_utf8(inject_scripts(b"<p>x</p>", "1", "")).unwrap();
         assert!(bare.starts_with("<p>x</p><script id=\"stepwise-live\">"));
+        let edit = String::from_utf8(inject_scripts(b"<body></body>", "1", "<script>E</script>")).unwrap();
+        assert!(edit.ends_with("})();</script>\n<script>E</script></body>"), "{edit}");
+    }
+
+    #[test]
+    fn only_the_servers_own_names_are_hosts() {
+        let local = Hosts::new("127.0.0.1".parse().unwrap(), 1111);
+        for ok in ["127.0.0.1:1111", "localhost:1111", "LocalHost:1111", "[::1]:1111", "127.0.0.2:1111"] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "localhost",
+            "localhost:1112",
+            "localhost:01111x",
+            "127.0.0.1",
+            "192.168.1.5:1111",
+            "[::1]",
+            "::1:1111",
+            "localhost.evil.example:1111",
+            "127.0.0.1.nip.io:1111",
+            "localhost:+1111",
+            "",
+            "[::1:1111",
+        ] {
+            assert!(!local.allows(bad), "{bad}");
+        }
+        let lan = Hosts::new("192.168.1.5".parse().unwrap(), 8080);
+        assert!(lan.allows("192.168.1.5:8080") && lan.allows("localhost:8080"));
+        assert!(!lan.allows("192.168.1.6:8080") && !lan.allows("myhost.local:8080"));
+        let any = Hosts::new("0.0.0.0".parse().unwrap(), 80);
+        assert!(any.allows("10.0.0.7") && any.allows("10.0.0.7:80") && any.allows("[fe80::1]:80"));
+        assert!(!any.allows("rebound.example") && !any.allows("10.0.0.7:81"));
+    }
+
+    #[test]
+    fn the_origin_must_be_the_host_itself() {
+        assert!(is_own_origin("http://localhost:1111", "localhost:1111"));
+        assert!(is_own_origin("http://127.0.0.1:1111", "127.0.0.1:1111"));
+        assert!(!is_own_origin("http://127.0.0.1:1111", "localhost:1111"));
+        assert!(!is_own_origin("https://localhost:1111", "localhost:1111"));
+        assert!(!is_own_origin("null", "localhost:1111"));
+        assert!(!is_own_origin("http://localhost:1111.evil.example", "localhost:1111"));
     }
 }

@@ -1,39 +1,38 @@
 //! `stepwise serve`: build in memory, serve over HTTP, watch, rebuild what an edit
-//! touches, and reload the open pages.
+//! touches, reload the open pages, and (in edit mode) write edits made in a page back
+//! into the YAML files.
 //!
-//! Three kinds of threads share one [`Shared`] state: the HTTP workers (tiny_http) answer
-//! from the in-memory files of the last good build; the watcher thread turns bursts of
-//! file events into rebuilds ([`build::Builder`]) and publishes the result; each open page
-//! holds a Server-Sent Events stream that gets `reload` after a good rebuild and
-//! `build-error` after a broken one. Nothing is written to `public/`. The library never
-//! prints: what happens is sent as [`ServeEvent`]s for the binary to show.
+//! Threads and tasks share one [`Shared`] state: the HTTP server (`server`: axum on a
+//! small tokio runtime, every request bounded) answers from the in-memory files of the
+//! last good build; the watcher thread turns bursts of file events into rebuilds
+//! ([`build::Preview`]) and publishes the result; each open page holds a Server-Sent
+//! Events stream that gets `reload` after a good rebuild and `build-error` after a broken
+//! one. The edit API (`edit`) writes only YAML files under `content/` and `i18n.lock`;
+//! the watcher then rebuilds as for any save. Nothing is written to `public/`. The
+//! library never prints: what happens is sent as [`ServeEvent`]s for the binary to show.
 
 pub(crate) mod build;
+pub(crate) mod edit;
 pub(crate) mod http;
+mod server;
 pub mod watch;
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use serde::Serialize;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure, display_path};
 use crate::pipeline::Loaded;
-use build::{Body, Files, Outcome, Preview, Scope};
+use build::{Files, Outcome, Preview, Scope};
 use watch::Burst;
 
-/// Ports tried after the one asked for, when it is taken.
-const PORT_TRIES: u16 = 20;
-const HTTP_WORKERS: usize = 8;
-/// An idle event stream sends a comment this often, so dead connections are noticed.
-const KEEPALIVE: Duration = Duration::from_secs(15);
 /// How long the content stays as it is before the sitemap, feeds and search indexes of
 /// its last build are made: made during a burst of edits they would be out of date at
 /// once, and at 10,000 tutorials they take the cores from the next edit's rebuild for
@@ -46,6 +45,35 @@ pub struct ServeOptions {
     pub root: PathBuf,
     pub port: u16,
     pub bind: String,
+    /// `--edit`: allow editing from the browser on a bind address other machines reach.
+    pub edit: bool,
+}
+
+/// Whether pages can be edited in the browser, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditMode {
+    /// Bound to loopback: only this machine can reach the server.
+    Loopback,
+    /// Bound to an address other machines reach, and `--edit` was given.
+    Forced,
+    /// Bound to an address other machines reach, without `--edit`.
+    Off,
+}
+
+impl EditMode {
+    fn new(bind: IpAddr, forced: bool) -> EditMode {
+        if bind.is_loopback() {
+            EditMode::Loopback
+        } else if forced {
+            EditMode::Forced
+        } else {
+            EditMode::Off
+        }
+    }
+
+    pub fn is_on(self) -> bool {
+        self != EditMode::Off
+    }
 }
 
 /// What the server reports while it runs.
@@ -94,21 +122,26 @@ impl ErrorReport {
     }
 }
 
-/// The state the HTTP workers read.
+/// The state the HTTP side reads.
 struct Snapshot {
     files: Arc<Files>,
+    /// The last good build's site (the editor reads its translation state).
+    site: Option<Arc<Loaded>>,
     /// `{server start}-{good builds}`: a page compares it with the one it was served with.
     build_id: String,
     builds: u64,
     error: Option<ErrorReport>,
 }
 
-struct Shared {
+pub(crate) struct Shared {
     snapshot: RwLock<Snapshot>,
     /// Sitemap, feeds and search indexes of the last good build, refreshed after it.
     machine: RwLock<Arc<Files>>,
-    streams: Mutex<Vec<SyncSender<String>>>,
+    /// The open event streams; a send that fails drops its stream.
+    streams: Mutex<Vec<tokio::sync::mpsc::Sender<Bytes>>>,
+    /// Event streams opened since the start, and open now.
     stream_count: AtomicU64,
+    open_streams: AtomicUsize,
     page_loads: AtomicU64,
     instance: String,
 }
@@ -119,22 +152,25 @@ impl Shared {
         (Arc::clone(&s.files), s.build_id.clone(), s.error.clone())
     }
 
-    /// Sends one event to every open stream, dropping the closed ones.
-    fn broadcast(&self, event: &str, data: &str) {
-        let msg = sse_message(event, data);
-        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-        streams.retain(|s| match s.try_send(msg.clone()) {
-            Ok(()) => true,
-            // A stream too far behind is not worth keeping; its page reconnects.
-            Err(_) => false,
-        });
+    /// The last good build's site.
+    pub(crate) fn site(&self) -> Option<Arc<Loaded>> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).site.clone()
     }
 
-    fn publish(&self, files: Option<Files>, error: Option<ErrorReport>) {
+    /// Sends one event to every open stream, dropping the closed ones.
+    fn broadcast(&self, event: &str, data: &str) {
+        let msg = Bytes::from(sse_message(event, data));
+        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        // A stream too far behind is not worth keeping; its page reconnects.
+        streams.retain(|s| s.try_send(msg.clone()).is_ok());
+    }
+
+    fn publish(&self, built: Option<(Files, Arc<Loaded>)>, error: Option<ErrorReport>) {
         let (event, data) = {
             let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-            if let Some(files) = files {
+            if let Some((files, site)) = built {
                 s.files = Arc::new(files);
+                s.site = Some(site);
                 s.builds += 1;
                 s.build_id = format!("{}-{}", self.instance, s.builds);
             }
@@ -147,7 +183,7 @@ impl Shared {
         self.broadcast(event, &data);
     }
 
-    fn status_json(&self) -> String {
+    fn status_json(&self, edit: EditMode) -> String {
         let s = self.snapshot.read().unwrap_or_else(|e| e.into_inner());
         serde_json::json!({
             "ok": s.error.is_none(),
@@ -155,7 +191,9 @@ impl Shared {
             "builds": s.builds,
             "error": s.error,
             "streams": self.stream_count.load(Ordering::Relaxed),
+            "open_streams": self.open_streams.load(Ordering::Relaxed),
             "page_loads": self.page_loads.load(Ordering::Relaxed),
+            "edit": edit.is_on(),
         })
         .to_string()
     }
@@ -175,12 +213,14 @@ fn sse_message(event: &str, data: &str) -> String {
     msg
 }
 
-/// A running preview server.
+/// A running preview server. Dropping it stops the HTTP server.
 pub struct Server {
     pub addr: SocketAddr,
     /// The port asked for, when it was taken and another was used.
     pub port_taken: Option<u16>,
+    pub edit: EditMode,
     events: Receiver<ServeEvent>,
+    _http: server::Running,
 }
 
 impl Server {
@@ -218,22 +258,30 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
         .with_hint("run `stepwise serve` in the site folder, or pass `--root DIR`");
         return Err(Failure { kind: crate::diagnostics::FailureKind::Io, diagnostics: Diagnostics::from_iter([d]) });
     }
-    let (server, port_taken) = bind(&opts.bind, opts.port)?;
-    let addr = server.server_addr().to_ip().ok_or_else(|| Failure::io(&root, "the server has no IP address"))?;
+    let listening = server::bind(&opts.bind, opts.port)?;
+    let addr = listening.addr;
+    let port_taken = listening.port_taken;
+    let edit = EditMode::new(addr.ip(), opts.edit);
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis()).to_string();
     let shared = Arc::new(Shared {
         machine: RwLock::new(Arc::new(Files::new())),
         snapshot: RwLock::new(Snapshot {
             files: Arc::new(Files::new()),
+            site: None,
             build_id: format!("{instance}-0"),
             builds: 0,
             error: None,
         }),
         streams: Mutex::new(Vec::new()),
         stream_count: AtomicU64::new(0),
+        open_streams: AtomicUsize::new(0),
         page_loads: AtomicU64::new(0),
         instance,
     });
+    let editor = match edit.is_on() {
+        true => Some(Arc::new(edit::Editor::new(&root)?)),
+        false => None,
+    };
     let (tx, events) = mpsc::channel();
 
     // Watch before the first build, so an edit made during it is not missed.
@@ -264,15 +312,8 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
         });
     }
 
-    let server = Arc::new(server);
-    for _ in 0..HTTP_WORKERS {
-        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
-        std::thread::spawn(move || {
-            while let Ok(req) = server.recv() {
-                handle(req, &shared);
-            }
-        });
-    }
+    let app = server::App { shared: Arc::clone(&shared), edit, editor };
+    let http = listening.serve(app);
     match watcher {
         Ok(mut watcher) => {
             let shared = Arc::clone(&shared);
@@ -292,27 +333,7 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
             let _ = tx.send(ServeEvent::WatchFailed(format!("cannot watch {}: {e}", display_path(&root))));
         }
     }
-    Ok(Server { addr, port_taken, events })
-}
-
-/// Binds `bind:port`, or the next free port after it.
-fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, Option<u16>), Failure> {
-    let host = bind.trim_start_matches('[').trim_end_matches(']');
-    let mut last = String::new();
-    for p in (0..=PORT_TRIES).map_while(|i| port.checked_add(i)) {
-        match tiny_http::Server::http((host, p)) {
-            Ok(s) => return Ok((s, (p != port).then_some(port))),
-            Err(e) => {
-                last = e.to_string();
-                let taken =
-                    e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
-                if !taken || port == 0 {
-                    break;
-                }
-            }
-        }
-    }
-    Err(Failure::io(Path::new(bind), format!("cannot listen on {bind} port {port}: {last}")))
+    Ok(Server { addr, port_taken, edit, events, _http: http })
 }
 
 fn run_build(
@@ -329,10 +350,13 @@ fn run_build(
     match builder.rebuild(scope.unwrap_or(Scope::Everything), paths) {
         Ok(outcome) => {
             if outcome.changed || was_failing || first {
-                shared.publish(Some(builder.files().clone()), None);
+                let site = builder.last();
+                if let Some(site) = &site {
+                    shared.publish(Some((builder.files().clone(), Arc::clone(site))), None);
+                }
                 // After the reload event, and off this thread: neither the reloading page
                 // nor the next edit waits for them.
-                if let Some(site) = builder.last() {
+                if let Some(site) = site {
                     if first {
                         *shared.machine.write().unwrap_or_else(|e| e.into_inner()) =
                             Arc::new(build::machine_files(&site));
@@ -348,116 +372,4 @@ fn run_build(
             let _ = tx.send(ServeEvent::Failed { failure, first });
         }
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
-/// Answers with `body`; tiny_http leaves the body out of a HEAD response but keeps its
-/// length.
-fn respond(req: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
-    let len = body.len();
-    let mut headers = vec![header("Content-Type", content_type), header("X-Content-Type-Options", "nosniff")];
-    headers.extend(extra.iter().map(|(n, v)| header(n, v)));
-    if content_type.starts_with("text/html") {
-        headers.push(header("Cache-Control", "no-store"));
-        headers.push(header("Content-Security-Policy", http::CONTENT_SECURITY_POLICY));
-    }
-    let response = Response::new(StatusCode(status), headers, std::io::Cursor::new(body), Some(len), None)
-        .with_chunked_threshold(usize::MAX);
-    let _ = req.respond(response);
-}
-
-fn handle(req: Request, shared: &Arc<Shared>) {
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        return respond(
-            req,
-            405,
-            "text/plain; charset=utf-8",
-            b"only GET and HEAD\n".to_vec(),
-            &[("Allow", "GET, HEAD")],
-        );
-    }
-    let target = req.url().to_string();
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    match path {
-        "/__stepwise/events" => return events(req, shared),
-        "/__stepwise/status" => {
-            let body = shared.status_json().into_bytes();
-            return respond(req, 200, "application/json", body, &[("Cache-Control", "no-store")]);
-        }
-        _ => {}
-    }
-    let key = match http::resolve(&target) {
-        Ok(k) => k,
-        Err(_) => return respond(req, 400, "text/plain; charset=utf-8", b"bad request path\n".to_vec(), &[]),
-    };
-    let (files, build_id, _) = shared.snapshot();
-    let machine = Arc::clone(&shared.machine.read().unwrap_or_else(|e| e.into_inner()));
-    let found = files.get(&key).or_else(|| machine.get(&key)).map(|b| (key.clone(), b));
-    let Some((key, body)) = found else {
-        // `/zh/help` -> `/zh/help/`, as static hosts do.
-        if files.contains_key(&format!("{key}/index.html")) {
-            let location = format!("{path}/");
-            return respond(req, 301, "text/plain; charset=utf-8", Vec::new(), &[("Location", &location)]);
-        }
-        let page = ["404.html", "404/index.html"].iter().find_map(|k| match files.get(*k) {
-            Some(Body::Bytes(b)) => Some(b.to_vec()),
-            _ => None,
-        });
-        let page = page.unwrap_or_else(|| http::not_found_page(path));
-        return respond(req, 404, "text/html; charset=utf-8", http::inject_reload(&page, &build_id), &[]);
-    };
-    let bytes = match body {
-        Body::Bytes(b) => b.to_vec(),
-        Body::File(p) => match std::fs::read(p) {
-            Ok(b) => b,
-            Err(_) => return respond(req, 404, "text/plain; charset=utf-8", b"not found\n".to_vec(), &[]),
-        },
-    };
-    let content_type = http::content_type(&key);
-    if http::is_html(&key) {
-        shared.page_loads.fetch_add(1, Ordering::Relaxed);
-        respond(req, 200, content_type, http::inject_reload(&bytes, &build_id), &[])
-    } else {
-        respond(req, 200, content_type, bytes, &[("Cache-Control", "no-cache")])
-    }
-}
-
-/// A Server-Sent Events stream, held open on its own thread. tiny_http would buffer a
-/// streamed body, so the response is written by hand and flushed per event.
-fn events(req: Request, shared: &Arc<Shared>) {
-    let head = *req.method() == Method::Head;
-    let (tx, rx) = mpsc::sync_channel::<String>(64);
-    let hello = {
-        let (_, build, error) = shared.snapshot();
-        serde_json::json!({ "build": build, "error": error }).to_string()
-    };
-    if !head {
-        shared.streams.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
-        shared.stream_count.fetch_add(1, Ordering::Relaxed);
-    }
-    std::thread::spawn(move || {
-        let mut w = req.into_writer();
-        let start = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
-                     Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n";
-        let hello = format!("retry: 500\n\n{}", sse_message("hello", &hello));
-        if w.write_all(start.as_bytes()).and_then(|_| w.flush()).is_err() || head {
-            return;
-        }
-        if w.write_all(hello.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
-        loop {
-            let msg = match rx.recv_timeout(KEEPALIVE) {
-                Ok(m) => m,
-                Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            };
-            if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
-                return;
-            }
-        }
-    });
 }

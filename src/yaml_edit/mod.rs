@@ -49,6 +49,8 @@ pub(crate) enum Seg {
 }
 
 /// Reads a path written as `steps[2].text.en` (keys holding `.` or `[` cannot be written so).
+/// The tests write paths so; the editor builds them from its fields.
+#[cfg(test)]
 pub(crate) fn path(text: &str) -> Vec<Seg> {
     let mut segs = Vec::new();
     for part in text.split('.').filter(|p| !p.is_empty()) {
@@ -82,6 +84,13 @@ pub(crate) fn show(path: &[Seg]) -> String {
         }
     }
     out
+}
+
+/// `text` as a new scalar inside a fragment given to [`Edit::SetYaml`] or
+/// [`Edit::InsertItem`]: plain where it reads back as the same text, else double-quoted.
+/// `flow`: the place is inside `[...]` or `{...}`.
+pub(crate) fn scalar(text: &str, flow: bool) -> String {
+    scalar::inline(text, None, flow)
 }
 
 /// One change to a YAML file.

@@ -27,7 +27,9 @@ pub(super) fn context(page: &Page<'_>, id: &TutorialId) -> Context {
     };
     let row = |heading: String, anchor: String, field: FieldPath, text: &Localized, image: Option<ImageView>| {
         let title = matches!(field, FieldPath::Title | FieldPath::StepAlt(_));
-        let html = |s: &str| if title { markdown::to_html_without_links(s) } else { markdown::to_html(s) };
+        let links = |written: &str| page.tutorial_link(&t.category, written);
+        let html =
+            |s: &str| if title { markdown::to_html_without_links(s) } else { markdown::to_html_linked(s, &links) };
         let translation = text.is_translatable().then(|| text.value(target)).flatten();
         let state = if !text.is_translatable() {
             TranslationState::Current

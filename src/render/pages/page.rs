@@ -48,14 +48,27 @@ impl<'a> Page<'a> {
         link(&self.dir, to)
     }
 
-    /// A text in running prose; `outdated` is what the translation records say of it.
-    pub(super) fn text(&self, text: &Localized, outdated: bool) -> TextView {
-        text::view(text, self.lang, self.source(), Markup::Inline, self.r.options.badges, outdated)
+    /// A text in running prose, written in a file in the folder `from` (its links to
+    /// tutorials are relative to it); `outdated` is what the translation records say of it.
+    pub(super) fn text(&self, text: &Localized, from: &CategoryPath, outdated: bool) -> TextView {
+        let links = |written: &str| self.tutorial_link(from, written);
+        text::view(text, self.lang, self.source(), Markup::Inline, &links, (self.r.options.badges, outdated))
     }
 
     /// A title or label, whose links become plain text (the page links it as a whole).
     pub(super) fn title(&self, text: &Localized, outdated: bool) -> TextView {
-        text::view(text, self.lang, self.source(), Markup::NoLinks, self.r.options.badges, outdated)
+        text::view(text, self.lang, self.source(), Markup::NoLinks, &|_| None, (self.r.options.badges, outdated))
+    }
+
+    /// Where a link written `written` in a file in the folder `from` leads when it names a
+    /// tutorial's YAML file: that tutorial's page in this page's language.
+    pub(super) fn tutorial_link(&self, from: &CategoryPath, written: &str) -> Option<String> {
+        let to = self.site.links.get(from, written)?;
+        let mut href = self.link(&urls::tutorial_dir(self.lang, &to.id));
+        if let Some(n) = to.step {
+            href.push_str(&format!("#step-{n}"));
+        }
+        Some(href)
     }
 
     pub(super) fn plain(&self, text: &Localized) -> String {
@@ -73,7 +86,7 @@ impl<'a> Page<'a> {
 
     pub(super) fn category_description(&self, c: &Category) -> Option<TextView> {
         let outdated = self.site.outdated.of_category(&c.path);
-        c.description.as_ref().map(|d| self.text(d, outdated.contains(&FieldPath::Description, self.lang)))
+        c.description.as_ref().map(|d| self.text(d, &c.path, outdated.contains(&FieldPath::Description, self.lang)))
     }
 
     /// What the head of every page shows: title, description, canonical and alternate
@@ -167,7 +180,10 @@ impl<'a> Page<'a> {
             category_href: link("", &urls::category_dir(lang, &t.category)),
             date: t.last_changed().to_string(),
             date_display: self.date(t.last_changed()),
-            summary: t.summary.as_ref().map(|s| self.text(s, outdated.contains(&FieldPath::Summary, lang))),
+            summary: t
+                .summary
+                .as_ref()
+                .map(|s| self.text(s, &t.category, outdated.contains(&FieldPath::Summary, lang))),
             steps: t.steps.len(),
         }
     }
@@ -188,7 +204,11 @@ impl<'a> Page<'a> {
     }
 
     pub(super) fn tag_item(&self, tag: &str, count: usize) -> TagItem {
-        TagItem { name: tag.to_string(), href: self.link(&urls::tag_dir(self.lang, tag)), count }
+        TagItem {
+            name: self.site.tag_name(tag, self.lang).to_string(),
+            href: self.link(&urls::tag_dir(self.lang, tag)),
+            count,
+        }
     }
 
     /// The direct subcategories of `path`, with their counts.

@@ -18,12 +18,13 @@ pub(super) fn all_tags(page: &Page<'_>) -> Context {
 }
 
 pub(super) fn one_tag(page: &Page<'_>, tag: &str) -> Context {
-    let title = format!("{} #{tag}", page.t("tag"));
+    let name = page.site.tag_name(tag, page.lang);
+    let title = format!("{}: {name}", page.t("tag"));
     let mut meta = page.meta(PageKind::Tag, title, String::new());
     meta.breadcrumbs = page.breadcrumbs(&CategoryPath::top());
     meta.breadcrumbs.push(Link { title: page.t("all_tags").to_string(), href: page.link(&urls::tags_dir(page.lang)) });
     let mut ctx = page.base(meta);
-    ctx.insert("tag", tag);
+    ctx.insert("tag", name);
     ctx.insert("questions", &page.site.tags.get(tag).map(|l| page.questions(l)).unwrap_or_default());
     ctx.insert("tags_href", &page.link(&urls::tags_dir(page.lang)));
     ctx

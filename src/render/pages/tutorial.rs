@@ -6,7 +6,7 @@ use tera::Context;
 use super::figure::{ImageSize, step_image};
 use super::page::Page;
 use crate::images;
-use crate::model::{FieldPath, TutorialId};
+use crate::model::{CategoryPath, FieldPath, TutorialId};
 use crate::render::jsonld;
 use crate::render::routes::PageKind;
 use crate::render::urls;
@@ -36,7 +36,7 @@ pub(super) fn context(page: &Page<'_>, id: &TutorialId) -> Context {
     };
     let title = page.title(&t.title, is_outdated(FieldPath::Title));
     count(&title);
-    let summary = t.summary.as_ref().map(|s| page.text(s, is_outdated(FieldPath::Summary)));
+    let summary = t.summary.as_ref().map(|s| page.text(s, &t.category, is_outdated(FieldPath::Summary)));
     if let Some(s) = &summary {
         count(s);
     }
@@ -46,7 +46,7 @@ pub(super) fn context(page: &Page<'_>, id: &TutorialId) -> Context {
         .iter()
         .enumerate()
         .map(|(i, step)| {
-            let text = page.text(&step.text, is_outdated(FieldPath::StepText(i)));
+            let text = page.text(&step.text, &t.category, is_outdated(FieldPath::StepText(i)));
             count(&text);
             let image = step_image(page, t, i, ImageSize::Step, !first_image);
             first_image &= image.is_none();
@@ -58,7 +58,7 @@ pub(super) fn context(page: &Page<'_>, id: &TutorialId) -> Context {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let text = page.text(&n.text, is_outdated(FieldPath::NoteText(i)));
+            let text = page.text(&n.text, &t.category, is_outdated(FieldPath::NoteText(i)));
             count(&text);
             NoteView { kind: n.kind.as_str(), label: page.t(&format!("note_{}", n.kind.as_str())).to_string(), text }
         })
@@ -69,7 +69,9 @@ pub(super) fn context(page: &Page<'_>, id: &TutorialId) -> Context {
         AuthorView {
             name: page.title(&a.name, outdated.contains(&FieldPath::AuthorName(a.id.clone()), lang)),
             initial: name_plain.chars().next().map(String::from).unwrap_or_default(),
-            bio: a.bio.as_ref().map(|b| page.text(b, outdated.contains(&FieldPath::AuthorBio(a.id.clone()), lang))),
+            bio: a.bio.as_ref().map(|b| {
+                page.text(b, &CategoryPath::top(), outdated.contains(&FieldPath::AuthorBio(a.id.clone()), lang))
+            }),
         }
     });
     let category = site
