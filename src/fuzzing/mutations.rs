@@ -395,6 +395,30 @@ fn is_nonchar(c: char) -> bool {
 }
 
 #[test]
+fn thousands_of_mutated_texts_render_balanced_html() {
+    // Every value written in the example's files, mutated, through the inline renderer
+    // (which panics on unbalanced or unescaped HTML).
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let texts: Vec<String> = walkdir::WalkDir::new(repo.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .flat_map(|t| t.lines().filter_map(|l| l.split_once(": ").map(|(_, v)| v.to_string())).collect::<Vec<_>>())
+        .collect();
+    assert!(texts.len() > 100);
+    let mut rng = Rng(0x3a4d_0015);
+    for n in 0..5000 {
+        let original = rng.pick(&texts);
+        let bytes = mutate(&mut rng, original, &texts);
+        let Ok(text) = String::from_utf8(bytes) else { continue };
+        if catch_unwind(|| super::inline_markdown(&text)).is_err() {
+            panic!("text {n}: {text:?}");
+        }
+    }
+}
+
+#[test]
 fn thousands_of_mutated_tutorials_never_panic_nor_make_ill_formed_files() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();

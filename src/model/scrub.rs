@@ -88,7 +88,7 @@ fn locate(text: &str, start: Pos, value_len: usize) -> Option<Pos> {
         if !(quoted && c == '\\') {
             continue;
         }
-        let Some((_, e)) = chars.next() else { return None };
+        let (_, e) = chars.next()?;
         pos.col += 1;
         let written = match e {
             '0' => Some('\0'),
