@@ -10,6 +10,11 @@ pub mod config;
 pub(crate) mod controls;
 pub mod diagnostics;
 pub(crate) mod fingerprint;
+// Entry points for the fuzz targets in `fuzz/` (cargo-fuzz sets `--cfg fuzzing`) and
+// the mutation test: not part of a normal build.
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod images;
 pub mod lang;
