@@ -358,7 +358,7 @@ fn run_once(pipeline: &mut Pipeline, touched: &[PathBuf]) -> Result<Outcome, Str
     let sink = MemorySink::default();
     pipeline.render(&loaded, &plan, &pages, &sink).map_err(|f| format!("render failed: {:?}", f.diagnostics))?;
     pipeline::machine_files(&loaded, &sink).map_err(|e| e.to_string())?;
-    let _ = crate::i18n::labels::check(&loaded.site);
+    let _ = crate::i18n::labels::check(&loaded.site, std::path::Path::new("."));
     pipeline.commit(loaded);
     let files = sink.into_files();
     for (path, body) in &files {
