@@ -114,6 +114,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     if let (Some(prev), Some(inputs)) = (&previous, inputs)
         && prev.inputs == inputs
         && prev.screenshots_unchanged()
+        && !output::has_leftovers(&out_dir)
         && output::intact(&out_dir, &prev.manifest)
     {
         timings.load = start.elapsed();

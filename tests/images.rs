@@ -81,6 +81,8 @@ fn the_cache_makes_a_rebuild_encode_nothing() {
     let files = img_files(&site);
     let page = site.page("en/help/first/index.html");
 
+    // Without the last build's state (which would skip the work), from the image cache.
+    forget_build_state(&site);
     let second = site.build();
     assert!(second.stderr.contains("screenshots: 0 files made"), "{}", second.stderr);
     assert!(second.stderr.contains("(0 sources decoded)"), "{}", second.stderr);
@@ -482,7 +484,17 @@ fn webp_twins_are_made_only_where_they_can_be_served() {
     assert_eq!(img_files(&site).iter().filter(|f| f.ends_with(".webp")).count(), 1);
 
     // A rebuild decodes nothing: the decision is kept by the files in the cache.
+    forget_build_state(&site);
     let again = site.build();
     assert!(again.stderr.contains("(0 sources decoded)"), "{}", again.stderr);
     assert_eq!(site.page("en/help/first/index.html"), html);
+}
+
+/// Removes what the last build kept for the next (`.stepwise-cache/builds/`), so the next
+/// build loads and plans everything again (the image cache stays).
+fn forget_build_state(site: &TestSite) {
+    let builds = site.root.join(".stepwise-cache/builds");
+    if builds.exists() {
+        std::fs::remove_dir_all(builds).unwrap();
+    }
 }

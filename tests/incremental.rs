@@ -52,15 +52,13 @@ fn build_and_compare(site: &TestSite, step: &str) -> Run {
 
 /// "built 51 pages …: 12 files written, 300 unchanged, 0 removed" → (12, 300, 0).
 fn counts(run: &Run) -> (usize, usize, usize) {
-    let line =
-        run.stdout.lines().chain(run.stderr.lines()).find(|l| l.contains("files written")).unwrap_or_else(|| {
-            panic!("no file counts in {}{}", run.stdout, run.stderr);
-        });
-    let number_before = |word: &str| -> usize {
-        let end = line.find(word).unwrap();
-        line[..end].trim_end().rsplit([' ', ':', '(']).next().unwrap().replace(',', "").parse().unwrap()
-    };
-    (number_before("files written"), number_before("unchanged"), number_before("removed"))
+    let line = run.stderr.lines().find(|l| l.contains(" written, ")).unwrap_or_else(|| {
+        panic!("no file counts in {}", run.stderr);
+    });
+    let tail = &line[line.rfind(": ").unwrap() + 2..];
+    let numbers: Vec<usize> =
+        tail.split(", ").map(|part| part.split(' ').next().unwrap().replace(',', "").parse().unwrap()).collect();
+    (numbers[0], numbers[1], numbers[2])
 }
 
 const TUTORIAL: &str = "content/payments/wechat-pay/set-payment-password.yaml";

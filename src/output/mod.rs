@@ -301,6 +301,13 @@ impl Drop for Output {
     }
 }
 
+/// Whether a killed build left its staging folder beside `out_dir` (the next build
+/// that opens the folder removes it).
+pub(crate) fn has_leftovers(out_dir: &Path) -> bool {
+    let name = out_dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
+    out_dir.parent().unwrap_or(Path::new(".")).join(format!(".{name}.staging")).exists()
+}
+
 /// Whether `out_dir` still holds every file of `manifest` as the last build left it.
 pub(crate) fn intact(out_dir: &Path, manifest: &Manifest) -> bool {
     use rayon::prelude::*;

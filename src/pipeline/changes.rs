@@ -105,6 +105,13 @@ impl Summary {
         Summary { site: f.finish(), tutorials }
     }
 
+    /// The summary of a site rendered with other templates (the theme's fingerprint):
+    /// every page may differ.
+    pub(crate) fn rendered_with(mut self, theme: u64) -> Summary {
+        self.site = Fingerprint::new().u64(self.site).u64(theme).finish();
+        self
+    }
+
     fn find(&self, id: &str) -> Option<&TutorialSummary> {
         self.tutorials.binary_search_by(|t| t.id.as_str().cmp(id)).ok().map(|i| &self.tutorials[i])
     }
@@ -269,6 +276,14 @@ mod tests {
         ("b/three", "Track a parcel", &["orders"], &[]),
         ("b/four", "Cancel an order", &["refund"], &[]),
     ];
+
+    #[test]
+    fn another_theme_changes_every_page() {
+        let (site, _) = sites(BASE, BASE);
+        let old = Summary::of(&site).rendered_with(1);
+        assert!(diff(&old, &site, &Summary::of(&site).rendered_with(2)).all);
+        assert!(!diff(&old, &site, &Summary::of(&site).rendered_with(1)).any());
+    }
 
     #[test]
     fn nothing_changed_touches_nothing() {

@@ -268,7 +268,7 @@ impl Pipeline {
             check_path_links(&site, renderer.options(), &path_links, &mut diagnostics);
             diagnostics.sorted()
         };
-        let summary = Summary::of(&site);
+        let summary = Summary::of(&site).rendered_with(theme.fingerprint());
         let (changes, items) = match &self.last {
             Some(last) if keep.is_some() => {
                 let changes = changes::diff(&last.summary, &site, &summary);
