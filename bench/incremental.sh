@@ -11,7 +11,7 @@
 #   DISK=1 bench/incremental.sh          # site and output on the real disk
 set -euo pipefail
 cd "$(dirname "$0")/.."
-gen="$(cd .. && pwd)/shared/bench/gen.py"
+gen=${GEN:-"$(cd .. && pwd)/shared/bench/gen.py"}
 n=${N:-10000}
 runs=${RUNS:-3}
 if [ "${DISK:-0}" = 1 ]; then base=${BENCH_DIR:-/var/tmp/sw-incremental}; else base=${BENCH_DIR:-/dev/shm/sw-incremental}; fi
@@ -26,9 +26,9 @@ site="$work/site"
 python3 "$gen" --n "$n" --images 0 --out "$site" --format stepwise >/dev/null
 out="$site/public"
 
-snapshot() { find "$out" -type f -printf '%i %T@ %p\n' | sort -k3 >"$1"; }
+snapshot() { if [ -d "$out" ]; then find "$out" -type f -printf '%i %T@ %p\n' | LC_ALL=C sort >"$1"; else : >"$1"; fi; }
 # files whose inode or mtime changed between two snapshots (new files included)
-rewritten() { comm -13 "$1" "$2" | wc -l; }
+rewritten() { LC_ALL=C comm -13 "$1" "$2" | wc -l; }
 
 # timed LABEL ARGS...: one build, prints wall time, files rewritten and --changes lines.
 timed() {
@@ -50,7 +50,7 @@ for i in $(seq "$runs"); do
   timed "nothing changed" --production
 done
 # One tutorial's text, a different edit each run.
-first=$(find "$site/content" -name '*.yaml' ! -name '_*' | sort | head -1)
+first=$(find "$site/content" -name '*.yaml' ! -name '_*' | sort | sed -n 1p)
 for i in $(seq "$runs"); do
   python3 - "$first" "$i" <<'EOF'
 import sys, re

@@ -23,7 +23,7 @@
 # The script waits for its own last clean-up to be ten minutes old; others are up to you.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-gen="$(cd .. && pwd)/shared/bench/gen.py"
+gen=${GEN:-"$(cd .. && pwd)/shared/bench/gen.py"}
 # Outputs on tmpfs by default: on this machine's disk the write-back after a large delete
 # decides the figures more than the programs do. DISK=1 measures the disk too.
 if [ "${DISK:-0}" = 1 ]; then out=${BENCH_DIR:-/var/tmp/sw-bench}; else out=${BENCH_DIR:-/dev/shm/sw-bench}; fi
