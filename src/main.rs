@@ -319,8 +319,9 @@ fn serve(opts: ServeOptions, open: bool) -> ExitCode {
         Err(f) => return fail(f, "serve failed"),
     };
     // The first build's outcome comes first, then the address.
+    let mut broken = false;
     if let Some(event) = server.next_event() {
-        show_serve_event(event);
+        show_serve_event(event, &mut broken);
     }
     let url = server.url();
     match server.port_taken {
@@ -351,15 +352,20 @@ fn serve(opts: ServeOptions, open: bool) -> ExitCode {
         err!("warning: cannot open a browser: {e}");
     }
     while let Some(event) = server.next_event() {
-        show_serve_event(event);
+        show_serve_event(event, &mut broken);
     }
     ExitCode::SUCCESS
 }
 
-fn show_serve_event(event: ServeEvent) {
+/// `broken`: the last build failed, so the next good one says that the site is good again
+/// (even if it rendered nothing new: the fix may restore the last good pages exactly).
+fn show_serve_event(event: ServeEvent, broken: &mut bool) {
     match event {
         ServeEvent::Built { outcome, first, .. } => {
             print_diagnostics(&outcome.diagnostics);
+            if std::mem::take(broken) {
+                err!("fixed: the site builds again; the open pages reload with it");
+            }
             if first {
                 err!("built {} pages in memory in {} ms", outcome.pages, outcome.elapsed.as_millis());
             } else if outcome.changed {
@@ -380,6 +386,7 @@ fn show_serve_event(event: ServeEvent) {
             }
         }
         ServeEvent::Failed { failure, .. } => {
+            *broken = true;
             print_diagnostics(&failure.diagnostics);
             err!(
                 "build failed: {}; still serving the last good pages (the next good save fixes it)",

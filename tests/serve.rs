@@ -736,3 +736,44 @@ setTimeout(function () {{
         "{result}"
     );
 }
+
+/// A writer who broke the site is told when it builds again, even when the fix gives back
+/// exactly the pages of before (nothing to re-render).
+#[test]
+fn serve_says_when_a_broken_site_builds_again() {
+    let site = TestSite::fixture("minimal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stepwise"))
+        .args(["serve", "--port", &free_port().to_string(), "--root"])
+        .arg(&site.root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start stepwise serve");
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |what: &str| {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(what) => return,
+                Ok(_) => {}
+                Err(_) => panic!("serve never printed `{what}`"),
+            }
+        }
+    };
+    wait_for("built ");
+    let good = site.read("content/help/first.yaml");
+    site.write("content/help/first.yaml", "title: [unclosed\n");
+    wait_for("build failed");
+    site.write("content/help/first.yaml", good);
+    wait_for("fixed: the site builds again");
+    let _ = child.kill();
+    let _ = child.wait();
+}
