@@ -28,6 +28,11 @@ pub(crate) fn to_html_without_links(text: &str) -> String {
 
 /// The destination of every link in `text`, as written, with its byte offset.
 pub(crate) fn link_destinations(text: &str) -> Vec<(String, usize)> {
+    // Every link needs one of these (`[a](b)`, a `[ref]: b` definition, `<https://b>`):
+    // most texts have none and skip the parser (it ran on every text of the site per edit).
+    if !(text.contains("](") || text.contains("]:") || text.contains('<')) {
+        return Vec::new();
+    }
     Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH)
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -374,6 +379,15 @@ mod tests {
         assert_eq!(to_html("[click]( JaVaScRiPt:alert(1))"), "click");
         assert_eq!(to_html("[x](data:text/html,hi)"), "x");
         assert!(!to_html("![a](javascript:alert(1))").contains("javascript"));
+    }
+
+    #[test]
+    fn the_link_shortcut_misses_no_link() {
+        let dests = |t: &str| link_destinations(t).into_iter().map(|(d, _)| d).collect::<Vec<_>>();
+        assert_eq!(dests("[a][r]\n\n[r]: x.yaml"), ["x.yaml"]);
+        assert_eq!(dests("see <https://example.com/a>"), ["https://example.com/a"]);
+        assert_eq!(dests("[a](x.yaml)"), ["x.yaml"]);
+        assert!(dests("Click [My] > [Settings], then 【我的】.").is_empty());
     }
 
     #[test]
