@@ -150,7 +150,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
-use super::server::{self, App};
+use super::Shared;
+use super::reply;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::pipeline::Loaded;
 
@@ -335,13 +336,22 @@ fn diagnostic_json(d: &Diagnostic) -> Json {
 }
 
 fn json_response(status: StatusCode, value: &Json) -> Response {
-    let r = server::respond(status, "application/json", value.to_string(), false);
+    let r = reply::respond(status, "application/json", value.to_string(), false);
     let mut r = r;
     r.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     r
 }
 
-fn editor_of(app: &App) -> Result<Arc<Editor>, Refusal> {
+/// What the editor's handlers reach of the server (taken from its state by
+/// `FromRef`, so this module does not depend on the server's own type).
+#[derive(Clone)]
+pub(crate) struct EditState {
+    pub(crate) shared: Arc<Shared>,
+    /// `None` when edit mode is off.
+    pub(crate) editor: Option<Arc<Editor>>,
+}
+
+fn editor_of(app: &EditState) -> Result<Arc<Editor>, Refusal> {
     app.editor.clone().ok_or_else(|| {
         Refusal::new(
             StatusCode::FORBIDDEN,
@@ -365,7 +375,7 @@ pub(crate) struct DocQuery {
 
 /// `GET /__stepwise/edit/doc?id=`.
 pub(crate) async fn doc(
-    State(app): State<App>,
+    State(app): State<EditState>,
     headers: HeaderMap,
     query: Result<Query<DocQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
@@ -385,7 +395,7 @@ pub(crate) struct SourceQuery {
 
 /// `GET /__stepwise/edit/source?id=&path=`.
 pub(crate) async fn source(
-    State(app): State<App>,
+    State(app): State<EditState>,
     headers: HeaderMap,
     query: Result<Query<SourceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refusal> {
@@ -393,7 +403,7 @@ pub(crate) async fn source(
     editor.check_token(&headers)?;
     let Query(q) = query.map_err(|e| Refusal::bad_request(format!("the source needs `?id=...&path=...`: {e}")))?;
     let (bytes, content_type) = blocking(move || doc::source_image(&editor.root, &q.id, &q.path)).await?;
-    let mut r = server::respond(StatusCode::OK, content_type, bytes, false);
+    let mut r = reply::respond(StatusCode::OK, content_type, bytes, false);
     r.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(r)
 }
@@ -408,11 +418,11 @@ pub(crate) struct EditRequest {
 }
 
 /// `POST /__stepwise/edit`.
-pub(crate) async fn edit(State(app): State<App>, headers: HeaderMap, body: Body) -> Result<Response, Refusal> {
+pub(crate) async fn edit(State(app): State<EditState>, headers: HeaderMap, body: Body) -> Result<Response, Refusal> {
     let editor = editor_of(&app)?;
     editor.check_write(&headers)?;
     check_length(&headers, MAX_EDIT_BYTES, "an edit")?;
-    let bytes = server::read_body(body, MAX_EDIT_BYTES).await.map_err(body_refusal)?;
+    let bytes = reply::read_body(body, MAX_EDIT_BYTES).await.map_err(body_refusal)?;
     let request: EditRequest =
         serde_json::from_slice(&bytes).map_err(|e| Refusal::bad_request(format!("not an edit request: {e}")))?;
     let site = app.shared.site();
@@ -436,7 +446,7 @@ pub(crate) struct UploadRequest {
 }
 
 /// `POST /__stepwise/edit/image`.
-pub(crate) async fn upload(State(app): State<App>, headers: HeaderMap, body: Body) -> Result<Response, Refusal> {
+pub(crate) async fn upload(State(app): State<EditState>, headers: HeaderMap, body: Body) -> Result<Response, Refusal> {
     let editor = editor_of(&app)?;
     editor.check_write(&headers)?;
     let root = editor.root.clone();
@@ -444,7 +454,7 @@ pub(crate) async fn upload(State(app): State<App>, headers: HeaderMap, body: Bod
     // Base64 takes 4 bytes for 3, and the JSON around it a little more.
     let limit = usize::try_from(limits.max_file_bytes).unwrap_or(usize::MAX).saturating_mul(4) / 3 + 64 * 1024;
     check_length(&headers, limit, "an upload")?;
-    let bytes = server::read_body(body, limit).await.map_err(body_refusal)?;
+    let bytes = reply::read_body(body, limit).await.map_err(body_refusal)?;
     let request: UploadRequest =
         serde_json::from_slice(&bytes).map_err(|e| Refusal::bad_request(format!("not an image upload: {e}")))?;
     drop(bytes);

@@ -14,6 +14,7 @@
 pub(crate) mod build;
 pub(crate) mod edit;
 pub(crate) mod http;
+mod reply;
 mod server;
 pub mod watch;
 

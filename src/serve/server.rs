@@ -11,7 +11,7 @@
 //!   connection's buffer never grows past [`MAX_BUFFER`].
 //! - **Time**: a request's head must arrive within [`HEADER_TIMEOUT`] of the connection
 //!   opening or of the last response on it, so a half-sent request and an idle keep-alive
-//!   connection both close within seconds. A body must arrive within [`BODY_TIMEOUT`].
+//!   connection both close within seconds. A body must arrive within [`super::reply::BODY_TIMEOUT`].
 //! - **Connections**: at most [`MAX_CONNECTIONS`] open, each a task, not a thread. A new
 //!   connection over the limit (or when the process runs out of file descriptors) closes
 //!   the oldest connection that is not answering a request: idle ones cannot crowd out a
@@ -44,6 +44,7 @@ use tokio::sync::Notify;
 
 use super::build::Body as Served;
 use super::http::{self, Hosts};
+use super::reply::respond;
 use super::{EditMode, Shared, edit, sse_message};
 use crate::diagnostics::Failure;
 
@@ -58,7 +59,6 @@ pub(crate) const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// A connection's read buffer; hyper's minimum is 8 KB.
 const MAX_BUFFER: usize = 64 * 1024;
 pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) const MAX_STREAMS: usize = 64;
 /// An idle event stream sends a comment this often, so dead connections are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -72,6 +72,12 @@ pub(crate) struct App {
     pub(crate) edit: EditMode,
     /// `None` when edit mode is off.
     pub(crate) editor: Option<Arc<edit::Editor>>,
+}
+
+impl axum::extract::FromRef<App> for edit::EditState {
+    fn from_ref(app: &App) -> edit::EditState {
+        edit::EditState { shared: Arc::clone(&app.shared), editor: app.editor.clone() }
+    }
 }
 
 /// A bound socket, not yet serving.
@@ -330,23 +336,6 @@ fn host_problem(req: &hyper::Request<Incoming>, hosts: &Hosts) -> Option<Respons
 
 // ------------------------------------------------------------------- responses
 
-/// A response with the headers every answer carries; HTML gets the page policy.
-pub(crate) fn respond(status: StatusCode, content_type: &str, body: impl Into<Body>, edit: bool) -> Response {
-    let mut response = Response::new(body.into());
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if content_type.starts_with("text/html") {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        let policy = if edit { http::EDIT_CONTENT_SECURITY_POLICY } else { http::CONTENT_SECURITY_POLICY };
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
-    }
-    response
-}
-
 fn with_header(mut response: Response, name: header::HeaderName, value: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(value) {
         response.headers_mut().insert(name, v);
@@ -531,22 +520,6 @@ impl http_body::Body for EventStream {
             return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b": keep-alive\n\n")))));
         }
         Poll::Pending
-    }
-}
-
-/// Reads a request body of at most `limit` bytes within [`BODY_TIMEOUT`].
-pub(crate) async fn read_body(body: Body, limit: usize) -> Result<Bytes, (StatusCode, String)> {
-    let limited = http_body_util::Limited::new(body, limit);
-    match tokio::time::timeout(BODY_TIMEOUT, http_body_util::BodyExt::collect(limited)).await {
-        Err(_) => Err((
-            StatusCode::REQUEST_TIMEOUT,
-            format!("the request body did not arrive within {} s", BODY_TIMEOUT.as_secs()),
-        )),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            Err((StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is over the limit of {limit} bytes")))
-        }
-        Ok(Err(e)) => Err((StatusCode::BAD_REQUEST, format!("the request body could not be read: {e}"))),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
     }
 }
 
