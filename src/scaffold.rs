@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::i18n::fields::PLACEHOLDER;
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
+use crate::model::field::PLACEHOLDER;
 use crate::theme;
 
 #[derive(Debug)]

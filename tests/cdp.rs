@@ -237,9 +237,13 @@ impl Chrome {
             down["text"] = json!(text);
         }
         self.call("Input.dispatchKeyEvent", down);
-        self.call(
+        // Not waited for: a key that saves (Enter) makes the page reload, and Chromium may
+        // never answer an input event sent to a page that went away (a test hung for 20 s
+        // on a loaded machine). Later calls still reach the page after it, in order.
+        self.send(
             "Input.dispatchKeyEvent",
             json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": vk, "modifiers": modifiers }),
+            true,
         );
     }
 

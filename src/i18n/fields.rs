@@ -1,18 +1,12 @@
 //! The translatable texts of a site, each named by its document and field path
 //! (`steps[3].text`): the unit translators, the lock file and the status report share.
-//! Also the texts still holding a `TODO:` placeholder ([`placeholders`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::lang::{Lang, Languages};
+use crate::model::field::for_each_text;
 use crate::model::{Author, Category, CategoryPath, Content, DocId, FieldPath, Localized, Site, Tutorial};
-
-/// How a text that is still to be written starts (`TODO: title`): what `stepwise new`
-/// writes where a text is needed, so the file builds and `check` says what is left.
-pub(crate) const PLACEHOLDER: &str = "TODO";
 
 /// A file whose texts are translated: a tutorial, a `_category.yaml` or `_authors.yaml`.
 #[derive(Debug)]
@@ -101,57 +95,7 @@ pub(crate) fn documents<'a>(texts: Texts<'a>) -> Vec<Document<'a>> {
 
 /// A tutorial's texts in reading order.
 pub(crate) fn tutorial_fields(t: &Tutorial) -> Vec<Field<'_>> {
-    let mut fields = vec![Field { path: FieldPath::Title, text: &t.title }];
-    if let Some(s) = &t.summary {
-        fields.push(Field { path: FieldPath::Summary, text: s });
-    }
-    for (i, step) in t.steps.iter().enumerate() {
-        fields.push(Field { path: FieldPath::StepText(i), text: &step.text });
-        if let Some(alt) = &step.alt {
-            fields.push(Field { path: FieldPath::StepAlt(i), text: alt });
-        }
-        for (k, rect) in step.highlight.iter().enumerate() {
-            if let Some(label) = &rect.label {
-                fields.push(Field { path: FieldPath::BoxLabel(i, k), text: label });
-            }
-        }
-    }
-    for (i, note) in t.notes.iter().enumerate() {
-        fields.push(Field { path: FieldPath::NoteText(i), text: &note.text });
-    }
+    let mut fields = Vec::with_capacity(2 + t.steps.len() + t.notes.len());
+    for_each_text(t, |path, text| fields.push(Field { path, text }));
     fields
-}
-
-/// A warning for each text still holding a placeholder (`TODO: ...`, as `stepwise new`
-/// writes them), at its first language's line: the site builds, but should not be
-/// published so (`check --strict` fails).
-pub(crate) fn placeholders(texts: Texts<'_>, langs: &Languages) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let is_placeholder = |text: &str| {
-        text.strip_prefix(PLACEHOLDER).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', ' ', '：']))
-    };
-    for doc in documents(texts) {
-        for field in &doc.fields {
-            let todo: Vec<(&Lang, Pos)> = langs
-                .iter()
-                .filter_map(|l| field.text.value(l).filter(|v| is_placeholder(&v.text)).map(|v| (l, v.pos)))
-                .collect();
-            let Some((first, pos)) = todo.first() else { continue };
-            let in_langs = if field.text.is_translatable() {
-                format!(" in {}", todo.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", "))
-            } else {
-                String::new()
-            };
-            let text = field.text.value(first).map_or("", |v| v.text.as_str());
-            diags.push(
-                Diagnostic::warning(
-                    &doc.file,
-                    Some(*pos),
-                    format!("`{}` is still a placeholder{in_langs}: `{text}`", field.path),
-                )
-                .with_hint("write the text in place of the TODO; `stepwise check --strict` fails while one is left"),
-            );
-        }
-    }
-    diags
 }

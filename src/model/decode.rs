@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::ids::{CategoryPath, TutorialId};
+use super::field::{FieldPath, for_each_text, placeholder};
+use super::ids::{CategoryPath, TutorialId, resolve_relative};
+use super::links::{self, WrittenLink};
 use super::scrub;
 use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
@@ -126,6 +128,8 @@ pub(crate) struct DecodedTutorial {
     pub(crate) pixel_boxes: Vec<PixelBox>,
     /// The tags as written, in order (one per slug).
     pub(crate) tags: Vec<TagRef>,
+    /// The links the tutorial's texts hold (checked against the whole site later).
+    pub(crate) links: Vec<WrittenLink>,
 }
 
 pub(crate) struct Decoder<'a> {
@@ -616,8 +620,23 @@ impl<'a> Decoder<'a> {
             }),
             _ => None,
         };
-        let decoded =
-            DecodedTutorial { tutorial: tutorial.map(Arc::new), images, related_refs, author_ref, pixel_boxes, tags };
+        if let Some(t) = &tutorial {
+            for_each_text(t, |path, text| {
+                if let Some(d) = placeholder(&file.path, &path, text, self.languages) {
+                    self.diags.push(d);
+                }
+            });
+        }
+        let links = tutorial.as_ref().map(links::written_in).unwrap_or_default();
+        let decoded = DecodedTutorial {
+            tutorial: tutorial.map(Arc::new),
+            images,
+            related_refs,
+            author_ref,
+            pixel_boxes,
+            tags,
+            links,
+        };
         (decoded, self.diags)
     }
 
@@ -752,6 +771,11 @@ impl<'a> Decoder<'a> {
         if self.diags.has_errors() {
             return (None, self.diags);
         }
+        for (path, text) in [(FieldPath::Title, title.as_ref()), (FieldPath::Description, description.as_ref())] {
+            if let Some(d) = text.and_then(|text| placeholder(&file.path, &path, text, self.languages)) {
+                self.diags.push(d);
+            }
+        }
         let category = title.map(|title| Category {
             path: CategoryPath::new(file.key.as_str()),
             file: Some(file.path.clone()),
@@ -786,6 +810,15 @@ impl<'a> Decoder<'a> {
                     }
                     if f.lacks("name") {
                         self.error(key.pos, format!("author `{}` has no `name`", key.name));
+                    }
+                    let fields = [
+                        (FieldPath::AuthorName(key.name.clone()), name.as_ref()),
+                        (FieldPath::AuthorBio(key.name.clone()), bio.as_ref()),
+                    ];
+                    for (path, text) in fields {
+                        if let Some(d) = text.and_then(|text| placeholder(&file.path, &path, text, self.languages)) {
+                            self.diags.push(d);
+                        }
                     }
                     if let Some(name) = name {
                         out.push(Author { id: key.name.clone(), name, bio });
@@ -962,25 +995,6 @@ pub(crate) fn tag_slug(tag: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Joins `written` to the YAML file's folder (both content-relative) without touching the
-/// disk. `None` if `..` climbs out of `content/` or the path is absolute.
-pub(crate) fn resolve_relative(dir: &str, written: &str) -> Option<String> {
-    if written.starts_with('/') || written.starts_with('\\') || written.contains(':') {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in written.split(['/', '\\']) {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1077,15 +1091,6 @@ mod tests {
              fractions of the image, from 0 to 1\n  = hint: the screenshot is 360 × 780 px: write {x: 0.333, y: 0.897, \
              w: 0.25, h: 0.103}"
         );
-    }
-
-    #[test]
-    fn resolves_paths_inside_content_only() {
-        assert_eq!(resolve_relative("a/b", "c/step-01.png").as_deref(), Some("a/b/c/step-01.png"));
-        assert_eq!(resolve_relative("a/b", "../../_shots/x.png").as_deref(), Some("_shots/x.png"));
-        assert_eq!(resolve_relative("a/b", "../../../etc/passwd"), None);
-        assert_eq!(resolve_relative("a", "/etc/passwd"), None);
-        assert_eq!(resolve_relative("a", "C:\\x.png"), None);
     }
 
     #[test]

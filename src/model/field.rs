@@ -5,6 +5,15 @@
 //! the type, as in the lists they index.
 
 use std::fmt;
+use std::path::Path;
+
+use super::types::{Localized, Tutorial};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::lang::{Lang, Languages};
+
+/// How a text that is still to be written starts (`TODO: title`): what `stepwise new`
+/// writes where a text is needed, so the file builds and `check` says what is left.
+pub(crate) const PLACEHOLDER: &str = "TODO";
 
 /// A translatable text of a tutorial, a category or the authors file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,6 +90,53 @@ impl FieldPath {
             _ => None,
         }
     }
+}
+
+/// Calls `f` with each of `t`'s texts and its field, in reading order.
+pub(crate) fn for_each_text<'a>(t: &'a Tutorial, mut f: impl FnMut(FieldPath, &'a Localized)) {
+    f(FieldPath::Title, &t.title);
+    if let Some(s) = &t.summary {
+        f(FieldPath::Summary, s);
+    }
+    for (i, step) in t.steps.iter().enumerate() {
+        f(FieldPath::StepText(i), &step.text);
+        if let Some(alt) = &step.alt {
+            f(FieldPath::StepAlt(i), alt);
+        }
+        for (k, rect) in step.highlight.iter().enumerate() {
+            if let Some(label) = &rect.label {
+                f(FieldPath::BoxLabel(i, k), label);
+            }
+        }
+    }
+    for (i, note) in t.notes.iter().enumerate() {
+        f(FieldPath::NoteText(i), &note.text);
+    }
+}
+
+/// A warning if `text` (the field `path` of `file`) still holds a placeholder in some
+/// language, at its first such language's line: the site builds, but should not be
+/// published so (`check --strict` fails). Checked as each file is decoded.
+pub(crate) fn placeholder(file: &Path, path: &FieldPath, text: &Localized, langs: &Languages) -> Option<Diagnostic> {
+    let is_placeholder = |text: &str| {
+        text.strip_prefix(PLACEHOLDER).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', ' ', '：']))
+    };
+    if !text.values().any(|(_, v)| is_placeholder(&v.text)) {
+        return None;
+    }
+    let todo: Vec<(&Lang, Pos)> =
+        langs.iter().filter_map(|l| text.value(l).filter(|v| is_placeholder(&v.text)).map(|v| (l, v.pos))).collect();
+    let (first, pos) = todo.first()?;
+    let in_langs = if text.is_translatable() {
+        format!(" in {}", todo.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", "))
+    } else {
+        String::new()
+    };
+    let shown = text.value(first).map_or("", |v| v.text.as_str());
+    Some(
+        Diagnostic::warning(file, Some(*pos), format!("`{path}` is still a placeholder{in_langs}: `{shown}`"))
+            .with_hint("write the text in place of the TODO; `stepwise check --strict` fails while one is left"),
+    )
 }
 
 /// `steps[3].text` -> (`steps`, 2, `text`): the 1-based position read as an index.

@@ -162,9 +162,37 @@ impl fmt::Display for DocId {
     }
 }
 
+/// Joins `written` to the YAML file's folder (both content-relative) without touching the
+/// disk. `None` if `..` climbs out of `content/` or the path is absolute.
+pub(crate) fn resolve_relative(dir: &str, written: &str) -> Option<String> {
+    if written.starts_with('/') || written.starts_with('\\') || written.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in written.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolves_paths_inside_content_only() {
+        assert_eq!(resolve_relative("a/b", "c/step-01.png").as_deref(), Some("a/b/c/step-01.png"));
+        assert_eq!(resolve_relative("a/b", "../../_shots/x.png").as_deref(), Some("_shots/x.png"));
+        assert_eq!(resolve_relative("a/b", "../../../etc/passwd"), None);
+        assert_eq!(resolve_relative("a", "/etc/passwd"), None);
+        assert_eq!(resolve_relative("a", "C:\\x.png"), None);
+    }
 
     #[test]
     fn categories_know_their_ancestors() {

@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::decode::resolve_relative;
-use super::ids::{CategoryPath, TutorialId};
+use super::ids::{CategoryPath, TutorialId, resolve_relative};
 use super::types::{Author, Category, Localized, Tutorial};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::lang::Lang;
@@ -54,6 +53,34 @@ pub(crate) struct PathLink {
     pub(crate) path: String,
 }
 
+/// A link written in a tutorial's text: found once per decoding of its file, so the
+/// site-wide check only resolves the few there are (it read every text of the site on
+/// every preview edit).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WrittenLink {
+    /// The language of the text.
+    lang: Lang,
+    /// The text's position.
+    pos: Pos,
+    /// The address as written.
+    written: String,
+}
+
+/// The links written in `t`'s texts that can hold one (titles and labels show links as
+/// text): its summary, steps and notes.
+pub(crate) fn written_in(t: &Tutorial) -> Vec<WrittenLink> {
+    let texts = t.summary.iter().chain(t.steps.iter().map(|s| &s.text)).chain(t.notes.iter().map(|n| &n.text));
+    let mut links = Vec::new();
+    for text in texts {
+        for (lang, value) in text.values() {
+            for (written, _) in markdown::link_destinations(&value.text) {
+                links.push(WrittenLink { lang: lang.clone(), pos: value.pos, written });
+            }
+        }
+    }
+    links
+}
+
 /// The texts a link can be written in, with the file and folder they belong to.
 struct Source<'a> {
     file: &'a Path,
@@ -63,10 +90,12 @@ struct Source<'a> {
     tutorial: Option<&'a Tutorial>,
 }
 
-/// Checks the links of every text that can hold one (titles and labels show links as
-/// text). `known` holds every tutorial id, those of files with errors included.
+/// Checks the links of every text that can hold one: the tutorials' links as
+/// [`written_in`] found them (in the order of `tutorials`), the categories' descriptions
+/// and the authors' bios. `known` holds every tutorial id, those of files with errors
+/// included.
 pub(crate) fn check_links(
-    tutorials: &[Arc<Tutorial>],
+    tutorials: &[(Arc<Tutorial>, &[WrittenLink])],
     categories: &BTreeMap<CategoryPath, Category>,
     authors: &BTreeMap<String, Author>,
     authors_file: Option<&Path>,
@@ -74,17 +103,16 @@ pub(crate) fn check_links(
     diags: &mut Diagnostics,
 ) -> (Links, Vec<PathLink>) {
     let mut checker = Checker {
-        by_id: tutorials.iter().map(|t| (t.id.as_str(), &**t)).collect(),
+        by_id: tutorials.iter().map(|(t, _)| (t.id.as_str(), &**t)).collect(),
         known,
         links: Links::default(),
         paths: Vec::new(),
         diags,
     };
-    for t in tutorials {
+    for (t, links) in tutorials {
         let source = Source { file: &t.file, folder: &t.category, tutorial: Some(t) };
-        let texts = t.summary.iter().chain(t.steps.iter().map(|s| &s.text)).chain(t.notes.iter().map(|n| &n.text));
-        for text in texts {
-            checker.text(&source, text);
+        for link in *links {
+            checker.link(&source, &link.lang, link.pos, &link.written);
         }
     }
     for c in categories.values() {

@@ -30,7 +30,7 @@ pub(crate) use decode::PixelBox;
 use decode::{DecodedTutorial, Decoder, ImageRef};
 pub(crate) use field::{FieldKind, FieldPath};
 pub(crate) use ids::{CategoryPath, DocId, TutorialId};
-use links::{Links, PathLink};
+use links::{Links, PathLink, WrittenLink};
 pub(crate) use translation::{Outdated, TranslationState};
 pub(crate) use types::*;
 
@@ -158,7 +158,7 @@ pub(crate) fn check_content(
         }
     }
 
-    let mut tutorials: Vec<Arc<Tutorial>> = Vec::with_capacity(decoded.len());
+    let mut tutorials: Vec<(Arc<Tutorial>, &[WrittenLink])> = Vec::with_capacity(decoded.len());
     let mut image_refs: Vec<ImageRef> = Vec::new();
     let mut pixel_boxes: Vec<PixelBox> = Vec::new();
     for entry in decoded {
@@ -166,11 +166,13 @@ pub(crate) fn check_content(
         d.iter().for_each(|d| diags.push(d.clone()));
         image_refs.extend(t.images.iter().cloned());
         pixel_boxes.extend(t.pixel_boxes.iter().cloned());
-        if let Some(t) = &t.tutorial {
-            tutorials.push(Arc::clone(t));
+        if let Some(tutorial) = &t.tutorial {
+            tutorials.push((Arc::clone(tutorial), &t.links));
         }
     }
-    tutorials.sort_by(|a, b| a.id.cmp(&b.id));
+    tutorials.sort_by(|(a, _), (b, _)| a.id.cmp(&b.id));
+
+    let authors_file = raw.authors.as_ref().map(|f| f.path.clone());
 
     // References between files. A tutorial that failed to decode still exists as an id.
     let all_ids: BTreeSet<&str> = raw.tutorials.iter().map(|f| f.key.as_str()).collect();
@@ -200,13 +202,13 @@ pub(crate) fn check_content(
         }
     }
 
+    let (links, path_links) =
+        links::check_links(&tutorials, &categories, &authors, authors_file.as_deref(), &all_ids, &mut diags);
+    let tutorials: Vec<Arc<Tutorial>> = tutorials.into_iter().map(|(t, _)| t).collect();
     check_names(&tutorials, &raw.folders, &content_dir, &mut diags);
     let category_files: BTreeSet<&str> = raw.categories.iter().map(|f| f.key.as_str()).collect();
     add_implicit_categories(&tutorials, &mut categories, &category_files, &content_dir, langs.source(), &mut diags);
-    let authors_file = raw.authors.as_ref().map(|f| f.path.clone());
     let tag_names = tag_names(raw, decoded, langs, &mut diags);
-    let (links, path_links) =
-        links::check_links(&tutorials, &categories, &authors, authors_file.as_deref(), &all_ids, &mut diags);
     (
         Content { tutorials, categories, authors, authors_file, image_refs, pixel_boxes, tag_names, links, path_links },
         diags,

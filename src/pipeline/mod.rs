@@ -241,7 +241,6 @@ impl Pipeline {
         };
         let (outdated, warnings) = i18n::outdated(&self.root, Texts::of_content(&content), &lock, &config.languages);
         diags.extend(warnings);
-        diags.extend(i18n::fields::placeholders(Texts::of_content(&content), &config.languages));
         let options = RenderOptions::for_site(&config, matches!(self.purpose, Purpose::Build { production: true }));
         let renderer = match (&keep, &theme) {
             (Some(last), _) => Some(Arc::clone(&last.renderer)),

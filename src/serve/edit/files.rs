@@ -101,7 +101,7 @@ pub(super) fn image(root: &Path, file: &TutorialFile, written: &str) -> Result<(
             format!("`{written}` does not name a file inside content/ (paths are relative to the YAML file)"),
         )
     };
-    let key = crate::model::decode::resolve_relative(&dir, written).ok_or_else(bad)?;
+    let key = crate::model::ids::resolve_relative(&dir, written).ok_or_else(bad)?;
     if key.split('/').any(|s| s.starts_with('.')) {
         return Err(bad());
     }
