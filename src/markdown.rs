@@ -337,10 +337,8 @@ pub(crate) fn strip_tags(html: &str) -> String {
     while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         let tag = &rest[at..];
-        let comment_end = tag
-            .strip_prefix("<!--")
-            .and_then(|body| body.split('\n').next()?.find("-->"))
-            .map(|end| 4 + end + 3);
+        let comment_end =
+            tag.strip_prefix("<!--").and_then(|body| body.split('\n').next()?.find("-->")).map(|end| 4 + end + 3);
         match comment_end.or_else(|| tag.find('>').map(|end| end + 1)) {
             Some(len) => rest = &tag[len..],
             None => {

@@ -105,13 +105,12 @@ impl Renderer {
         // Registered before the templates: Tera 2 checks filter names when it compiles them.
         tera.register_filter("plural", plural);
         tera.register_filter("striptags", striptags);
+        let templates = theme.templates.iter().map(|(name, (text, _))| (name.as_str(), text.as_str()));
+        if let Err(e) = tera.add_raw_templates(templates) {
+            return Err(compile_errors(theme, &e));
+        }
         let files: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|(name, (_, file))| (name.clone(), file.clone())).collect();
-        let templates: Vec<(String, String)> =
-            theme.templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
-        if let Err(e) = tera.add_raw_templates(templates) {
-            return Err(Diagnostics::from_iter([syntax_error(&files, &e)]));
-        }
         Ok(Renderer { tera, locales: Locales::new(theme, languages), options, files })
     }
 
@@ -161,11 +160,30 @@ fn striptags(html: &str, _: Kwargs, _: &State<'_>) -> String {
     markdown::strip_tags(html)
 }
 
-/// A template that does not compile, at its file and line.
-fn syntax_error(files: &BTreeMap<String, PathBuf>, e: &tera::Error) -> Diagnostic {
-    let TemplateError { template, pos, message } = TemplateError::of(e);
-    let file = template.and_then(|name| files.get(name)).cloned().unwrap_or_else(|| PathBuf::from("templates"));
-    Diagnostic::error(file, pos, format!("template error: {message}"))
+/// The templates that do not compile, each at its file and line; a template still written
+/// for Tera 1 (stepwise 0.1) gets a hint to the README's migration note.
+fn compile_errors(theme: &Theme, e: &tera::Error) -> Diagnostics {
+    TemplateError::all(e)
+        .into_iter()
+        .map(|TemplateError { template, pos, message }| {
+            let found = template.and_then(|name| theme.templates.get(name));
+            let file = found.map_or_else(|| PathBuf::from("templates"), |(_, file)| file.clone());
+            let d = Diagnostic::error(file, pos, format!("template error: {message}"));
+            match found {
+                Some((text, _)) if is_tera1(text) => d.with_hint(TERA1_HINT),
+                _ => d,
+            }
+        })
+        .collect()
+}
+
+const TERA1_HINT: &str = "stepwise's templates are Tera 2 templates: macros became components and \
+    some filters changed; the README's \"Migrating a theme from Tera 1 templates\" lists what to change";
+
+/// Whether a template uses what only Tera 1 had: macros, `import`, the `slice` filter.
+fn is_tera1(text: &str) -> bool {
+    let tag = |name: &str| text.contains(&format!("{{% {name} ")) || text.contains(&format!("{{%- {name} "));
+    tag("macro") || tag("import") || text.contains("| slice(") || text.contains("|slice(")
 }
 
 /// What a Tera error says, taken apart: the template it happened in, where, and why (Tera's
@@ -177,24 +195,52 @@ struct TemplateError<'a> {
 }
 
 impl<'a> TemplateError<'a> {
+    /// The first problem `e` reports.
     fn of(e: &'a tera::Error) -> TemplateError<'a> {
+        let mut all = TemplateError::all(e);
+        if all.is_empty() {
+            return TemplateError { template: None, pos: None, message: error_chain(e) };
+        }
+        all.swap_remove(0)
+    }
+
+    /// Every problem `e` reports: Tera checks the filters, tests, functions and components
+    /// templates call after compiling them all, and reports them together, as text.
+    fn all(e: &'a tera::Error) -> Vec<TemplateError<'a>> {
+        let one =
+            |template: &'a str| vec![TemplateError { template: Some(template), pos: None, message: error_chain(e) }];
         match e.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let span = report.span();
-                TemplateError {
+                vec![TemplateError {
                     template: Some(report.filename()),
                     pos: Some(Pos { line: span.start_line, col: span.start_col + 1 }),
                     message: report.message().to_string(),
+                }]
+            }
+            ErrorKind::MissingParent { current, .. } => one(current),
+            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => one(tpl),
+            ErrorKind::Msg(text) => {
+                let reports: Vec<TemplateError<'a>> =
+                    text.split("\n\n").filter_map(TemplateError::from_report).collect();
+                if reports.is_empty() {
+                    vec![TemplateError { template: None, pos: None, message: error_chain(e) }]
+                } else {
+                    reports
                 }
             }
-            ErrorKind::MissingParent { current, .. } => {
-                TemplateError { template: Some(current), pos: None, message: error_chain(e) }
-            }
-            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-                TemplateError { template: Some(tpl), pos: None, message: error_chain(e) }
-            }
-            _ => TemplateError { template: None, pos: None, message: error_chain(e) },
+            _ => vec![TemplateError { template: None, pos: None, message: error_chain(e) }],
         }
+    }
+
+    /// One of Tera's reports: `error: MESSAGE`, then ` --> NAME:LINE:COL` and the source line.
+    fn from_report(report: &'a str) -> Option<TemplateError<'a>> {
+        let mut lines = report.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let (at, col) = lines.next()?.trim_start().strip_prefix("--> ")?.rsplit_once(':')?;
+        let (name, line) = at.rsplit_once(':')?;
+        let pos = Pos { line: line.parse().ok()?, col: col.parse().ok()? };
+        Some(TemplateError { template: Some(name), pos: Some(pos), message: message.to_string() })
     }
 }
 
