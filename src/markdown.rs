@@ -310,6 +310,47 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
+/// [`escape_into`] for a writer: Tera's escape function, called for every `{{ }}`.
+pub(crate) fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&s.as_bytes()[run..i])?;
+        out.write_all(entity)?;
+        run = i + 1;
+    }
+    out.write_all(&s.as_bytes()[run..])
+}
+
+/// `html` without its tags and comments, as Tera 1's `striptags` filter made it (a comment
+/// ends on its own line; a `<` that no `>` follows is text).
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        let comment_end =
+            tag.strip_prefix("<!--").and_then(|body| body.split('\n').next()?.find("-->")).map(|end| 4 + end + 3);
+        match comment_end.or_else(|| tag.find('>').map(|end| end + 1)) {
+            Some(len) => rest = &tag[len..],
+            None => {
+                out.push_str(tag);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The UI labels of a text, in order (for translation checks and tests).
 pub(crate) fn ui_labels(text: &str) -> Vec<String> {
     let html = to_html(text);
@@ -322,6 +363,23 @@ pub(crate) fn ui_labels(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_tags_leaves_the_text() {
+        assert_eq!(strip_tags("Click <span class=\"ui\">Save</span> &amp; go"), "Click Save &amp; go");
+        assert_eq!(strip_tags("a<!-- b > c -->d"), "ad");
+        assert_eq!(strip_tags("a<!-- b\n-->c"), "ac");
+        assert_eq!(strip_tags("1 < 2"), "1 < 2");
+        assert_eq!(strip_tags("<b>x</b"), "x</b");
+    }
+
+    #[test]
+    fn escaping_to_a_writer_is_escaping() {
+        let s = "<a href=\"x\">Tom & Jerry's</a> 点击";
+        let mut out = Vec::new();
+        escape_to(s, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), escape(s));
+    }
 
     #[test]
     fn escaping_keeps_every_other_character() {

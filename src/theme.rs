@@ -29,7 +29,7 @@ macro_rules! embed {
 /// The default theme's templates, by name.
 pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
-    "macros.html",
+    "components.html",
     "root.html",
     "index.html",
     "category.html",

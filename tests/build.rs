@@ -233,6 +233,27 @@ fn site_templates_override_the_theme() {
 }
 
 #[test]
+fn site_templates_call_the_theme_components() {
+    // Tera 2 syntax: components instead of macros, slices instead of the `slice` filter.
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{<breadcrumbs crumbs={page.breadcrumbs[:-1]} current={tag} />}}\
+         <h1>{{ tag }}</h1><p id=\"plain\">{{ \"<b>bold</b> & <i>it</i>\" | striptags }}</p>\
+         {{<question_list items={questions} show_category={false} />}}{% endblock main %}",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.page("en/tags/start/index.html");
+    assert!(page.contains("<span aria-current=\"page\">start</span>"), "{page}");
+    assert!(page.contains("<p id=\"plain\">bold &amp; it</p>"), "{page}");
+    assert!(page.contains("<ul class=\"questions\">") && page.contains("The first question"), "{page}");
+    // The breadcrumbs lost their last entry (the tags page) to the slice.
+    let crumbs = page.split("<nav class=\"breadcrumbs\"").nth(1).unwrap().split("</nav>").next().unwrap();
+    assert_eq!(crumbs.matches("<li><a href=").count(), 1, "{crumbs}");
+}
+
+#[test]
 fn bom_and_crlf_are_fine() {
     let site = TestSite::fixture("minimal");
     let text = site.read("content/help/first.yaml").replace('\n', "\r\n");

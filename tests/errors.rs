@@ -288,8 +288,48 @@ fn a_template_error_fails_without_writing() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     // The override is named (not the template it extends), with the line and column.
     assert!(run.headlines()[0].starts_with("error: "), "{}", run.stderr);
-    assert!(run.headlines()[0].contains("templates/tag.html:2:23: template error: expected a value"), "{}", run.stderr);
+    assert!(
+        run.headlines()[0].contains("templates/tag.html:2:23: template error: Found `%}` but expected one of"),
+        "{}",
+        run.stderr
+    );
     assert!(site.page("en/help/first/index.html").contains("The first question"));
+}
+
+#[test]
+fn a_tera1_template_gets_the_migration_hint() {
+    let site = TestSite::fixture("minimal");
+    assert_eq!(site.build().code, 0);
+    // Macros (stepwise 0.1's templates were Tera 1's) do not compile any more.
+    site.write(
+        "templates/tags.html",
+        "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}{{ m::tag_cloud(tags=tags) }}{% endblock main %}",
+    );
+    let run = site.build();
+    assert_failed_cleanly(&site, &run);
+    assert!(run.headlines()[0].starts_with("error: templates/tags.html:2:4: template error: "), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: stepwise's templates are Tera 2 templates"), "{}", run.stderr);
+    assert!(run.stderr.contains("Migrating a theme from Tera 1 templates"), "{}", run.stderr);
+    // Unknown filters are found after every template compiled: each is named at its place.
+    site.write(
+        "templates/tags.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ page.breadcrumbs | slice(end=-1) }}{% endblock main %}",
+    );
+    site.write("templates/tag.html", "<main>\n\n{{ tag | shout }}</main>");
+    let run = site.build();
+    assert_failed_cleanly(&site, &run);
+    let headlines = run.headlines();
+    assert!(
+        headlines.contains(&"error: templates/tag.html:3:10: template error: Unknown filter `shout`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        headlines.contains(&"error: templates/tags.html:2:39: template error: Unknown filter `slice`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("Migrating a theme").count(), 1, "only the Tera 1 template: {}", run.stderr);
 }
 
 #[test]
@@ -325,7 +365,7 @@ fn a_template_error_names_the_template_file_it_came_from() {
     let run = site.build();
     assert_failed_cleanly(&site, &run);
     assert!(
-        run.stderr.contains("error: themes/default/templates/tag.html: rendering zh/tags/"),
+        run.stderr.contains("error: themes/default/templates/tag.html:1:10: rendering zh/tags/"),
         "the theme's file, not templates/: {}",
         run.stderr
     );

@@ -464,7 +464,11 @@ fn template_and_image_errors_show_and_clear() {
     site.write("themes/default/templates/tutorial.html", "<main>{{ tutorial.nowhere.at_all }}</main>");
     let error: serde_json::Value = serde_json::from_str(&wait_event(&events, "build-error")).unwrap();
     assert!(error["file"].as_str().unwrap().ends_with("themes/default/templates/tutorial.html"), "{error}");
-    assert!(error["message"].as_str().unwrap().contains("/help/first/index.html: Failed to render"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("/help/first/index.html: Field `nowhere` is not defined"),
+        "{error}"
+    );
+    assert_eq!((error["line"].as_u64(), error["col"].as_u64()), (Some(1), Some(19)), "{error}");
     std::fs::remove_dir_all(site.root.join("themes")).unwrap();
     wait_event(&events, "reload");
     server.wait_status("recovery from the theme's template error", |s| s["ok"] == true);

@@ -25,7 +25,7 @@ mod views;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use tera::Tera;
+use tera::{ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
@@ -82,6 +82,8 @@ pub(crate) struct Renderer {
 pub(crate) struct RenderError {
     /// The template file (in the site, its theme, or the built-in theme).
     pub(crate) file: PathBuf,
+    /// Where in it, when Tera knows.
+    pub(crate) pos: Option<Pos>,
     /// The output path of the page.
     pub(crate) page: String,
     pub(crate) message: String,
@@ -89,25 +91,26 @@ pub(crate) struct RenderError {
 
 impl RenderError {
     pub(crate) fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic::error(&self.file, None, format!("rendering {}: {}", self.page, self.message))
+        Diagnostic::error(&self.file, self.pos, format!("rendering {}: {}", self.page, self.message))
     }
 }
 
 impl Renderer {
     /// Compiles the theme's templates; template syntax errors are reported by file.
     pub(crate) fn new(theme: &Theme, languages: &Languages, options: RenderOptions) -> Result<Renderer, Diagnostics> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's default also escapes `/`, which makes every URL unreadable in the source.
-        tera.set_escape_fn(markdown::escape);
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        // The same five characters as every other escape of the site's, copied in runs.
+        tera.set_escape_fn(markdown::escape_to);
+        // Registered before the templates: Tera 2 checks filter names when it compiles them.
         tera.register_filter("plural", plural);
+        tera.register_filter("striptags", striptags);
+        let templates = theme.templates.iter().map(|(name, (text, _))| (name.as_str(), text.as_str()));
+        if let Err(e) = tera.add_raw_templates(templates) {
+            return Err(compile_errors(theme, &e));
+        }
         let files: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|(name, (_, file))| (name.clone(), file.clone())).collect();
-        let templates: Vec<(String, String)> =
-            theme.templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
-        if let Err(e) = tera.add_raw_templates(templates) {
-            return Err(Diagnostics::from_iter([syntax_error(&files, &e)]));
-        }
         Ok(Renderer { tera, locales: Locales::new(theme, languages), options, files })
     }
 
@@ -125,61 +128,120 @@ impl Renderer {
         let kind = key.kind();
         let ctx = pages::context(self, input, key);
         self.tera.render(kind.template(), &ctx).map_err(|e| {
-            let message = error_chain(&e);
-            RenderError { file: self.file_named_in(&message, kind.template()), page: key.output_path(), message }
+            let TemplateError { template, pos, message } = TemplateError::of(&e);
+            let file = template
+                .and_then(|name| self.files.get(name))
+                .or_else(|| self.files.get(kind.template()))
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(kind.template()));
+            RenderError { file, pos, page: key.output_path(), message }
         })
-    }
-
-    /// The file of the first template a Tera message names in quotes (the one that
-    /// failed; later names are those it extends), else of `fallback`.
-    fn file_named_in(&self, message: &str, fallback: &str) -> PathBuf {
-        template_named_in(&self.files, message)
-            .or_else(|| self.files.get(fallback).cloned())
-            .unwrap_or_else(|| PathBuf::from(fallback))
     }
 }
 
 /// `{{ n | plural(one=t.questions_one, other=t.questions) }}`: the form of a word or
 /// phrase for the number `n`, `one` for 1 and `other` for every other number (a missing
 /// `one` is `other`: Chinese needs no plural), with `{n}` replaced by the number.
-fn plural(value: &tera::Value, args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    let n = value.as_f64().ok_or_else(|| tera::Error::msg(format!("plural: `{value}` is not a number")))?;
+fn plural(value: Value, args: Kwargs, _: &State<'_>) -> TeraResult<String> {
+    let n = value.as_f64().ok_or_else(|| tera::Error::message(format!("plural: `{value}` is not a number")))?;
     let other = args
-        .get("other")
-        .and_then(tera::Value::as_str)
-        .ok_or_else(|| tera::Error::msg("plural needs `other`, the form for numbers other than 1"))?;
-    let form = match args.get("one").and_then(tera::Value::as_str) {
+        .get::<&str>("other")?
+        .ok_or_else(|| tera::Error::message("plural needs `other`, the form for numbers other than 1"))?;
+    let form = match args.get::<&str>("one")? {
         Some(one) if n == 1.0 => one,
         _ => other,
     };
-    Ok(tera::Value::String(form.replace("{n}", &value.to_string())))
+    Ok(form.replace("{n}", &value.to_string()))
 }
 
-fn template_named_in(files: &BTreeMap<String, PathBuf>, message: &str) -> Option<PathBuf> {
-    message
-        .split('\'')
-        .skip(1)
-        .step_by(2)
-        .find_map(|name| files.get(name))
-        .or_else(|| files.iter().find(|(n, _)| message.contains(n.as_str())).map(|(_, f)| f))
-        .cloned()
+/// `{{ html | striptags }}`: the text of an HTML fragment, its tags and comments removed
+/// (Tera 1 had this filter; Tera 2 moved it out of the crate).
+fn striptags(html: &str, _: Kwargs, _: &State<'_>) -> String {
+    markdown::strip_tags(html)
 }
 
-/// A template that does not compile, at its file and (from Tera's ` --> LINE:COL`) line.
-fn syntax_error(files: &BTreeMap<String, PathBuf>, e: &tera::Error) -> Diagnostic {
-    let msg = error_chain(e);
-    let file = template_named_in(files, &msg).unwrap_or_else(|| PathBuf::from("templates"));
-    let pos = msg.split_once(" --> ").and_then(|(_, rest)| {
-        let (line, rest) = rest.split_once(':')?;
-        let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        Some(Pos { line: line.trim().parse().ok()?, col: col.parse().ok()? })
-    });
-    // The reason is the last line of Tera's report (`= expected a value...`).
-    let reason = match pos {
-        Some(_) => msg.lines().rev().map(str::trim).find(|l| !l.is_empty()).unwrap_or(&msg).trim_start_matches("= "),
-        None => msg.as_str(),
-    };
-    Diagnostic::error(file, pos, format!("template error: {reason}"))
+/// The templates that do not compile, each at its file and line; a template still written
+/// for Tera 1 (stepwise 0.1) gets a hint to the README's migration note.
+fn compile_errors(theme: &Theme, e: &tera::Error) -> Diagnostics {
+    TemplateError::all(e)
+        .into_iter()
+        .map(|TemplateError { template, pos, message }| {
+            let found = template.and_then(|name| theme.templates.get(name));
+            let file = found.map_or_else(|| PathBuf::from("templates"), |(_, file)| file.clone());
+            let d = Diagnostic::error(file, pos, format!("template error: {message}"));
+            match found {
+                Some((text, _)) if is_tera1(text) => d.with_hint(TERA1_HINT),
+                _ => d,
+            }
+        })
+        .collect()
+}
+
+const TERA1_HINT: &str = "stepwise's templates are Tera 2 templates: macros became components and \
+    some filters changed; the README's \"Migrating a theme from Tera 1 templates\" lists what to change";
+
+/// Whether a template uses what only Tera 1 had: macros, `import`, the `slice` filter.
+fn is_tera1(text: &str) -> bool {
+    let tag = |name: &str| text.contains(&format!("{{% {name} ")) || text.contains(&format!("{{%- {name} "));
+    tag("macro") || tag("import") || text.contains("| slice(") || text.contains("|slice(")
+}
+
+/// What a Tera error says, taken apart: the template it happened in, where, and why (Tera's
+/// own report draws the source line, which our diagnostics do themselves).
+struct TemplateError<'a> {
+    template: Option<&'a str>,
+    pos: Option<Pos>,
+    message: String,
+}
+
+impl<'a> TemplateError<'a> {
+    /// The first problem `e` reports.
+    fn of(e: &'a tera::Error) -> TemplateError<'a> {
+        let mut all = TemplateError::all(e);
+        if all.is_empty() {
+            return TemplateError { template: None, pos: None, message: error_chain(e) };
+        }
+        all.swap_remove(0)
+    }
+
+    /// Every problem `e` reports: Tera checks the filters, tests, functions and components
+    /// templates call after compiling them all, and reports them together, as text.
+    fn all(e: &'a tera::Error) -> Vec<TemplateError<'a>> {
+        let one =
+            |template: &'a str| vec![TemplateError { template: Some(template), pos: None, message: error_chain(e) }];
+        match e.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                vec![TemplateError {
+                    template: Some(report.filename()),
+                    pos: Some(Pos { line: span.start_line, col: span.start_col + 1 }),
+                    message: report.message().to_string(),
+                }]
+            }
+            ErrorKind::MissingParent { current, .. } => one(current),
+            ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => one(tpl),
+            ErrorKind::Msg(text) => {
+                let reports: Vec<TemplateError<'a>> =
+                    text.split("\n\n").filter_map(TemplateError::from_report).collect();
+                if reports.is_empty() {
+                    vec![TemplateError { template: None, pos: None, message: error_chain(e) }]
+                } else {
+                    reports
+                }
+            }
+            _ => vec![TemplateError { template: None, pos: None, message: error_chain(e) }],
+        }
+    }
+
+    /// One of Tera's reports: `error: MESSAGE`, then ` --> NAME:LINE:COL` and the source line.
+    fn from_report(report: &'a str) -> Option<TemplateError<'a>> {
+        let mut lines = report.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let (at, col) = lines.next()?.trim_start().strip_prefix("--> ")?.rsplit_once(':')?;
+        let (name, line) = at.rsplit_once(':')?;
+        let pos = Pos { line: line.parse().ok()?, col: col.parse().ok()? };
+        Some(TemplateError { template: Some(name), pos: Some(pos), message: message.to_string() })
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
