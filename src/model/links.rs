@@ -102,13 +102,7 @@ pub(crate) fn check_links(
     known: &BTreeSet<&str>,
     diags: &mut Diagnostics,
 ) -> (Links, Vec<PathLink>) {
-    let mut checker = Checker {
-        by_id: tutorials.iter().map(|(t, _)| (t.id.as_str(), &**t)).collect(),
-        known,
-        links: Links::default(),
-        paths: Vec::new(),
-        diags,
-    };
+    let mut checker = Checker { tutorials, by_id: None, known, links: Links::default(), paths: Vec::new(), diags };
     for (t, links) in tutorials {
         let source = Source { file: &t.file, folder: &t.category, tutorial: Some(t) };
         for link in *links {
@@ -130,7 +124,9 @@ pub(crate) fn check_links(
 }
 
 struct Checker<'a, 'd> {
-    by_id: HashMap<&'a str, &'a Tutorial>,
+    tutorials: &'a [(Arc<Tutorial>, &'a [WrittenLink])],
+    /// The tutorials by id, made for the first link to a tutorial (most sites have few).
+    by_id: Option<HashMap<&'a str, &'a Tutorial>>,
     known: &'a BTreeSet<&'a str>,
     links: Links,
     paths: Vec<PathLink>,
@@ -207,7 +203,9 @@ impl Checker<'_, '_> {
         };
         let stem_len = resolved.rfind('.').unwrap_or(resolved.len());
         let id = &resolved[..stem_len];
-        let Some(t) = self.by_id.get(id).copied() else {
+        let tutorials = self.tutorials;
+        let by_id = self.by_id.get_or_insert_with(|| tutorials.iter().map(|(t, _)| (t.id.as_str(), &**t)).collect());
+        let Some(t) = by_id.get(id).copied() else {
             if !self.known.contains(id) {
                 let hint = match did_you_mean(id, self.known.iter().copied()) {
                     Some(s) => format!("did you mean `{}`?", relative_from(source.folder, s)),

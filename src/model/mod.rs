@@ -17,7 +17,7 @@ mod scrub;
 pub(crate) mod translation;
 pub(crate) mod types;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -176,10 +176,12 @@ pub(crate) fn check_content(
 
     // References between files. A tutorial that failed to decode still exists as an id.
     let all_ids: BTreeSet<&str> = raw.tutorials.iter().map(|f| f.key.as_str()).collect();
+    // Hashed for the lookups of every `related` entry (the sorted set serves the hints).
+    let id_set: HashSet<&str, foldhash::fast::RandomState> = all_ids.iter().copied().collect();
     for (entry, file) in decoded.iter().zip(&raw.tutorials) {
         let (t, _) = &**entry;
         for r in &t.related_refs {
-            if !all_ids.contains(r.id.as_str()) {
+            if !id_set.contains(r.id.as_str()) {
                 let mut d =
                     Diagnostic::error(&file.path, Some(r.pos), format!("related tutorial `{}` does not exist", r.id));
                 d.hint = Some(match did_you_mean(&r.id, all_ids.iter().copied()) {
@@ -232,13 +234,18 @@ fn tag_names(
     langs: &crate::lang::Languages,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, TagName> {
-    let mut spellings: HashMap<&str, Vec<Spelling<'_>>> = HashMap::new();
+    // foldhash: every tag of every tutorial goes through this map on every preview edit.
+    let mut spellings: HashMap<&str, Vec<Spelling<'_>>, foldhash::fast::RandomState> = HashMap::default();
+    let mut variants = false;
     for (entry, file) in decoded.iter().zip(&raw.tutorials) {
         for tag in &entry.0.tags {
             let list = spellings.entry(tag.slug.as_str()).or_default();
             match list.iter_mut().find(|s| s.written == tag.written) {
                 Some(s) => s.count += 1,
-                None => list.push(Spelling { written: &tag.written, count: 1, file: &file.path, pos: tag.pos }),
+                None => {
+                    variants |= !list.is_empty();
+                    list.push(Spelling { written: &tag.written, count: 1, file: &file.path, pos: tag.pos });
+                }
             }
         }
     }
@@ -252,7 +259,8 @@ fn tag_names(
         }
         best
     };
-    for (entry, file) in decoded.iter().zip(&raw.tutorials) {
+    // Only a tag written two ways needs its places looked up.
+    for (entry, file) in decoded.iter().zip(&raw.tutorials).filter(|_| variants) {
         for tag in &entry.0.tags {
             let Some(list) = spellings.get(tag.slug.as_str()).filter(|l| l.len() > 1) else { continue };
             let other = &list[usual(list)];

@@ -14,9 +14,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::Fingerprint;
+use crate::model::translation::OutdatedFields;
 use crate::model::{CategoryPath, Site, Tutorial, TutorialId};
 use crate::render::PageKey;
 
@@ -90,9 +92,10 @@ impl Summary {
         for path in site.categories.keys() {
             f.debug(&site.outdated.of_category(path));
         }
+        // In parallel: the preview makes one per edit, of every tutorial.
         let tutorials = site
             .tutorials
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, t)| TutorialSummary {
                 id: t.id.clone(),
@@ -130,7 +133,10 @@ fn tutorial_fingerprint(site: &Site, t: &Tutorial) -> u64 {
             };
         }
     }
-    f.debug(&site.outdated.of_tutorial(&t.id));
+    let outdated = site.outdated.of_tutorial(&t.id);
+    if outdated != OutdatedFields::default() {
+        f.debug(&outdated);
+    }
     f.finish()
 }
 
@@ -206,20 +212,21 @@ pub(crate) fn diff(old: &Summary, new: &Site, now: &Summary) -> Changes {
         }
     }
 
-    // A tutorial page shows how many tutorials carry each of its tags.
-    fn counts(s: &Summary) -> BTreeMap<&str, usize> {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        s.tutorials.iter().flat_map(|t| &t.tags).for_each(|tag| *counts.entry(tag).or_default() += 1);
-        counts
+    // A tutorial page shows how many tutorials carry each of its tags. Only the changed
+    // tutorials can move a count (an unchanged one has the same file, so the same tags):
+    // their tags before and after are counted, not every tag of the site.
+    let mut delta: BTreeMap<&str, i64> = BTreeMap::new();
+    for id in &changed {
+        for tag in old.find(id).iter().flat_map(|t| &t.tags) {
+            *delta.entry(tag).or_default() -= 1;
+        }
+        for tag in now.find(id).iter().flat_map(|t| &t.tags) {
+            *delta.entry(tag).or_default() += 1;
+        }
     }
-    if !changed.is_empty() {
-        let (before, after) = (counts(old), counts(now));
-        for (tag, list) in &new.tags {
-            if before.get(tag.as_str()) != after.get(tag.as_str()) {
-                for &i in list {
-                    tutorial_pages(&mut changes.pages, &new.tutorials[i].id);
-                }
-            }
+    for (tag, _) in delta.iter().filter(|(_, d)| **d != 0) {
+        for &i in new.tags.get(*tag).into_iter().flatten() {
+            tutorial_pages(&mut changes.pages, &new.tutorials[i].id);
         }
     }
     changes.tutorials = changed;
