@@ -128,6 +128,8 @@ pub(crate) struct Pipeline {
     progress: Progress,
     /// The content files were just read (by [`Pipeline::inputs`]): the next load uses them.
     read_now: bool,
+    /// The site's `static/` files [`Pipeline::inputs`] read, for the next load.
+    static_read: Option<(StaticFiles, Diagnostics)>,
 }
 
 impl Pipeline {
@@ -143,6 +145,7 @@ impl Pipeline {
             last: None,
             needs_full: true,
             read_now: false,
+            static_read: None,
             progress: Progress::off(),
         }
     }
@@ -171,11 +174,12 @@ impl Pipeline {
         }
         f.debug(&raw.folders).debug(diags);
         // The site's static/ files are published as they are: a new CNAME is a change.
-        let (files, diags) = static_files::read(&self.root, config.images.limits.max_file_bytes);
+        let (files, diags) =
+            self.static_read.insert(static_files::read(&self.root, config.images.limits.max_file_bytes));
         for (path, bytes) in &files.files {
             f.str(path).bytes(bytes);
         }
-        f.debug(&diags);
+        f.debug(&*diags);
         Some(f.finish())
     }
 
@@ -198,6 +202,7 @@ impl Pipeline {
         if matches!(reload, Reload::Everything) {
             self.needs_full = true;
         }
+        let static_read = self.static_read.take();
         if !std::mem::take(&mut self.read_now) && (self.needs_full || !self.reread(paths)) {
             self.raw = None;
         }
@@ -216,7 +221,9 @@ impl Pipeline {
         let static_files = match &keep {
             Some(last) => Arc::clone(&last.static_files),
             None => {
-                let (files, d) = static_files::read(&self.root, config.images.limits.max_file_bytes);
+                // What `inputs` read just before, else read now.
+                let (files, d) =
+                    static_read.unwrap_or_else(|| static_files::read(&self.root, config.images.limits.max_file_bytes));
                 diags.extend(d);
                 Arc::new(files)
             }
