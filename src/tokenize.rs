@@ -26,9 +26,24 @@ const STOP_WORDS: &[&str] = &[
 
 /// `text` in NFKC form: full-width and half-width forms folded to their usual ones.
 pub(crate) fn fold(text: &str) -> Cow<'_, str> {
-    match is_nfkc_quick(text.chars()) {
-        IsNormalized::Yes => Cow::Borrowed(text),
-        _ => Cow::Owned(text.nfkc().collect()),
+    if matches!(is_nfkc_quick(text.chars()), IsNormalized::Yes) {
+        return Cow::Borrowed(text);
+    }
+    // Chinese text is mostly not NFKC only for its full-width punctuation and spaces
+    // (，：（）, U+3000): NFKC maps each onto one ASCII character, so they are mapped here
+    // first, and only a text still not normalized pays for the full normalization (it
+    // was the most of the time a search index spent per Chinese text).
+    let mapped: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect();
+    match is_nfkc_quick(mapped.chars()) {
+        IsNormalized::Yes => Cow::Owned(mapped),
+        _ => Cow::Owned(mapped.nfkc().collect()),
     }
 }
 
@@ -98,6 +113,21 @@ pub(crate) fn stem(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full-width shortcut gives what NFKC gives, for every full-width character
+    /// and mixed with characters that still need the full normalization.
+    #[test]
+    fn folding_matches_nfkc() {
+        let full_width: String = ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']).collect();
+        for text in [
+            full_width.as_str(),
+            "怎么修改密码？点击【设置】，再点（保存）：１２３ＡＢＣ",
+            "Ａ\u{0301}ｃａｆｅ\u{0301} ① ㎏ ｶﾀｶﾅ 가\u{11A8}",
+            "plain ascii",
+        ] {
+            assert_eq!(fold(text), text.nfkc().collect::<String>(), "{text}");
+        }
+    }
 
     #[test]
     fn chinese_becomes_bigrams() {

@@ -435,21 +435,33 @@ pub fn load_once(root: &Path) -> Result<Loaded, Failure> {
     Pipeline::new(root, Purpose::Check).load(Reload::Everything).map(|(loaded, _)| loaded)
 }
 
-/// The sitemap, robots.txt, feeds and search indexes, handed to `sink` one by one (a
-/// language's search index is made, handed over and dropped before the next's).
+/// The sitemap, robots.txt, feeds and search indexes, handed to `sink` (a language's
+/// search index is made, handed over and dropped before the next's).
 pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result<()> {
     let site = &loaded.site;
-    for (rel, text) in render::feeds::sitemaps(site, loaded.renderer.options()) {
-        sink.page(&rel, text.into_bytes())?;
-    }
-    sink.page("robots.txt", render::feeds::robots(site).into_bytes())?;
-    for lang in &site.config.languages {
-        sink.page(&format!("{lang}/atom.xml"), render::feeds::atom(site, lang).into_bytes())?;
-        for (rel, text) in crate::search::files(site, lang) {
-            sink.page(&rel, text.into_bytes())?;
-        }
-    }
-    Ok(())
+    // The sitemap and feeds beside the search indexes (after an edit they are all there
+    // is to make); the indexes one language after another, to keep one in memory.
+    let (feeds, search) = rayon::join(
+        || -> std::io::Result<()> {
+            for (rel, text) in render::feeds::sitemaps(site, loaded.renderer.options()) {
+                sink.page(&rel, text.into_bytes())?;
+            }
+            sink.page("robots.txt", render::feeds::robots(site).into_bytes())?;
+            for lang in &site.config.languages {
+                sink.page(&format!("{lang}/atom.xml"), render::feeds::atom(site, lang).into_bytes())?;
+            }
+            Ok(())
+        },
+        || -> std::io::Result<()> {
+            for lang in &site.config.languages {
+                for (rel, text) in crate::search::files(site, lang) {
+                    sink.page(&rel, text.into_bytes())?;
+                }
+            }
+            Ok(())
+        },
+    );
+    feeds.and(search)
 }
 
 /// The site's static files that would take the place of a file stepwise makes: a page,
