@@ -450,22 +450,14 @@ fn escape_in_line(text: &str, at: Pos) -> Pos {
             continue;
         }
         let Some((_, (_, e))) = chars.next() else { break };
-        let written = match e {
+        // TOML's one-letter escapes that write a control character.
+        let written = controls::escaped(e, line.get(i + 2..).unwrap_or(""), |e| match e {
             'b' => Some('\u{8}'),
             'f' => Some('\u{C}'),
             'r' => Some('\r'),
             'e' => Some('\u{1B}'),
-            'x' | 'u' | 'U' => {
-                let digits = match e {
-                    'x' => 2,
-                    'u' => 4,
-                    _ => 8,
-                };
-                let hex: String = line.get(i + 2..).unwrap_or("").chars().take(digits).collect();
-                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
-            }
             _ => None,
-        };
+        });
         if written.is_some_and(controls::is_forbidden) {
             return Pos { line: at.line, col: col + 1 };
         }

@@ -23,6 +23,20 @@ fn is_separator(c: char) -> bool {
     matches!(c, '\u{2028}' | '\u{2029}')
 }
 
+/// The character the backslash escape `\{letter}` writes, `after` being the text after the
+/// letter: `\xHH`, `\uHHHH` and `\UHHHHHHHH` read as TOML and YAML both read them, any
+/// other letter by `simple` (the one-letter escapes, which the two formats differ on).
+pub(crate) fn escaped(letter: char, after: &str, simple: fn(char) -> Option<char>) -> Option<char> {
+    let digits = match letter {
+        'x' => 2,
+        'u' => 4,
+        'U' => 8,
+        _ => return simple(letter),
+    };
+    let hex: String = after.chars().take(digits).collect();
+    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+}
+
 /// Whether `s` holds a forbidden character. Looks at bytes only (most texts are free of
 /// them, and this runs on every value of every file): the lead bytes of the forbidden
 /// characters outside ASCII are `C2`, `E2`, `EF` and `F0`–`F4`, and continuation bytes

@@ -70,15 +70,18 @@ pub(crate) struct WrittenLink {
 /// text): its summary, steps and notes.
 pub(crate) fn written_in(t: &Tutorial) -> Vec<WrittenLink> {
     let texts = t.summary.iter().chain(t.steps.iter().map(|s| &s.text)).chain(t.notes.iter().map(|n| &n.text));
-    let mut links = Vec::new();
-    for text in texts {
-        for (lang, value) in text.values() {
-            for (written, _) in markdown::link_destinations(&value.text) {
-                links.push(WrittenLink { lang: lang.clone(), pos: value.pos, written });
-            }
-        }
-    }
-    links
+    texts.flat_map(links_of).collect()
+}
+
+/// The links written in `text`, in every language.
+fn links_of(text: &Localized) -> impl Iterator<Item = WrittenLink> + '_ {
+    text.values().flat_map(|(lang, value)| {
+        markdown::link_destinations(&value.text).into_iter().map(|(written, _)| WrittenLink {
+            lang: lang.clone(),
+            pos: value.pos,
+            written,
+        })
+    })
 }
 
 /// The texts a link can be written in, with the file and folder they belong to.
@@ -135,10 +138,8 @@ struct Checker<'a, 'd> {
 
 impl Checker<'_, '_> {
     fn text(&mut self, source: &Source<'_>, text: &Localized) {
-        for (lang, value) in text.values() {
-            for (written, _) in markdown::link_destinations(&value.text) {
-                self.link(source, lang, value.pos, &written);
-            }
+        for link in links_of(text) {
+            self.link(source, &link.lang, link.pos, &link.written);
         }
     }
 

@@ -90,7 +90,8 @@ fn locate(text: &str, start: Pos, value_len: usize) -> Option<Pos> {
         }
         let (_, e) = chars.next()?;
         pos.col += 1;
-        let written = match e {
+        // YAML's one-letter escapes that write a control or separator character.
+        let written = controls::escaped(e, rest.get(i + 2..).unwrap_or(""), |e| match e {
             '0' => Some('\0'),
             'a' => Some('\u{07}'),
             'b' => Some('\u{08}'),
@@ -101,17 +102,8 @@ fn locate(text: &str, start: Pos, value_len: usize) -> Option<Pos> {
             'N' => Some('\u{85}'),
             'L' => Some('\u{2028}'),
             'P' => Some('\u{2029}'),
-            'x' | 'u' | 'U' => {
-                let digits = match e {
-                    'x' => 2,
-                    'u' => 4,
-                    _ => 8,
-                };
-                let hex: String = rest.get(i + 2..).unwrap_or("").chars().take(digits).collect();
-                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
-            }
             _ => None,
-        };
+        });
         if written.is_some_and(controls::is_forbidden) {
             return Some(here);
         }
