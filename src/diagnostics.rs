@@ -158,7 +158,7 @@ pub fn shell_word(word: &str) -> String {
 }
 
 /// The problems of one run, in a stable order once [`Diagnostics::sorted`] is called.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

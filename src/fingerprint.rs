@@ -42,6 +42,20 @@ impl Fingerprint {
     }
 }
 
+/// The running program: its version, and its file's size and time (a rebuilt program may
+/// make other output from the same input).
+pub(crate) fn program() -> u64 {
+    static PROGRAM: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *PROGRAM.get_or_init(|| {
+        let mut f = Fingerprint::new();
+        f.str(env!("CARGO_PKG_VERSION"));
+        if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+            f.u64(meta.len()).debug(&meta.modified().ok());
+        }
+        f.finish()
+    })
+}
+
 /// The fingerprint of one piece of bytes.
 pub(crate) fn of_bytes(bytes: &[u8]) -> u64 {
     Fingerprint::new().bytes(bytes).finish()

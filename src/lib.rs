@@ -6,6 +6,7 @@
 //! server's memory, `serve`). `verbs` holds `build` and `check`. The library never
 //! prints: it returns reports and diagnostics for the binary to show.
 
+pub(crate) mod cache_file;
 pub mod config;
 pub(crate) mod controls;
 pub mod diagnostics;

@@ -12,7 +12,7 @@ use crate::images::process::ImageStats;
 use crate::output::{self, Output, OutputError, Report};
 use crate::pipeline::sink::{FolderSink, NullSink, Sink};
 use crate::pipeline::state::{self, BuildState};
-use crate::pipeline::{self, Changes, Pipeline, Purpose, Reload, changes};
+use crate::pipeline::{self, Changes, DocStore, Pipeline, Purpose, Reload, changes};
 use crate::progress::Progress;
 use crate::render::PageKey;
 
@@ -95,6 +95,8 @@ pub struct Timings {
 /// untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let start = Instant::now();
+    // The cache files the build writes on the side are complete when it returns.
+    let _cache_writes = FinishWrites;
     let mut timings = Timings::default();
     let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     if opts.root.join(crate::config::CONFIG_FILE).is_file() {
@@ -107,7 +109,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let maker = state::maker(opts.production);
     let previous = BuildState::load(&state_path, maker);
     let mut pipeline = Pipeline::new(&opts.root, Purpose::Build { production: opts.production })
-        .with_progress(Progress::on_terminal());
+        .with_progress(Progress::on_terminal())
+        .with_related(previous.as_ref().map(|p| p.summary.related_memo()).unwrap_or_default());
     let inputs = pipeline.inputs();
 
     // Nothing read has changed, nor the screenshots, nor the output folder: done.
@@ -175,7 +178,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
                 Ok(())
             } else {
                 let recording = Recording { sink: &sink, paths: &machine_paths };
-                pipeline::machine_files(&loaded, &recording)
+                pipeline::machine_files(&loaded, &recording, &DocStore::in_cache(&opts.root))
                     .map_err(|e| Failure::io(output.staging(), format!("cannot write: {e}")))
             };
             machine.fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -226,6 +229,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         static_files: loaded.static_file_count(),
         replaced_theme_files: loaded.replaced_theme_files().into_iter().map(str::to_owned).collect(),
     })
+}
+
+/// Waits for the cache files being written when dropped.
+struct FinishWrites;
+
+impl Drop for FinishWrites {
+    fn drop(&mut self) {
+        crate::cache_file::finish_writes();
+    }
 }
 
 /// A sink that remembers the paths handed to it.

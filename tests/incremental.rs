@@ -35,14 +35,35 @@ fn stamps(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
         .collect()
 }
 
+/// What `build` keeps in `.stepwise-cache/` to skip work on the next build (besides the
+/// screenshots and the state of each output folder).
+const KEPT_BETWEEN_BUILDS: &[&str] = &["decoded.bin", "search"];
+
 /// `stepwise build` into `public/` (incremental), checked against a clean build of the
 /// same content into a new folder. Returns the incremental run.
 fn build_and_compare(site: &TestSite, step: &str) -> Run {
     let run = site.build();
     assert_eq!(run.code, 0, "{step}: {}", run.stderr);
     let clean_dir = site.root.join(format!("../clean-{}", step.replace(' ', "-")));
+    // The clean build decodes and tokenizes every file: the caches of decoded files and
+    // search entries are set aside for it, and put back for the next incremental build.
+    let cache = site.root.join(".stepwise-cache");
+    let aside = site.root.join("../aside");
+    std::fs::create_dir_all(&aside).unwrap();
+    for name in KEPT_BETWEEN_BUILDS {
+        if cache.join(name).exists() {
+            std::fs::rename(cache.join(name), aside.join(name)).unwrap();
+        }
+    }
     let clean = site.run_here(&["build", "-o", clean_dir.to_str().unwrap()]);
     assert_eq!(clean.code, 0, "{step}: {}", clean.stderr);
+    for name in KEPT_BETWEEN_BUILDS {
+        let _ = std::fs::remove_dir_all(cache.join(name));
+        let _ = std::fs::remove_file(cache.join(name));
+        if aside.join(name).exists() {
+            std::fs::rename(aside.join(name), cache.join(name)).unwrap();
+        }
+    }
     let (incremental, clean) = (tree(&site.root.join("public")), tree(&clean_dir));
     let differ: Vec<&String> =
         incremental.keys().chain(clean.keys()).filter(|path| incremental.get(*path) != clean.get(*path)).collect();
@@ -118,11 +139,17 @@ fn incremental_builds_match_clean_builds_through_a_series_of_edits() {
     assert!(counts(&run).2 > 0, "the old pages are removed: {}", run.stdout);
     assert!(!public.join("zh/payments/wechat-pay/forgot-payment-password").exists());
 
-    // Tags changed.
+    // Tags changed, then named, then renamed (`_tags.yaml` alone).
     let yaml =
         site.read(TUTORIAL).replace("tags: [wechat-pay, password, payment, security]", "tags: [wechat-pay, safety]");
     site.write(TUTORIAL, yaml);
     build_and_compare(&site, "tags");
+    site.write("content/_tags.yaml", "safety: {zh: 安全, en: Safety}\n");
+    build_and_compare(&site, "tag names");
+    site.write("content/_tags.yaml", "safety: {zh: 账户安全, en: Account safety}\n");
+    let run = build_and_compare(&site, "tag renamed");
+    assert!(!run.stderr.contains("is up to date"), "a tag's new name is a change: {}", run.stderr);
+    assert!(site.read("public/en/tags/safety/index.html").contains("Account safety"));
 
     // A screenshot's pixels changed (same name): the page's image size and file change.
     let other = std::fs::read(site.root.join("content/cross-border-ec/amazon/view-sales/step-01.png")).unwrap();
@@ -133,6 +160,10 @@ fn incremental_builds_match_clean_builds_through_a_series_of_edits() {
     let cat = site.read("content/payments/_category.yaml").replace("en: Payments", "en: Paying");
     site.write("content/payments/_category.yaml", cat);
     build_and_compare(&site, "category title");
+    // The category its tutorials are in: their search entries show it.
+    let cat = site.read("content/payments/wechat-pay/_category.yaml").replace("en: WeChat Pay", "en: WeChat wallet");
+    site.write("content/payments/wechat-pay/_category.yaml", cat);
+    build_and_compare(&site, "own category title");
     site.write("content/payments/cards/_category.yaml", "title: {zh: 银行卡, en: Bank cards}\n");
     let moved = site.read("content/payments/wechat-pay/bind-bank-card.yaml");
     std::fs::remove_file(site.root.join("content/payments/wechat-pay/bind-bank-card.yaml")).unwrap();
@@ -170,6 +201,16 @@ fn incremental_builds_match_clean_builds_through_a_series_of_edits() {
     site.write("site.toml", toml);
     let run = build_and_compare(&site, "site.toml title");
     assert!(counts(&run).0 > 30, "every English page shows the title: {}", run.stderr);
+
+    // The caches were damaged (a disk error, another tool): they only cost time.
+    let cache = site.root.join(".stepwise-cache");
+    for (name, junk) in [("decoded.bin", &b"\x05\0\0\0junk"[..]), ("search/zh.bin", b""), ("search/en.bin", b"\xff")] {
+        assert!(cache.join(name).is_file(), "{name} is kept between builds");
+        std::fs::write(cache.join(name), junk).unwrap();
+    }
+    let yaml = site.read(TUTORIAL).replace("en: Open WeChat and go to", "en: Open WeChat, then go to");
+    site.write(TUTORIAL, yaml);
+    build_and_compare(&site, "damaged caches");
 
     // The output folder was edited by hand: the next build puts it right.
     std::fs::write(public.join("zh/index.html"), "tampered").unwrap();

@@ -342,7 +342,7 @@ enum Outcome {
 
 /// Loads the site after an edit of `touched`, and renders what changed. An output file
 /// that is not well formed is the error.
-fn run_once(pipeline: &mut Pipeline, touched: &[PathBuf]) -> Result<Outcome, String> {
+fn run_once(pipeline: &mut Pipeline, docs: &pipeline::DocStore, touched: &[PathBuf]) -> Result<Outcome, String> {
     let (loaded, changes) = match pipeline.load(Reload::Content(Some(touched))) {
         Ok(l) => l,
         Err(Failure { diagnostics, .. }) => {
@@ -357,7 +357,7 @@ fn run_once(pipeline: &mut Pipeline, touched: &[PathBuf]) -> Result<Outcome, Str
     let pages: Vec<_> = loaded.pages().into_iter().filter(|p| changes.touches(p)).collect();
     let sink = MemorySink::default();
     pipeline.render(&loaded, &plan, &pages, &sink).map_err(|f| format!("render failed: {:?}", f.diagnostics))?;
-    pipeline::machine_files(&loaded, &sink).map_err(|e| e.to_string())?;
+    pipeline::machine_files(&loaded, &sink, docs).map_err(|e| e.to_string())?;
     let _ = crate::i18n::labels::check(&loaded.site, std::path::Path::new("."));
     pipeline.commit(loaded);
     let files = sink.into_files();
@@ -440,7 +440,9 @@ fn thousands_of_mutated_tutorials_never_panic_nor_make_ill_formed_files() {
     let originals: Vec<String> = tutorials.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
 
     let mut pipeline = Pipeline::new(&root, Purpose::Preview);
-    match run_once(&mut pipeline, &[]) {
+    // The search entries kept between edits, as the preview keeps them.
+    let docs = pipeline::DocStore::memory();
+    match run_once(&mut pipeline, &docs, &[]) {
         Ok(Outcome::Built(n)) => assert!(n > 50, "the example site renders only {n} files"),
         Ok(Outcome::Refused) => panic!("the example site does not load"),
         Err(e) => panic!("the example site: {e}"),
@@ -458,7 +460,7 @@ fn thousands_of_mutated_tutorials_never_panic_nor_make_ill_formed_files() {
         }
         std::fs::write(&tutorials[i], &input).unwrap();
         last = Some(i);
-        let result = catch_unwind(AssertUnwindSafe(|| run_once(&mut pipeline, &touched)));
+        let result = catch_unwind(AssertUnwindSafe(|| run_once(&mut pipeline, &docs, &touched)));
         let problem = match result {
             Ok(Ok(Outcome::Built(_))) => {
                 built += 1;

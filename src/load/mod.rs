@@ -10,6 +10,7 @@
 pub(crate) mod file;
 pub(crate) mod yaml;
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,6 +41,14 @@ pub(crate) struct SourceFile {
     pub(crate) key: String,
     /// Shared, so that the preview server can tell a file it did not re-read at a glance.
     pub(crate) text: Arc<str>,
+}
+
+impl SourceFile {
+    /// The fingerprint of the file's key and text: what a tutorial is decoded from
+    /// (with the site's languages).
+    pub(crate) fn fingerprint(&self) -> u64 {
+        crate::fingerprint::Fingerprint::new().str(&self.key).str(&self.text).finish()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -77,6 +86,8 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
             let name = e.file_name().to_string_lossy();
             e.depth() == 0 || !(name.starts_with('.') || (name.starts_with('_') && e.file_type().is_dir()))
         });
+    // The files to read: which slot each fills, its path, its key.
+    let mut found: Vec<(&str, PathBuf, String)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -140,10 +151,20 @@ pub(crate) fn load_content(root: &Path) -> (RawContent, Diagnostics) {
         } else {
             ("tutorial", rel.trim_end_matches(".yaml").to_string())
         };
-        let Some(text) = read_text(entry.path(), &content, &mut diags) else {
-            continue;
-        };
-        let file = SourceFile { path: entry.path().to_path_buf(), key, text: text.into() };
+        found.push((slot, entry.into_path(), key));
+    }
+    // Read in parallel (the walk is in order; so are the files it found).
+    let read: Vec<(Option<String>, Diagnostics)> = found
+        .par_iter()
+        .map(|(_, path, _)| {
+            let mut d = Diagnostics::new();
+            (read_text(path, &content, &mut d), d)
+        })
+        .collect();
+    for ((slot, path, key), (text, d)) in found.into_iter().zip(read) {
+        diags.extend(d);
+        let Some(text) = text else { continue };
+        let file = SourceFile { path, key, text: text.into() };
         match slot {
             "category" => raw.categories.push(file),
             "authors" => raw.authors = Some(file),

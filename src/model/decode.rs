@@ -7,6 +7,7 @@
 //! written in pixels ([`PixelBox`]): only it knows the screenshot's size, which turns
 //! the pixels into the fractions to write.
 
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,13 +18,12 @@ use super::links::{self, WrittenLink};
 use super::scrub;
 use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
-use crate::fingerprint::Fingerprint;
 use crate::lang::{Lang, Languages};
 use crate::load::SourceFile;
 use crate::load::yaml::{self, Hazard, Key, Node, Value};
 
 /// An image reference as written, before it is checked on disk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ImageRef {
     pub(crate) file: PathBuf,
     pub(crate) pos: Pos,
@@ -36,7 +36,7 @@ pub(crate) struct ImageRef {
 }
 
 /// A reference from a tutorial to another thing by id, checked once everything is loaded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct IdRef<T> {
     pub(crate) pos: Pos,
     pub(crate) id: T,
@@ -45,7 +45,7 @@ pub(crate) struct IdRef<T> {
 /// A highlight or redact box written in pixels (`{x: 120, y: 700, w: 90, h: 80}`)
 /// instead of fractions of the image. Not a usable box: the tutorial is not built, and
 /// the pipeline reports it with the screenshot's real size ([`PixelBox::diagnostic`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PixelBox {
     pub(crate) file: PathBuf,
     pub(crate) pos: Pos,
@@ -108,7 +108,7 @@ fn number(v: f64) -> String {
 }
 
 /// A tag as a tutorial writes it (`WeChat Pay`), with the slug its URL uses.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct TagRef {
     pub(crate) pos: Pos,
     pub(crate) slug: String,
@@ -117,7 +117,7 @@ pub(crate) struct TagRef {
 
 /// What a tutorial file yielded. References are kept even when the file has errors, so
 /// the cross-file checks (images, ids) still report their problems in the same run.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct DecodedTutorial {
     /// Shared with every `Site` built from this decoding (the preview server keeps it
     /// across edits of other files).
@@ -606,7 +606,7 @@ impl<'a> Decoder<'a> {
             (Some(title), Some(date)) if complete => Some(Tutorial {
                 id,
                 file: file.path.clone(),
-                source: Fingerprint::new().str(&file.key).str(&file.text).finish(),
+                source: file.fingerprint(),
                 category,
                 title,
                 summary,

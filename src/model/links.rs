@@ -7,6 +7,7 @@
 //! makes. Backslashes count as slashes, as browsers read them: `/\evil.example` is
 //! `//evil.example`, another site.
 
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,7 +57,7 @@ pub(crate) struct PathLink {
 /// A link written in a tutorial's text: found once per decoding of its file, so the
 /// site-wide check only resolves the few there are (it read every text of the site on
 /// every preview edit).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct WrittenLink {
     /// The language of the text.
     lang: Lang,

@@ -41,6 +41,35 @@ pub(crate) struct Memo {
     tutorials: Vec<Arc<Tutorial>>,
     indexes: Option<Indexes>,
     related: Vec<Vec<usize>>,
+    /// Lists a previous run computed (by id, in site order), with the [`inputs`] they were
+    /// computed from: `build` hands over the last build's, so a text edit scores nothing.
+    known: Option<(u64, Vec<Vec<TutorialId>>)>,
+}
+
+impl Memo {
+    /// A memo that knows the lists a previous run computed from `inputs`.
+    pub(crate) fn known(inputs: u64, lists: Vec<Vec<TutorialId>>) -> Memo {
+        Memo { known: Some((inputs, lists)), ..Memo::default() }
+    }
+}
+
+/// The fingerprint of everything related lists are computed from: each tutorial's id,
+/// tags, category, titles and explicit `related` ids, and the languages.
+pub(crate) fn inputs(tutorials: &[Arc<Tutorial>], languages: &Languages) -> u64 {
+    let mut f = crate::fingerprint::Fingerprint::new();
+    f.debug(languages);
+    for t in tutorials {
+        f.str(t.id.as_str()).str(t.category.as_str());
+        f.u64(t.tags.len() as u64);
+        t.tags.iter().for_each(|tag| _ = f.str(tag));
+        f.u64(t.related.len() as u64);
+        t.related.iter().for_each(|r| _ = f.str(r.as_str()));
+        for (lang, title) in t.title.values() {
+            f.str(lang).str(&title.text);
+        }
+        f.u64(u64::from(t.title.is_translatable()));
+    }
+    f.finish()
 }
 
 /// For each tutorial (by index), up to [`MAX_RELATED`] related tutorial indexes. `memo`
@@ -52,6 +81,17 @@ pub(crate) fn compute_with_memo(
     languages: &Languages,
     memo: &mut Memo,
 ) -> Vec<Vec<usize>> {
+    // The lists a previous run computed from the same tutorials (ids, in the same order).
+    if let Some((from, lists)) = memo.known.take()
+        && from == inputs(tutorials, languages)
+        && lists.len() == tutorials.len()
+    {
+        let lists: Option<Vec<Vec<usize>>> =
+            lists.iter().map(|list| list.iter().map(|id| index.get(id).copied()).collect()).collect();
+        if let Some(lists) = lists {
+            return lists;
+        }
+    }
     // Scores depend on the site size (rarity weights, the common-word cut): a tutorial
     // added or removed rescores everything. Tutorials are sorted by id, so the same ids
     // are at the same indexes.

@@ -1,6 +1,7 @@
 //! The validated, immutable domain types. Built once by `model::build_site`, read by
 //! every later stage, never mutated.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use crate::diagnostics::Pos;
 use crate::lang::Lang;
 
 /// A translatable text: inline Markdown per language, or one text for every language.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Localized {
     pub(crate) pos: Pos,
     /// Always holds the source language (checked while decoding). Sorted by language; a
@@ -20,7 +21,7 @@ pub(crate) struct Localized {
     same_everywhere: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Spanned {
     pub(crate) text: String,
     pub(crate) pos: Pos,
@@ -85,7 +86,7 @@ impl Localized {
 }
 
 /// A calendar date, checked (no 2024-02-30).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub(crate) struct Date {
     pub(crate) year: u16,
     pub(crate) month: u8,
@@ -122,7 +123,7 @@ impl fmt::Display for Date {
 }
 
 /// A box over a screenshot, in fractions of its width and height.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Rect {
     pub(crate) x: f64,
     pub(crate) y: f64,
@@ -131,7 +132,7 @@ pub(crate) struct Rect {
     pub(crate) label: Option<Localized>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum NoteKind {
     Tip,
     Note,
@@ -159,14 +160,14 @@ impl NoteKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Note {
     pub(crate) kind: NoteKind,
     pub(crate) text: Localized,
 }
 
 /// A step's screenshot: content-relative image paths per language (the source's always).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct StepImage {
     pub(crate) pos: Pos,
     /// Language -> key into `Site::images`. Holds the source language.
@@ -179,7 +180,7 @@ impl StepImage {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Step {
     pub(crate) pos: Pos,
     pub(crate) text: Localized,
@@ -189,7 +190,7 @@ pub(crate) struct Step {
     pub(crate) redact: Vec<Rect>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Tutorial {
     pub(crate) id: TutorialId,
     pub(crate) file: PathBuf,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::Fingerprint;
 use crate::model::translation::OutdatedFields;
-use crate::model::{CategoryPath, Site, Tutorial, TutorialId};
+use crate::model::{CategoryPath, Site, Tutorial, TutorialId, related};
 use crate::render::PageKey;
 
 /// The pages to render again after an edit.
@@ -71,6 +71,8 @@ pub(crate) struct Summary {
     site: u64,
     /// Sorted by id, as the site's tutorials are.
     tutorials: Vec<TutorialSummary>,
+    /// What the related lists were computed from ([`related::inputs`]).
+    related_inputs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,7 +107,13 @@ impl Summary {
                 related: site.related[i].iter().map(|&j| site.tutorials[j].id.clone()).collect(),
             })
             .collect();
-        Summary { site: f.finish(), tutorials }
+        let related_inputs = related::inputs(&site.tutorials, &site.config.languages);
+        Summary { site: f.finish(), tutorials, related_inputs }
+    }
+
+    /// The related lists of the summarized site, for a load that may compute the same.
+    pub(crate) fn related_memo(&self) -> related::Memo {
+        related::Memo::known(self.related_inputs, self.tutorials.iter().map(|t| t.related.clone()).collect())
     }
 
     /// The summary of a site rendered with other templates (the theme's fingerprint):

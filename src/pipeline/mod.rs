@@ -39,11 +39,15 @@ use crate::model::{self, Content, Site, related};
 use crate::progress::Progress;
 use crate::render::{self, Input, ListItems, PageKey, RenderOptions, Renderer};
 use crate::screenshot::{self, ImageInfo, Verified};
+pub(crate) use crate::search::DocStore;
 use crate::static_files::{self, STATIC_DIR, StaticFiles};
 use crate::theme::{self, Theme};
 pub(crate) use changes::{Changes, Summary};
 use decode_cache::DecodeCache;
 pub(crate) use sink::Sink;
+
+/// Where `build` keeps decoded tutorial files, in `.stepwise-cache/`.
+const DECODED_FILE: &str = "decoded.bin";
 
 /// What a run is for: it decides what may be written and what pages show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,12 +139,19 @@ pub(crate) struct Pipeline {
 impl Pipeline {
     pub(crate) fn new(root: &Path, purpose: Purpose) -> Pipeline {
         let content = root.join(CONTENT_DIR);
+        // `build` keeps decoded files between runs; `check` reads them but writes nothing.
+        let decoded = match purpose {
+            Purpose::Build { .. } | Purpose::Check => {
+                DecodeCache::kept_in(root.join(images::CACHE_DIR).join(DECODED_FILE))
+            }
+            Purpose::Preview => DecodeCache::default(),
+        };
         Pipeline {
             root: root.to_path_buf(),
             content: std::fs::canonicalize(&content).unwrap_or(content),
             purpose,
             raw: None,
-            decoded: DecodeCache::default(),
+            decoded,
             related: related::Memo::default(),
             last: None,
             needs_full: true,
@@ -169,8 +180,15 @@ impl Pipeline {
         };
         let (raw, diags) = self.raw.insert(load::load_content(&self.root));
         self.read_now = true;
-        for file in raw.tutorials.iter().chain(&raw.categories).chain(&raw.authors).chain(&raw.lock) {
-            f.debug(&file.path).str(&file.key).str(&file.text);
+        // Hashed in parallel: ten thousand tutorials are tens of megabytes.
+        let files: Vec<&load::SourceFile> =
+            raw.tutorials.iter().chain(&raw.categories).chain(&raw.authors).chain(&raw.tags).chain(&raw.lock).collect();
+        let each: Vec<u64> = files
+            .par_iter()
+            .map(|file| Fingerprint::new().debug(&file.path).u64(file.fingerprint()).finish())
+            .collect();
+        for file in each {
+            f.u64(file);
         }
         f.debug(&raw.folders).debug(diags);
         // The site's static/ files are published as they are: a new CNAME is a change.
@@ -181,6 +199,13 @@ impl Pipeline {
         }
         f.debug(&*diags);
         Some(f.finish())
+    }
+
+    /// Lets the next load take the related lists of `memo` (a previous build's) if it
+    /// would compute them from the same tutorials.
+    pub(crate) fn with_related(mut self, memo: related::Memo) -> Pipeline {
+        self.related = memo;
+        self
     }
 
     /// The last committed load.
@@ -231,6 +256,9 @@ impl Pipeline {
         let decoding = self.progress.phase("Decoding", "files", raw.0.tutorials.len(), 10_000);
         let decoded = self.decoded.decode(&raw.0.tutorials, &config, &decoding);
         drop(decoding);
+        if matches!(self.purpose, Purpose::Build { .. }) {
+            self.decoded.save();
+        }
         let (mut content, content_diags) = model::check_content(&self.root, &config, &raw.0, &decoded);
         diags.extend(content_diags);
         let images = probe_screenshots(&self.root, &config, &content, self.purpose, &mut diags);
@@ -436,8 +464,9 @@ pub fn load_once(root: &Path) -> Result<Loaded, Failure> {
 }
 
 /// The sitemap, robots.txt, feeds and search indexes, handed to `sink` (a language's
-/// search index is made, handed over and dropped before the next's).
-pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result<()> {
+/// search index is made, handed over and dropped before the next's); `docs` keeps what
+/// the indexes take from each tutorial for the next time.
+pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink, docs: &DocStore) -> std::io::Result<()> {
     let site = &loaded.site;
     // The sitemap and feeds beside the search indexes (after an edit they are all there
     // is to make); the indexes one language after another, to keep one in memory.
@@ -454,9 +483,10 @@ pub(crate) fn machine_files(loaded: &Loaded, sink: &dyn Sink) -> std::io::Result
         },
         || -> std::io::Result<()> {
             for lang in &site.config.languages {
-                for (rel, text) in crate::search::files(site, lang) {
-                    sink.page(&rel, text.into_bytes())?;
-                }
+                // Thousands of small files, each compared with what the folder holds.
+                crate::search::files(site, lang, docs)
+                    .into_par_iter()
+                    .try_for_each(|(rel, text)| sink.page(&rel, text.into_bytes()))?;
             }
             Ok(())
         },

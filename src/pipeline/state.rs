@@ -25,7 +25,7 @@ use crate::images::CACHE_DIR;
 use crate::output::{Entry, Manifest};
 
 /// Bumped when the file's meaning changes.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct BuildState {
@@ -43,11 +43,7 @@ pub(crate) struct BuildState {
 /// The program and the options a build ran with: state made by another is not reused.
 pub(crate) fn maker(production: bool) -> u64 {
     let mut f = Fingerprint::new();
-    f.u64(FORMAT).str(env!("CARGO_PKG_VERSION")).u64(u64::from(production));
-    // The binary itself (its size and time): a rebuilt program may make other pages.
-    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        f.u64(meta.len()).debug(&meta.modified().ok());
-    }
+    f.u64(FORMAT).u64(crate::fingerprint::program()).u64(u64::from(production));
     f.finish()
 }
 

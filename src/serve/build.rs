@@ -143,10 +143,10 @@ impl Preview {
 
 /// A site's sitemap, feeds and search indexes. Made after the reload is sent, on a
 /// thread of their own (see `serve::run_build`): a page reloads without waiting for them.
-pub(crate) fn machine_files(loaded: &Loaded) -> Files {
+pub(crate) fn machine_files(loaded: &Loaded, search_docs: &pipeline::DocStore) -> Files {
     let sink = MemorySink::default();
     // A memory sink takes every file.
-    let _ = pipeline::machine_files(loaded, &sink);
+    let _ = pipeline::machine_files(loaded, &sink, search_docs);
     sink.into_files().into_iter().collect()
 }
 

@@ -138,6 +138,8 @@ pub(crate) struct Shared {
     snapshot: RwLock<Snapshot>,
     /// Sitemap, feeds and search indexes of the last good build, refreshed after it.
     machine: RwLock<Arc<Files>>,
+    /// What the search indexes take from each tutorial, kept for the next edit's.
+    search_docs: crate::pipeline::DocStore,
     /// The open event streams; a send that fails drops its stream.
     streams: Mutex<Vec<tokio::sync::mpsc::Sender<Bytes>>>,
     /// Event streams opened since the start, and open now.
@@ -266,6 +268,7 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
     let instance = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis()).to_string();
     let shared = Arc::new(Shared {
         machine: RwLock::new(Arc::new(Files::new())),
+        search_docs: crate::pipeline::DocStore::memory(),
         snapshot: RwLock::new(Snapshot {
             files: Arc::new(Files::new()),
             site: None,
@@ -304,8 +307,8 @@ pub fn start(opts: &ServeOptions) -> Result<Server, Failure> {
                     site = newer;
                 }
                 let files = match &pool {
-                    Some(pool) => pool.install(|| build::machine_files(&site)),
-                    None => build::machine_files(&site),
+                    Some(pool) => pool.install(|| build::machine_files(&site, &shared.search_docs)),
+                    None => build::machine_files(&site, &shared.search_docs),
                 };
                 let files = Arc::new(files);
                 *shared.machine.write().unwrap_or_else(|e| e.into_inner()) = files;
@@ -360,7 +363,7 @@ fn run_build(
                 if let Some(site) = site {
                     if first {
                         *shared.machine.write().unwrap_or_else(|e| e.into_inner()) =
-                            Arc::new(build::machine_files(&site));
+                            Arc::new(build::machine_files(&site, &shared.search_docs));
                     } else {
                         let _ = machine_tx.send(site);
                     }

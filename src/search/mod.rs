@@ -36,9 +36,15 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::fingerprint::Fingerprint;
 use crate::markdown::to_plain;
-use crate::model::Site;
+use crate::model::{Site, Tutorial};
 use crate::tokenize::{cjk_chars, fold, is_cjk, stem, tokens};
+
+mod docs;
+
+pub(crate) use docs::DocStore;
+use docs::{Doc, LangDocs};
 
 pub(crate) const INDEX_VERSION: u32 = 2;
 /// Bytes of a terms chunk, before compression (a term is never split: one very common
@@ -57,10 +63,14 @@ const PREFIX_CHARS: usize = 3;
 pub(crate) const IN_BODY: u8 = 1;
 pub(crate) const IN_TITLE: u8 = 2;
 
-/// The search files of one language: output-relative path -> JSON text.
-pub(crate) fn files(site: &Site, lang: &str) -> Vec<(String, String)> {
-    let index = build(site, lang);
-    index.to_files(lang)
+/// The search files of one language: output-relative path -> JSON text. The tutorials
+/// `store` keeps entries for are not tokenized again (see [`docs`]).
+pub(crate) fn files(site: &Site, lang: &str, store: &DocStore) -> Vec<(String, String)> {
+    let kept = store.take(lang, docs::epoch(lang, &site.config.languages));
+    let forward = Forward::of(site, lang, kept);
+    let files = forward.files(lang);
+    store.put(lang, forward.into_kept());
+    files
 }
 
 /// One language's index in memory (also what [`rank`] searches in tests).
@@ -68,7 +78,6 @@ pub(crate) fn files(site: &Site, lang: &str) -> Vec<(String, String)> {
 pub struct Index {
     /// [title, url from the site root, category]
     pub docs: Vec<[String; 3]>,
-    pub(crate) texts: Vec<String>,
     /// token -> (doc, where), doc ascending.
     pub(crate) postings: BTreeMap<String, Vec<(u32, u8)>>,
 }
@@ -85,57 +94,153 @@ struct Manifest<'a> {
     terms: Vec<&'a str>,
 }
 
+/// The index of one language, made from scratch.
 pub fn build(site: &Site, lang: &str) -> Index {
-    let src = site.source_lang();
-    // Per tutorial, in parallel: its texts and tokens; then the postings, in doc order.
-    // In slices, so that only one slice's token lists are held at a time.
-    let doc = |t: &crate::model::Tutorial| {
-        let title = to_plain(t.title.get(lang, src).text);
-        let category =
-            site.categories.get(&t.category).map(|c| to_plain(c.title.get(lang, src).text)).unwrap_or_default();
-        let mut body = String::new();
-        if let Some(s) = &t.summary {
-            body.push_str(&to_plain(s.get(lang, src).text));
-        }
-        for step in &t.steps {
-            body.push(' ');
-            body.push_str(&to_plain(step.text.get(lang, src).text));
-        }
-        for note in &t.notes {
-            body.push(' ');
-            body.push_str(&to_plain(note.text.get(lang, src).text));
-        }
-        let mut seen: FastMap<String, u8> = FastMap::default();
-        for tok in tokens(&title).into_iter().chain(cjk_chars(&title)) {
-            *seen.entry(tok).or_default() |= IN_TITLE;
-        }
-        let rest = [body.as_str(), category.as_str()].into_iter().chain(t.tags.iter().map(String::as_str));
-        for tok in rest.flat_map(|text| tokens(text).into_iter().chain(cjk_chars(text))) {
-            *seen.entry(tok).or_default() |= IN_BODY;
-        }
-        let text = body.trim().chars().take(TEXT_CHARS).collect();
-        ([title, format!("{lang}/{}/", t.id), category], text, seen)
-    };
-    let mut postings: FastMap<String, Vec<(u32, u8)>> = FastMap::default();
-    let mut index = Index::default();
-    for slice in site.tutorials.chunks(512) {
-        let docs: Vec<([String; 3], String, FastMap<String, u8>)> = slice.par_iter().map(|t| doc(t)).collect();
-        for (doc, text, seen) in docs {
-            let i = index.docs.len() as u32;
-            for (tok, bits) in seen {
-                match postings.get_mut(&tok) {
-                    Some(list) => list.push((i, bits)),
-                    None => {
-                        postings.insert(tok, vec![(i, bits)]);
-                    }
+    let forward = Forward::of(site, lang, LangDocs::default());
+    Index {
+        docs: forward.docs.iter().map(|(_, d)| d.fields.clone()).collect(),
+        postings: forward.postings().into_iter().map(|(t, list)| (t.to_string(), list)).collect(),
+    }
+}
+
+/// The site's tutorials in order, each with its texts and terms: what an index is
+/// made of, before the postings are turned around.
+struct Forward {
+    epoch: u64,
+    terms: Vec<String>,
+    /// By tutorial, with the fingerprint of what it was made from.
+    docs: Vec<(u64, Doc)>,
+    /// Entries were made or dropped: the kept set changed.
+    changed: bool,
+}
+
+impl Forward {
+    /// Takes each tutorial's entry from `kept` if it has one made from the same inputs,
+    /// else makes it (in parallel).
+    fn of(site: &Site, lang: &str, mut kept: LangDocs) -> Forward {
+        let src = site.source_lang();
+        let category = |t: &Tutorial| site.categories.get(&t.category).map_or("", |c| c.title.get(lang, src).text);
+        // Everything an entry is made of but the program and languages (in the epoch):
+        // the tutorial's file and its category's title.
+        let keys: Vec<u64> =
+            site.tutorials.par_iter().map(|t| Fingerprint::new().u64(t.source).str(category(t)).finish()).collect();
+        let mut docs: Vec<(u64, Option<Doc>)> = keys.iter().map(|&k| (k, kept.docs.remove(&k))).collect();
+        let mut changed = !kept.docs.is_empty();
+        drop(std::mem::take(&mut kept.docs));
+        let mut terms = std::mem::take(&mut kept.terms);
+        let missing: Vec<usize> = docs.iter().enumerate().filter(|(_, (_, d))| d.is_none()).map(|(i, _)| i).collect();
+        if !missing.is_empty() {
+            changed = true;
+            let mut ids: FastMap<String, u32> = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+            // In slices, so that only one slice's token lists are held at a time.
+            for slice in missing.chunks(512) {
+                let made: Vec<([String; 3], String, FastMap<String, u8>)> = slice
+                    .par_iter()
+                    .map(|&i| doc(site, &site.tutorials[i], lang, category(&site.tutorials[i])))
+                    .collect();
+                for (&i, (fields, text, seen)) in slice.iter().zip(made) {
+                    let doc_terms = seen
+                        .into_iter()
+                        .map(|(tok, bits)| {
+                            let next = terms.len() as u32;
+                            let id = *ids.entry(tok).or_insert_with_key(|tok| {
+                                terms.push(tok.clone());
+                                next
+                            });
+                            (id, bits)
+                        })
+                        .collect();
+                    docs[i].1 = Some(Doc { fields, text, terms: doc_terms });
                 }
             }
-            index.docs.push(doc);
-            index.texts.push(text);
         }
+        let docs = docs.into_iter().filter_map(|(k, d)| Some((k, d?))).collect();
+        Forward { epoch: kept.epoch, terms, docs, changed }
     }
-    index.postings = postings.into_iter().collect();
-    index
+
+    /// term -> (doc, where), doc ascending, for every term a tutorial has.
+    fn postings(&self) -> Vec<(&str, Vec<(u32, u8)>)> {
+        let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); self.terms.len()];
+        for (i, (_, doc)) in self.docs.iter().enumerate() {
+            for &(term, bits) in &doc.terms {
+                if let Some(list) = lists.get_mut(term as usize) {
+                    list.push((i as u32, bits));
+                }
+            }
+        }
+        self.terms.iter().zip(lists).filter(|(_, list)| !list.is_empty()).map(|(t, list)| (t.as_str(), list)).collect()
+    }
+
+    /// The entries to keep for the next build; terms no tutorial has any more are dropped.
+    fn into_kept(self) -> LangDocs {
+        let Forward { epoch, mut terms, docs, mut changed } = self;
+        let mut used = vec![false; terms.len()];
+        for (_, doc) in &docs {
+            for &(term, _) in &doc.terms {
+                if let Some(u) = used.get_mut(term as usize) {
+                    *u = true;
+                }
+            }
+        }
+        let mut docs: Vec<(u64, Doc)> = docs;
+        if used.iter().any(|u| !u) {
+            changed = true;
+            let mut renumbered = vec![0u32; terms.len()];
+            let mut next = 0u32;
+            for (i, u) in used.iter().enumerate() {
+                if *u {
+                    renumbered[i] = next;
+                    next += 1;
+                }
+            }
+            let mut i = 0;
+            terms.retain(|_| {
+                i += 1;
+                used[i - 1]
+            });
+            for (_, doc) in &mut docs {
+                for (term, _) in &mut doc.terms {
+                    *term = renumbered[*term as usize];
+                }
+            }
+        }
+        LangDocs { epoch, terms, docs: docs.into_iter().collect(), changed }
+    }
+
+    fn files(&self, lang: &str) -> Vec<(String, String)> {
+        let fields: Vec<&[String; 3]> = self.docs.iter().map(|(_, d)| &d.fields).collect();
+        let texts: Vec<&str> = self.docs.iter().map(|(_, d)| d.text.as_str()).collect();
+        to_files(lang, self.postings(), &fields, &texts)
+    }
+}
+
+/// One tutorial's fields, snippet text and terms (with where each occurs) in `lang`.
+fn doc(site: &Site, t: &Tutorial, lang: &str, category: &str) -> ([String; 3], String, FastMap<String, u8>) {
+    let src = site.source_lang();
+    let title = to_plain(t.title.get(lang, src).text);
+    let category = to_plain(category);
+    let mut body = String::new();
+    if let Some(s) = &t.summary {
+        body.push_str(&to_plain(s.get(lang, src).text));
+    }
+    for step in &t.steps {
+        body.push(' ');
+        body.push_str(&to_plain(step.text.get(lang, src).text));
+    }
+    for note in &t.notes {
+        body.push(' ');
+        body.push_str(&to_plain(note.text.get(lang, src).text));
+    }
+    let mut seen: FastMap<String, u8> = FastMap::default();
+    for tok in tokens(&title).into_iter().chain(cjk_chars(&title)) {
+        *seen.entry(tok).or_default() |= IN_TITLE;
+    }
+    let rest = [body.as_str(), category.as_str()].into_iter().chain(t.tags.iter().map(String::as_str));
+    for tok in rest.flat_map(|text| tokens(text).into_iter().chain(cjk_chars(text))) {
+        *seen.entry(tok).or_default() |= IN_BODY;
+    }
+    let text = body.trim().chars().take(TEXT_CHARS).collect();
+    ([title, format!("{lang}/{}/", t.id), category], text, seen)
 }
 
 /// JavaScript compares strings by UTF-16 code units; chunks are cut in that order so the
@@ -144,54 +249,52 @@ fn utf16_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-impl Index {
-    fn to_files(&self, lang: &str) -> Vec<(String, String)> {
-        let n = self.docs.len();
-        let mut encoded: Vec<(&str, String)> =
-            self.postings.par_iter().map(|(t, p)| (t.as_str(), encode_postings(p, n))).collect();
-        encoded.par_sort_by(|a, b| utf16_cmp(a.0, b.0));
-        // Cut the sorted terms into chunks of about TERMS_BYTES.
-        let mut chunks: Vec<&[(&str, String)]> = Vec::new();
-        let (mut from, mut size) = (0, 0);
-        for (i, (tok, post)) in encoded.iter().enumerate() {
-            let entry = tok.len() + post.len() + 6;
-            if size > 0 && size + entry > TERMS_BYTES {
-                chunks.push(&encoded[from..i]);
-                (from, size) = (i, 0);
-            }
-            size += entry;
+/// The files of an index: `postings` in any order, `fields` and `texts` by tutorial.
+fn to_files(
+    lang: &str,
+    postings: Vec<(&str, Vec<(u32, u8)>)>,
+    fields: &[&[String; 3]],
+    texts: &[&str],
+) -> Vec<(String, String)> {
+    let n = fields.len();
+    let mut encoded: Vec<(&str, String)> = postings.par_iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
+    drop(postings);
+    encoded.par_sort_by(|a, b| utf16_cmp(a.0, b.0));
+    // Cut the sorted terms into chunks of about TERMS_BYTES.
+    let mut chunks: Vec<&[(&str, String)]> = Vec::new();
+    let (mut from, mut size) = (0, 0);
+    for (i, (tok, post)) in encoded.iter().enumerate() {
+        let entry = tok.len() + post.len() + 6;
+        if size > 0 && size + entry > TERMS_BYTES {
+            chunks.push(&encoded[from..i]);
+            (from, size) = (i, 0);
         }
-        if from < encoded.len() || chunks.is_empty() {
-            chunks.push(&encoded[from..]);
-        }
-        let manifest = Manifest {
-            v: INDEX_VERSION,
-            lang,
-            docs: n,
-            meta: META_CHUNK,
-            text: TEXT_CHUNK,
-            terms: chunks.iter().map(|c| c.first().map_or("", |e| e.0)).collect(),
-        };
-        let mut files = vec![(format!("{lang}/search-index.json"), json(&manifest))];
-        files.par_extend(chunks.par_iter().enumerate().map(|(k, chunk)| {
-            let map: serde_json::Map<String, serde_json::Value> =
-                chunk.iter().map(|(t, p)| (t.to_string(), serde_json::Value::String(p.clone()))).collect();
-            (format!("{lang}/search/terms-{k}.json"), json(&map))
-        }));
-        files.par_extend(
-            self.docs
-                .par_chunks(META_CHUNK)
-                .enumerate()
-                .map(|(m, c)| (format!("{lang}/search/meta-{m}.json"), json(&c))),
-        );
-        files.par_extend(
-            self.texts
-                .par_chunks(TEXT_CHUNK)
-                .enumerate()
-                .map(|(c, t)| (format!("{lang}/search/text-{c}.json"), json(&t))),
-        );
-        files
+        size += entry;
     }
+    if from < encoded.len() || chunks.is_empty() {
+        chunks.push(&encoded[from..]);
+    }
+    let manifest = Manifest {
+        v: INDEX_VERSION,
+        lang,
+        docs: n,
+        meta: META_CHUNK,
+        text: TEXT_CHUNK,
+        terms: chunks.iter().map(|c| c.first().map_or("", |e| e.0)).collect(),
+    };
+    let mut files = vec![(format!("{lang}/search-index.json"), json(&manifest))];
+    files.par_extend(chunks.par_iter().enumerate().map(|(k, chunk)| {
+        let map: serde_json::Map<String, serde_json::Value> =
+            chunk.iter().map(|(t, p)| (t.to_string(), serde_json::Value::String(p.clone()))).collect();
+        (format!("{lang}/search/terms-{k}.json"), json(&map))
+    }));
+    files.par_extend(
+        fields.par_chunks(META_CHUNK).enumerate().map(|(m, c)| (format!("{lang}/search/meta-{m}.json"), json(&c))),
+    );
+    files.par_extend(
+        texts.par_chunks(TEXT_CHUNK).enumerate().map(|(c, t)| (format!("{lang}/search/text-{c}.json"), json(&t))),
+    );
+    files
 }
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
@@ -409,11 +512,44 @@ mod tests {
         assert_eq!(rank(&idx, "ＰＡＳＳＷ", 10)[0].doc, 0);
     }
 
+    /// The example site, read as `check` reads it (no file written).
+    fn example() -> std::sync::Arc<Site> {
+        let loaded = crate::pipeline::load_once(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        loaded.unwrap_or_else(|f| panic!("{:?}", f.diagnostics)).site
+    }
+
+    #[test]
+    fn kept_entries_make_the_same_files_and_are_used() {
+        let site = example();
+        let store = DocStore::memory();
+        let first = files(&site, "zh", &store);
+        assert!(first.iter().any(|(p, _)| p == "zh/search/meta-0.json"));
+        // Made again from the kept entries alone: the same files, and nothing to write.
+        let again = files(&site, "zh", &store);
+        assert_eq!(again, first);
+        let kept = store.take("zh", docs::epoch("zh", &site.config.languages));
+        assert!(!kept.changed);
+        assert_eq!(kept.docs.len(), site.tutorials.len());
+
+        // The entries are what the files are made of: one changed by hand shows (which is
+        // why an entry is found by the fingerprint of everything it is made from).
+        let mut kept = kept;
+        let doc = kept.docs.values_mut().find(|d| d.fields[1].starts_with("zh/payments/")).unwrap();
+        doc.fields[0] = "被改的标题".into();
+        store.put("zh", kept);
+        assert!(files(&site, "zh", &store).iter().any(|(_, text)| text.contains("被改的标题")));
+        // Kept for other languages: not used.
+        let mut other = store.take("zh", docs::epoch("zh", &site.config.languages));
+        other.epoch = docs::epoch("zh", &["zh"]);
+        store.put("zh", other);
+        assert_eq!(files(&site, "zh", &store), first);
+    }
+
     /// The cases `search.js` is checked against too (tests/browser.rs).
     #[test]
     fn shared_query_cases_with_the_browser() {
         let cases: Vec<(String, Vec<(String, bool)>)> =
-            serde_json::from_str(include_str!("../tests/fixtures/search/query-cases.json")).unwrap();
+            serde_json::from_str(include_str!("../../tests/fixtures/search/query-cases.json")).unwrap();
         assert!(cases.len() >= 10);
         for (query, want) in cases {
             assert_eq!(query_terms(&query), want, "{query:?}");
