@@ -73,6 +73,12 @@ measure() {
   tail -n 1 "$log" | awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024}' >>"$scratch/$label"
 }
 
+# cold SITE: removes what builds keep between runs in the site's .stepwise-cache/ (decoded
+# files, search entries), but not the screenshots.
+cold() {
+  rm -rf "$1/.stepwise-cache/decoded.bin" "$1/.stepwise-cache/search"
+}
+
 median() { # file, column -> median of that column
   awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
 }
@@ -99,9 +105,14 @@ if [ "$what" = all ] || [ "$what" = text ]; then
       if [ "$hugo_ok" = 1 ]; then
         measure "hugo-$n" hugo --quiet --source "$hdir" --destination "$scratch/hugo-$n-$i"
       fi
-      # What is published: no translator views (side-by-side), no badges.
+      # What is published: no translator views (side-by-side), no badges. Cold: without
+      # the decoded files and search entries a previous build keeps in .stepwise-cache/.
+      cold "$dir"
       measure "prod-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-$i"
+      # The same with them (as a CI job that restores .stepwise-cache/), into a new folder.
+      measure "warm-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-warm-$i"
       # A writer's build: with the side-by-side views of every translation.
+      cold "$dir"
       measure "full-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-full-$i"
       # Into the same folder again with nothing changed (see bench/incremental.sh).
       measure "again-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-1"
@@ -109,6 +120,7 @@ if [ "$what" = all ] || [ "$what" = text ]; then
     echo "== $n tutorials, output on $(df --output=fstype "$scratch" | tail -1) ($(find "$scratch/sw-$n-1" -name '*.html' | wc -l) HTML pages published, $(du -sm "$scratch/sw-$n-1" | cut -f1) MB; hugo $( [ "$hugo_ok" = 1 ] && du -sm "$scratch/hugo-$n-1" | cut -f1) MB), medians of $runs runs [each run's wall time]"
     [ "$hugo_ok" = 1 ] && row "hugo-$n" "hugo 0.111, related = prev/next in section, new folder"
     row "prod-$n" "stepwise build --production, full related, new folder" "hugo-$n"
+    row "warm-$n" "  the same, with the cache of a previous build" "hugo-$n"
     row "full-$n" "stepwise build (+ side-by-side views), new folder" "hugo-$n"
     row "again-$n" "stepwise build --production, nothing changed" "hugo-$n"
   done

@@ -24,7 +24,7 @@ use crate::cache_file;
 use crate::fingerprint::{self, Fingerprint};
 
 /// Bumped when what an entry holds, or how it is made, changes.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 /// One tutorial's share of one language's index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,9 +33,9 @@ pub(crate) struct Doc {
     pub(crate) fields: [String; 3],
     /// The plain text shown in result snippets.
     pub(crate) text: String,
-    /// Its terms (numbers into [`LangDocs::terms`]) and where each occurs
-    /// ([`super::IN_TITLE`], [`super::IN_BODY`]).
-    pub(crate) terms: Vec<(u32, u8)>,
+    /// Its terms (numbers into [`LangDocs::terms`]), each with where it occurs
+    /// ([`super::IN_TITLE`], [`super::IN_BODY`]): `number << 2 | where`.
+    pub(crate) terms: Vec<u32>,
 }
 
 /// The entries of one language, by the fingerprint they were made from.
@@ -85,9 +85,10 @@ impl DocStore {
                 kept.lock().unwrap_or_else(|e| e.into_inner()).insert(lang.to_string(), docs);
             }
             DocStore::Folder(dir) => {
+                // Written now, not on the side: a language's entries are hundreds of MB
+                // at 100,000 tutorials, and must be gone before the next language's index.
                 if docs.changed {
-                    let path = file(dir, lang);
-                    cache_file::write_later(move || _ = write(&path, &docs));
+                    let _ = write(&file(dir, lang), &docs);
                 }
             }
         }
@@ -117,7 +118,7 @@ fn read(path: &Path, epoch: u64) -> std::io::Result<LangDocs> {
     let mut docs = HashMap::with_capacity(usize::try_from(r.left()).unwrap_or(0).min(1 << 20));
     while r.left() > 0 {
         let (key, doc): (u64, Doc) = r.next()?;
-        if doc.terms.iter().any(|&(t, _)| t as usize >= terms.len()) {
+        if doc.terms.iter().any(|&t| (t >> 2) as usize >= terms.len()) {
             return Err(std::io::Error::other("a term out of range"));
         }
         docs.insert(key, doc);
@@ -140,7 +141,7 @@ mod tests {
         let doc = Doc {
             fields: ["忘记密码".into(), "zh/a/".into(), "账户".into()],
             text: "点击忘记密码".into(),
-            terms: vec![(0, 2), (1, 1)],
+            terms: vec![2, 1 << 2 | 1],
         };
         LangDocs {
             epoch, terms: vec!["忘记".into(), "点击".into()], docs: HashMap::from([(7, doc)]), changed: true
