@@ -110,7 +110,7 @@ if [ "$what" = all ] || [ "$what" = text ]; then
       cold "$dir"
       measure "prod-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-$i"
       # The same with them (as a CI job that restores .stepwise-cache/), into a new folder.
-      measure "warm-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-warm-$i"
+      measure "cached-$n" "$bin" build --production --root "$dir" --output "$scratch/sw-$n-cached-$i"
       # A writer's build: with the side-by-side views of every translation.
       cold "$dir"
       measure "full-$n" "$bin" build --root "$dir" --output "$scratch/sw-$n-full-$i"
@@ -120,7 +120,7 @@ if [ "$what" = all ] || [ "$what" = text ]; then
     echo "== $n tutorials, output on $(df --output=fstype "$scratch" | tail -1) ($(find "$scratch/sw-$n-1" -name '*.html' | wc -l) HTML pages published, $(du -sm "$scratch/sw-$n-1" | cut -f1) MB; hugo $( [ "$hugo_ok" = 1 ] && du -sm "$scratch/hugo-$n-1" | cut -f1) MB), medians of $runs runs [each run's wall time]"
     [ "$hugo_ok" = 1 ] && row "hugo-$n" "hugo 0.111, related = prev/next in section, new folder"
     row "prod-$n" "stepwise build --production, full related, new folder" "hugo-$n"
-    row "warm-$n" "  the same, with the cache of a previous build" "hugo-$n"
+    row "cached-$n" "  the same, with the cache of a previous build" "hugo-$n"
     row "full-$n" "stepwise build (+ side-by-side views), new folder" "hugo-$n"
     row "again-$n" "stepwise build --production, nothing changed" "hugo-$n"
   done

@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -49,13 +50,36 @@ impl Reader {
         Ok(reader)
     }
 
-    /// How many frames are left to read.
-    pub(crate) fn left(&self) -> u64 {
-        self.left
-    }
-
     /// The next frame.
     pub(crate) fn next<T: DeserializeOwned>(&mut self) -> std::io::Result<T> {
+        let mut buf = std::mem::take(&mut self.buf);
+        self.next_bytes(&mut buf)?;
+        let value = postcard::from_bytes(&buf).map_err(std::io::Error::other);
+        self.buf = buf;
+        value
+    }
+
+    /// Every frame left, decoded in parallel a batch at a time (the bytes of one batch
+    /// are held at once, not the whole file's).
+    pub(crate) fn rest<T: DeserializeOwned + Send>(mut self) -> std::io::Result<Vec<T>> {
+        const BATCH: usize = 2048;
+        let mut values = Vec::with_capacity(usize::try_from(self.left).unwrap_or(0).min(1 << 20));
+        let mut batch: Vec<Vec<u8>> = Vec::new();
+        while self.left > 0 {
+            batch.clear();
+            while self.left > 0 && batch.len() < BATCH {
+                let mut bytes = Vec::new();
+                self.next_bytes(&mut bytes)?;
+                batch.push(bytes);
+            }
+            let decoded: Result<Vec<T>, _> = batch.par_iter().map(|b| postcard::from_bytes(b)).collect();
+            values.extend(decoded.map_err(std::io::Error::other)?);
+        }
+        Ok(values)
+    }
+
+    /// The next frame's bytes, into `buf`.
+    fn next_bytes(&mut self, buf: &mut Vec<u8>) -> std::io::Result<()> {
         if self.left == 0 {
             return Err(std::io::Error::other("no frame left"));
         }
@@ -66,9 +90,8 @@ impl Reader {
         if len > MAX_FRAME {
             return Err(std::io::Error::other("a frame too large"));
         }
-        self.buf.resize(len, 0);
-        self.r.read_exact(&mut self.buf)?;
-        postcard::from_bytes(&self.buf).map_err(std::io::Error::other)
+        buf.resize(len, 0);
+        self.r.read_exact(buf)
     }
 }
 
@@ -167,10 +190,12 @@ mod tests {
         })
         .unwrap();
         let mut r = Reader::open(&path, 1, 7).unwrap();
-        assert_eq!(r.left(), 2);
         assert_eq!(r.next::<(String, u64)>().unwrap(), ("a".to_string(), 1));
         assert_eq!(r.next::<Vec<u32>>().unwrap(), [1, 2, 3]);
         assert!(r.next::<u8>().is_err(), "no frame past the count");
+        let mut r = Reader::open(&path, 1, 7).unwrap();
+        assert_eq!(r.next::<(String, u64)>().unwrap(), ("a".to_string(), 1));
+        assert_eq!(r.rest::<Vec<u32>>().unwrap(), [vec![1, 2, 3]]);
         assert!(Reader::open(&path, 1, 8).is_err());
         assert!(Reader::open(&path, 2, 7).is_err());
         // Only the final file is left.

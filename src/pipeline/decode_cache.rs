@@ -128,13 +128,11 @@ fn epoch(languages: &Languages) -> u64 {
 }
 
 fn read(file: &Path, epoch: u64) -> std::io::Result<HashMap<PathBuf, Entry>> {
-    let mut r = cache_file::Reader::open(file, FORMAT, epoch)?;
-    let mut entries = HashMap::with_capacity(usize::try_from(r.left()).unwrap_or(0).min(1 << 20));
-    while r.left() > 0 {
-        let (path, key, source, decoded): (PathBuf, String, u64, Decoded) = r.next()?;
-        entries.insert(path, Entry { key, source, text: None, decoded: Arc::new(decoded) });
-    }
-    Ok(entries)
+    let frames: Vec<(PathBuf, String, u64, Decoded)> = cache_file::Reader::open(file, FORMAT, epoch)?.rest()?;
+    let entries = frames
+        .into_iter()
+        .map(|(path, key, source, decoded)| (path, Entry { key, source, text: None, decoded: Arc::new(decoded) }));
+    Ok(entries.collect())
 }
 
 #[cfg(test)]

@@ -85,10 +85,9 @@ impl DocStore {
                 kept.lock().unwrap_or_else(|e| e.into_inner()).insert(lang.to_string(), docs);
             }
             DocStore::Folder(dir) => {
-                // Written now, not on the side: a language's entries are hundreds of MB
-                // at 100,000 tutorials, and must be gone before the next language's index.
                 if docs.changed {
-                    let _ = write(&file(dir, lang), &docs);
+                    let path = file(dir, lang);
+                    cache_file::write_later(move || _ = write(&path, &docs));
                 }
             }
         }
@@ -115,15 +114,11 @@ fn read(path: &Path, epoch: u64) -> std::io::Result<LangDocs> {
         return Err(std::io::Error::other("a term twice"));
     }
     drop(distinct);
-    let mut docs = HashMap::with_capacity(usize::try_from(r.left()).unwrap_or(0).min(1 << 20));
-    while r.left() > 0 {
-        let (key, doc): (u64, Doc) = r.next()?;
-        if doc.terms.iter().any(|&t| (t >> 2) as usize >= terms.len()) {
-            return Err(std::io::Error::other("a term out of range"));
-        }
-        docs.insert(key, doc);
+    let docs: Vec<(u64, Doc)> = r.rest()?;
+    if docs.iter().any(|(_, doc)| doc.terms.iter().any(|&t| (t >> 2) as usize >= terms.len())) {
+        return Err(std::io::Error::other("a term out of range"));
     }
-    Ok(LangDocs { epoch, terms, docs, changed: false })
+    Ok(LangDocs { epoch, terms, docs: docs.into_iter().collect(), changed: false })
 }
 
 fn write(path: &Path, docs: &LangDocs) -> std::io::Result<()> {
