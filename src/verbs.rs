@@ -205,7 +205,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         let state = BuildState {
             maker,
             inputs,
-            summary: loaded.summary.clone(),
+            summary: loaded.summary.clone().for_next_build(&loaded.site),
             manifest,
             machine_files: machine_paths.into_inner().unwrap_or_else(|e| e.into_inner()),
             screenshots,

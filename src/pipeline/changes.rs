@@ -71,8 +71,10 @@ pub(crate) struct Summary {
     site: u64,
     /// Sorted by id, as the site's tutorials are.
     tutorials: Vec<TutorialSummary>,
-    /// What the related lists were computed from ([`related::inputs`]).
-    related_inputs: u64,
+    /// What the related lists were computed from ([`related::inputs`]), when a build
+    /// keeps the summary for the next ([`Summary::for_next_build`]; the preview, which
+    /// makes one per edit, has no use for it).
+    related_inputs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,13 +109,22 @@ impl Summary {
                 related: site.related[i].iter().map(|&j| site.tutorials[j].id.clone()).collect(),
             })
             .collect();
-        let related_inputs = related::inputs(&site.tutorials, &site.config.languages);
-        Summary { site: f.finish(), tutorials, related_inputs }
+        Summary { site: f.finish(), tutorials, related_inputs: None }
+    }
+
+    /// The summary of `site` kept by a build: it also says what the related lists were
+    /// computed from, so that the next build can take them as they are.
+    pub(crate) fn for_next_build(mut self, site: &Site) -> Summary {
+        self.related_inputs = Some(related::inputs(&site.tutorials, &site.config.languages));
+        self
     }
 
     /// The related lists of the summarized site, for a load that may compute the same.
     pub(crate) fn related_memo(&self) -> related::Memo {
-        related::Memo::known(self.related_inputs, self.tutorials.iter().map(|t| t.related.clone()).collect())
+        match self.related_inputs {
+            Some(inputs) => related::Memo::known(inputs, self.tutorials.iter().map(|t| t.related.clone()).collect()),
+            None => related::Memo::default(),
+        }
     }
 
     /// The summary of a site rendered with other templates (the theme's fingerprint):
