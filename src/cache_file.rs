@@ -144,10 +144,30 @@ pub(crate) fn write(
         writer.w.flush()
     })();
     match result {
-        Ok(()) => std::fs::rename(&tmp, path),
+        Ok(()) => {
+            std::fs::rename(&tmp, path)?;
+            remove_leftovers(path, &name);
+            Ok(())
+        }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
+        }
+    }
+}
+
+/// Removes the temporary files of `path` that killed builds left, once they are old
+/// enough that no running build can still be writing them.
+fn remove_leftovers(path: &Path, name: &str) {
+    const OLD: std::time::Duration = std::time::Duration::from_secs(3600);
+    let Some(Ok(entries)) = path.parent().map(std::fs::read_dir) else { return };
+    let prefix = format!("{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > OLD));
+        if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") && old {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -212,6 +232,26 @@ mod tests {
         let mut r = Reader::open(&path, 1, 1).unwrap();
         assert_eq!(r.next::<u8>().unwrap(), 5);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_killed_write_leaves_a_temporary_file_that_a_later_write_removes_when_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.bin");
+        let old = dir.path().join("x.bin.123-0.tmp");
+        let recent = dir.path().join("x.bin.124-0.tmp");
+        let other = dir.path().join("y.bin.123-0.tmp");
+        for p in [&old, &recent, &other] {
+            std::fs::write(p, b"half").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for p in [&old, &other] {
+            std::fs::File::options().write(true).open(p).unwrap().set_modified(two_hours_ago).unwrap();
+        }
+        write(&path, 1, 1, 1, |w| w.put(&5u8)).unwrap();
+        assert!(!old.exists(), "an hour-old leftover of this file is removed");
+        assert!(recent.exists(), "a recent one may be a running build's");
+        assert!(other.exists(), "another file's is left to its own writes");
     }
 
     #[test]
