@@ -95,6 +95,12 @@ impl Reader {
     }
 }
 
+/// `name` as a file name of `.stepwise-cache/`: ASCII letters, digits and `-`, anything
+/// else `_` (a language code, an output folder's name).
+pub(crate) fn safe_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
 /// Writes under way on threads of their own ([`write_later`]).
 static PENDING: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
 /// Numbers the temporary files of one process.

@@ -124,7 +124,7 @@ impl DecodeCache {
 
 /// What every entry is decoded with besides its file: the program and the languages.
 fn epoch(languages: &Languages) -> u64 {
-    Fingerprint::new().u64(FORMAT).u64(fingerprint::program()).debug(languages).finish()
+    Fingerprint::new().u64(fingerprint::program()).debug(languages).finish()
 }
 
 fn read(file: &Path, epoch: u64) -> std::io::Result<HashMap<PathBuf, Entry>> {

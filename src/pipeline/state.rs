@@ -59,7 +59,7 @@ pub(crate) fn path(root: &Path, out_dir: &Path) -> PathBuf {
         }
     });
     let name = absolute.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().to_string());
-    let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let name = crate::cache_file::safe_name(&name);
     let key = Fingerprint::new().debug(&absolute).finish();
     root.join(CACHE_DIR).join("builds").join(format!("{name}-{key:016x}.json"))
 }

@@ -97,13 +97,12 @@ impl DocStore {
 /// What every entry of one language is made with besides the tutorial: the program and
 /// the site's languages (which decide how texts fall back).
 pub(crate) fn epoch(lang: &str, languages: &impl std::fmt::Debug) -> u64 {
-    Fingerprint::new().u64(FORMAT).u64(fingerprint::program()).str(lang).debug(languages).finish()
+    Fingerprint::new().u64(fingerprint::program()).str(lang).debug(languages).finish()
 }
 
 fn file(dir: &Path, lang: &str) -> PathBuf {
     // Language codes are checked in site.toml; anything else is kept out of the path.
-    let name: String = lang.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    dir.join(format!("{name}.bin"))
+    dir.join(format!("{}.bin", cache_file::safe_name(lang)))
 }
 
 fn read(path: &Path, epoch: u64) -> std::io::Result<LangDocs> {
