@@ -78,65 +78,102 @@ fn full_width_to_ascii(c: char) -> char {
 
 /// Tokens of `text`, in order, duplicates kept.
 pub(crate) fn tokens(text: &str) -> Vec<String> {
-    let text = fold(text);
     let mut out = Vec::new();
+    each_token(text, false, |tok| out.push(tok.to_string()));
+    out
+}
+
+/// The single Chinese/Japanese/Korean characters of `text` (folded), duplicates kept: the
+/// search index lists them too, so that a one-character query (`密`) finds its words
+/// (it takes them from [`each_token`]; this list is what tests compare with).
+#[cfg(test)]
+pub(crate) fn cjk_chars(text: &str) -> Vec<String> {
+    fold(text).chars().filter(|&c| is_cjk(c)).map(String::from).collect()
+}
+
+/// Calls `f` with each token of `text` (what [`tokens`] lists, in its order) and, if
+/// `with_chars`, also with each single CJK character ([`cjk_chars`]) after its run. The
+/// search index's way: the text is folded once and nothing is allocated per token (an
+/// allocation per token was most of the time the index spent tokenizing).
+pub(crate) fn each_token(text: &str, with_chars: bool, mut f: impl FnMut(&str)) {
+    let text = fold(text);
     let mut word = String::new();
+    let mut lower = String::new();
     let mut cjk: Vec<char> = Vec::new();
-    let flush_word = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() {
-            let w = stem(&word.to_lowercase());
-            if !STOP_WORDS.contains(&w.as_str()) {
-                out.push(w);
-            }
-            word.clear();
+    let mut flush_word = |word: &mut String, f: &mut dyn FnMut(&str)| {
+        if word.is_empty() {
+            return;
         }
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
+        stem_in_place(&mut lower);
+        if !STOP_WORDS.contains(&lower.as_str()) {
+            f(&lower);
+        }
+        word.clear();
     };
-    let flush_cjk = |cjk: &mut Vec<char>, out: &mut Vec<String>| {
+    let flush_cjk = |cjk: &mut Vec<char>, f: &mut dyn FnMut(&str)| {
+        let mut buf = [0u8; 8];
         match cjk.len() {
             0 => {}
-            1 => out.push(cjk[0].to_string()),
-            _ => out.extend(cjk.windows(2).map(|w| w.iter().collect::<String>())),
+            1 => f(cjk[0].encode_utf8(&mut buf)),
+            _ => {
+                for pair in cjk.windows(2) {
+                    let n = pair[0].encode_utf8(&mut buf).len();
+                    let m = pair[1].encode_utf8(&mut buf[n..]).len();
+                    f(std::str::from_utf8(&buf[..n + m]).unwrap_or_default());
+                }
+            }
+        }
+        if with_chars {
+            for c in cjk.iter() {
+                f(c.encode_utf8(&mut buf));
+            }
         }
         cjk.clear();
     };
     for c in text.chars() {
         if is_cjk(c) {
-            flush_word(&mut word, &mut out);
+            flush_word(&mut word, &mut f);
             cjk.push(c);
         } else if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) {
-            flush_cjk(&mut cjk, &mut out);
+            flush_cjk(&mut cjk, &mut f);
             if c != '\'' {
                 word.push(c);
             }
         } else {
-            flush_word(&mut word, &mut out);
-            flush_cjk(&mut cjk, &mut out);
+            flush_word(&mut word, &mut f);
+            flush_cjk(&mut cjk, &mut f);
         }
     }
-    flush_word(&mut word, &mut out);
-    flush_cjk(&mut cjk, &mut out);
-    out
-}
-
-/// The single Chinese/Japanese/Korean characters of `text` (folded), duplicates kept: the
-/// search index lists them too, so that a one-character query (`密`) finds its words.
-pub(crate) fn cjk_chars(text: &str) -> Vec<String> {
-    fold(text).chars().filter(|&c| is_cjk(c)).map(String::from).collect()
+    flush_word(&mut word, &mut f);
+    flush_cjk(&mut cjk, &mut f);
 }
 
 /// `passwords` -> `password`, `addresses` -> `address`, `categories` -> `category`.
 pub(crate) fn stem(word: &str) -> String {
+    let mut word = word.to_string();
+    stem_in_place(&mut word);
+    word
+}
+
+fn stem_in_place(word: &mut String) {
     let n = word.len();
     if n > 4 && word.ends_with("ies") {
-        return format!("{}y", &word[..n - 3]);
+        word.truncate(n - 3);
+        word.push('y');
+    } else if n > 4
+        && (word.ends_with("sses") || word.ends_with("shes") || word.ends_with("ches") || word.ends_with("xes"))
+    {
+        word.truncate(n - 2);
+    } else if n > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
+        word.truncate(n - 1);
     }
-    if n > 4 && (word.ends_with("sses") || word.ends_with("shes") || word.ends_with("ches") || word.ends_with("xes")) {
-        return word[..n - 2].to_string();
-    }
-    if n > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
-        return word[..n - 1].to_string();
-    }
-    word.to_string()
 }
 
 #[cfg(test)]
@@ -194,6 +231,25 @@ mod tests {
         assert!(cases.len() >= 10);
         for (text, want) in cases {
             assert_eq!(tokens(&text), want, "{text:?}");
+        }
+    }
+
+    /// What the search index takes from a text in one pass is what the two lists hold.
+    #[test]
+    fn one_pass_gives_the_tokens_and_the_characters() {
+        let cases: Vec<(String, Vec<String>)> =
+            serde_json::from_str(include_str!("../tests/fixtures/search/tokenizer-cases.json")).unwrap();
+        let more = ["忘记密码 Passwords", "我", "在Amazon开店，ｶﾞｲﾄﾞ", "Ａ\u{0301}ｃａｆｅ 가나다 𠀀𠀁", ""];
+        for text in cases.iter().map(|(t, _)| t.as_str()).chain(more) {
+            let mut got = Vec::new();
+            each_token(text, true, |t| got.push(t.to_string()));
+            let mut want: Vec<String> = tokens(text).into_iter().chain(cjk_chars(text)).collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{text:?}");
+            let mut plain = Vec::new();
+            each_token(text, false, |t| plain.push(t.to_string()));
+            assert_eq!(plain, tokens(text), "{text:?}");
         }
     }
 

@@ -17,8 +17,8 @@
 //! it elsewhere, each written as base-36 gaps (`3,1a,2`) or, when that is longer, as a
 //! base64 bitmap (`=...`), whichever is shorter: a term in most tutorials costs n/6 bytes.
 //!
-//! Tokens come from [`crate::tokenize::tokens`], plus every single Chinese/Japanese/Korean
-//! character ([`crate::tokenize::cjk_chars`]) so that a one-character query finds its
+//! Tokens come from [`crate::tokenize::each_token`]: the words of `tokens`, plus every
+//! single Chinese/Japanese/Korean character so that a one-character query finds its
 //! words. A query's last word, while it is being typed, matches as a prefix
 //! ([`query_terms`]). `themes/default/static/search.js` is a line-by-line port of the
 //! tokenizer, of [`query_terms`] and of [`rank`]; the shared cases in
@@ -39,7 +39,7 @@ use serde::Serialize;
 use crate::fingerprint::Fingerprint;
 use crate::markdown::to_plain;
 use crate::model::{Site, Tutorial};
-use crate::tokenize::{cjk_chars, fold, is_cjk, stem, tokens};
+use crate::tokenize::{each_token, fold, is_cjk, stem, tokens};
 
 mod docs;
 
@@ -238,12 +238,16 @@ fn doc(site: &Site, t: &Tutorial, lang: &str, category: &str) -> ([String; 3], S
         body.push_str(&to_plain(note.text.get(lang, src).text));
     }
     let mut seen: FastMap<String, u8> = FastMap::default();
-    for tok in tokens(&title).into_iter().chain(cjk_chars(&title)) {
-        *seen.entry(tok).or_default() |= IN_TITLE;
-    }
+    let mut note = |tok: &str, bit: u8| match seen.get_mut(tok) {
+        Some(bits) => *bits |= bit,
+        None => {
+            seen.insert(tok.to_string(), bit);
+        }
+    };
+    each_token(&title, true, |tok| note(tok, IN_TITLE));
     let rest = [body.as_str(), category.as_str()].into_iter().chain(t.tags.iter().map(String::as_str));
-    for tok in rest.flat_map(|text| tokens(text).into_iter().chain(cjk_chars(text))) {
-        *seen.entry(tok).or_default() |= IN_BODY;
+    for text in rest {
+        each_token(text, true, |tok| note(tok, IN_BODY));
     }
     let text = body.trim().chars().take(TEXT_CHARS).collect();
     ([title, format!("{lang}/{}/", t.id), category], text, seen)
@@ -472,6 +476,7 @@ pub fn rank(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokenize::cjk_chars;
 
     fn index(docs: &[(&str, &str)]) -> Index {
         let mut idx = Index::default();
