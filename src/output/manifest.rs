@@ -22,9 +22,13 @@ pub(crate) struct Entry {
 impl Entry {
     /// The entry of the file at `path` (not following a link), holding bytes that hash to `hash`.
     pub(crate) fn of(path: &Path, hash: u64) -> io::Result<Entry> {
-        let meta = std::fs::symlink_metadata(path)?;
-        let (secs, nanos) = mtime(&meta);
-        Ok(Entry { hash, len: meta.len(), secs, nanos })
+        Ok(Entry::of_meta(&std::fs::symlink_metadata(path)?, hash))
+    }
+
+    /// The entry of a file whose metadata is at hand (of the handle it was written by).
+    pub(crate) fn of_meta(meta: &std::fs::Metadata, hash: u64) -> Entry {
+        let (secs, nanos) = mtime(meta);
+        Entry { hash, len: meta.len(), secs, nanos }
     }
 
     /// Whether the file at `path` is still the one this entry describes: a regular file

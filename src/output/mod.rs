@@ -24,7 +24,7 @@ mod manifest;
 mod owner;
 
 use std::collections::BTreeMap;
-use std::io::{self, Read as _};
+use std::io::{self, Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -144,8 +144,10 @@ impl Output {
         }
         let path = self.staging.join(&key);
         create_parent(&path)?;
-        std::fs::write(&path, bytes)?;
-        let entry = Entry::of(&path, hash)?;
+        // The handle's metadata: no second walk of the path.
+        let mut file = std::fs::File::create(&path)?;
+        file.write_all(bytes)?;
+        let entry = Entry::of_meta(&file.metadata()?, hash);
         self.stage(key, entry);
         Ok(())
     }
