@@ -31,6 +31,8 @@ use std::ops::Bound;
 /// Token maps are hashed a few million times per build: foldhash, not SipHash (no
 /// attacker chooses the keys of a build).
 type FastMap<K, V> = foldhash::HashMap<K, V>;
+/// A tutorial's terms, each with where it occurs ([`IN_TITLE`], [`IN_BODY`]).
+type TokenMap = hashbrown::HashMap<String, u8>;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -138,7 +140,7 @@ impl Forward {
             let mut ids: FastMap<String, u32> = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
             // In slices, so that only one slice's token lists are held at a time.
             for slice in missing.chunks(512) {
-                let made: Vec<([String; 3], String, FastMap<String, u8>)> = slice
+                let made: Vec<([String; 3], String, TokenMap)> = slice
                     .par_iter()
                     .map(|&i| doc(site, &site.tutorials[i], lang, category(&site.tutorials[i])))
                     .collect();
@@ -221,7 +223,7 @@ impl Forward {
 }
 
 /// One tutorial's fields, snippet text and terms (with where each occurs) in `lang`.
-fn doc(site: &Site, t: &Tutorial, lang: &str, category: &str) -> ([String; 3], String, FastMap<String, u8>) {
+fn doc(site: &Site, t: &Tutorial, lang: &str, category: &str) -> ([String; 3], String, TokenMap) {
     let src = site.source_lang();
     let title = to_plain(t.title.get(lang, src).text);
     let category = to_plain(category);
@@ -237,13 +239,11 @@ fn doc(site: &Site, t: &Tutorial, lang: &str, category: &str) -> ([String; 3], S
         body.push(' ');
         body.push_str(&to_plain(note.text.get(lang, src).text));
     }
-    let mut seen: FastMap<String, u8> = FastMap::default();
-    let mut note = |tok: &str, bit: u8| match seen.get_mut(tok) {
-        Some(bits) => *bits |= bit,
-        None => {
-            seen.insert(tok.to_string(), bit);
-        }
-    };
+    // Sized for the text up front, and looked up by `&str`: a token is hashed once and
+    // copied only the first time it is seen (the map's growth and double lookups were
+    // most of the time an entry took).
+    let mut seen: TokenMap = TokenMap::with_capacity(body.len() / 6 + 32);
+    let mut note = |tok: &str, bit: u8| *seen.entry_ref(tok).or_insert(0) |= bit;
     each_token(&title, true, |tok| note(tok, IN_TITLE));
     let rest = [body.as_str(), category.as_str()].into_iter().chain(t.tags.iter().map(String::as_str));
     for text in rest {
