@@ -425,7 +425,7 @@ impl Pipeline {
                 let html = html?;
                 let path = key.output_path();
                 progress.tick();
-                sink.page(&path, html.into_bytes()).map_err(|e| write_failure(sink, &path, &e))
+                sink.page(&path, html).map_err(|e| write_failure(sink, &path, &e))
             })
             .collect();
         let mut failures = results.into_iter().filter_map(Result::err);

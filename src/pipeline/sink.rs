@@ -100,7 +100,9 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn page(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+    fn page(&self, path: &str, mut bytes: Vec<u8>) -> io::Result<()> {
+        // Kept: without the room a page was rendered into.
+        bytes.shrink_to_fit();
         self.push(path, Body::Bytes(Arc::new(bytes)));
         Ok(())
     }

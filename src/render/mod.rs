@@ -123,11 +123,13 @@ impl Renderer {
         pages::made_description(self, site, lang)
     }
 
-    /// Renders one page.
-    pub(crate) fn render(&self, input: &Input<'_>, key: &PageKey) -> Result<String, RenderError> {
+    /// Renders one page, as the bytes of its file (UTF-8: rendered to bytes, the page is
+    /// not validated again as a `String`).
+    pub(crate) fn render(&self, input: &Input<'_>, key: &PageKey) -> Result<Vec<u8>, RenderError> {
         let kind = key.kind();
         let ctx = pages::context(self, input, key);
-        self.tera.render(kind.template(), &ctx).map_err(|e| {
+        let mut page = Vec::with_capacity(PAGE_CAPACITY);
+        self.tera.render_to(kind.template(), &ctx, &mut page).map(|()| page).map_err(|e| {
             let TemplateError { template, pos, message } = TemplateError::of(&e);
             let file = template
                 .and_then(|name| self.files.get(name))
@@ -138,6 +140,9 @@ impl Renderer {
         })
     }
 }
+
+/// What a page's buffer starts with: most pages fit.
+const PAGE_CAPACITY: usize = 32 * 1024;
 
 /// `{{ n | plural(one=t.questions_one, other=t.questions) }}`: the form of a word or
 /// phrase for the number `n`, `one` for 1 and `other` for every other number (a missing
