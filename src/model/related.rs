@@ -7,6 +7,10 @@
 //! Ties break by id: the same site always gives the same links.
 
 use std::collections::HashMap;
+
+/// The indexes' own maps, keyed by tags, categories and title words: built for every
+/// tutorial on one thread before the scoring, where SipHash was most of their time.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -220,9 +224,9 @@ fn common_cut(n: usize) -> usize {
 /// Inverted indexes over the whole site. Posting lists are sorted by tutorial index.
 struct Indexes {
     n: usize,
-    by_tag: HashMap<String, Vec<usize>>,
-    by_category: HashMap<String, Vec<usize>>,
-    by_token: HashMap<String, Vec<usize>>,
+    by_tag: FastMap<String, Vec<usize>>,
+    by_category: FastMap<String, Vec<usize>>,
+    by_token: FastMap<String, Vec<usize>>,
     title_tokens: Vec<Vec<String>>,
     /// Each tutorial's category as a number, and each category number's ancestors
     /// (itself first): compared without touching strings in the hot loop.
@@ -231,11 +235,11 @@ struct Indexes {
     /// Each tutorial's tags as numbers (`tag_numbers`): a tag on too many tutorials to
     /// walk lifts candidates by a look at these.
     tags_of: Vec<Vec<u32>>,
-    tag_numbers: HashMap<String, u32>,
+    tag_numbers: FastMap<String, u32>,
 }
 
 /// `tag`'s number, a new one for a tag not seen before.
-fn tag_number(numbers: &mut HashMap<String, u32>, tag: &str) -> u32 {
+fn tag_number(numbers: &mut FastMap<String, u32>, tag: &str) -> u32 {
     if let Some(&n) = numbers.get(tag) {
         return n;
     }
@@ -247,7 +251,7 @@ fn tag_number(numbers: &mut HashMap<String, u32>, tag: &str) -> u32 {
 /// Category paths by number, with their ancestors.
 #[derive(Default)]
 struct Categories {
-    numbers: HashMap<String, u32>,
+    numbers: FastMap<String, u32>,
     /// Category number -> the numbers of its path, its parent, ..., up to the top level.
     ancestors: Vec<Vec<u32>>,
 }
@@ -282,7 +286,7 @@ impl Categories {
 }
 
 /// Appends `i` to `key`'s list, cloning the key only for a list new to the map.
-fn post(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+fn post(map: &mut FastMap<String, Vec<usize>>, key: &str, i: usize) {
     match map.get_mut(key) {
         Some(list) => list.push(i),
         None => {
@@ -292,7 +296,7 @@ fn post(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
 }
 
 /// Puts `i` into `key`'s list at its place in index order.
-fn insert_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+fn insert_sorted(map: &mut FastMap<String, Vec<usize>>, key: &str, i: usize) {
     match map.get_mut(key) {
         Some(list) => {
             if let Err(at) = list.binary_search(&i) {
@@ -305,7 +309,7 @@ fn insert_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
     }
 }
 
-fn remove_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+fn remove_sorted(map: &mut FastMap<String, Vec<usize>>, key: &str, i: usize) {
     if let Some(list) = map.get_mut(key) {
         if let Ok(at) = list.binary_search(&i) {
             list.remove(at);
@@ -319,13 +323,13 @@ fn remove_sorted(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
 impl Indexes {
     fn new(tutorials: &[Arc<Tutorial>], languages: &Languages) -> Indexes {
         let n = tutorials.len();
-        let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_category: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_tag: FastMap<String, Vec<usize>> = FastMap::default();
+        let mut by_category: FastMap<String, Vec<usize>> = FastMap::default();
+        let mut by_token: FastMap<String, Vec<usize>> = FastMap::default();
         let title_tokens: Vec<Vec<String>> = tutorials.par_iter().map(|t| title_tokens(t, languages)).collect();
         let mut categories = Categories::default();
         let category_of = tutorials.iter().map(|t| categories.number(&t.category)).collect();
-        let mut tag_numbers = HashMap::new();
+        let mut tag_numbers = FastMap::default();
         let tags_of =
             tutorials.iter().map(|t| t.tags.iter().map(|tag| tag_number(&mut tag_numbers, tag)).collect()).collect();
         for (i, t) in tutorials.iter().enumerate() {
