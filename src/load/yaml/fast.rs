@@ -10,7 +10,7 @@
 //! `tests::the_fast_parser_agrees_with_the_general_one` holds the two together.
 
 use super::{MAX_DEPTH, MAX_NODES, Node, Pos, Value};
-use crate::load::yaml::Key;
+use crate::load::yaml::{Key, KeySet};
 
 /// One line: its number (1-based), indentation in spaces, and the rest without
 /// trailing spaces. `col` is where `text` starts (0-based, in characters): a list item's
@@ -140,6 +140,7 @@ impl<'t> Reader<'t> {
         let (first_key, _) = split_key(first.text)?;
         let pos = Pos { line: first.no, col: col + first_key.chars().count() + 1 };
         let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut keys = KeySet::default();
         while let Some(line) = self.peek() {
             if line.col < col {
                 break;
@@ -148,7 +149,7 @@ impl<'t> Reader<'t> {
                 return None;
             }
             let (name, rest) = split_key(line.text)?;
-            if entries.iter().any(|(k, _)| k.name == name) {
+            if keys.repeats(&entries, name) {
                 return None;
             }
             self.count()?;
@@ -251,6 +252,7 @@ impl Flow<'_> {
                 self.at += 1;
                 self.skip_spaces();
                 let mut entries: Vec<(Key, Node)> = Vec::new();
+                let mut keys = KeySet::default();
                 if self.peek() == Some('}') {
                     self.at += 1;
                 } else {
@@ -265,7 +267,7 @@ impl Flow<'_> {
                         if !starts_plain || self.peek() != Some(':') || self.chars.get(self.at + 1) != Some(&' ') {
                             return None;
                         }
-                        if entries.iter().any(|(k, _)| k.name == name) {
+                        if keys.repeats(&entries, &name) {
                             return None;
                         }
                         r.count()?;
