@@ -10,6 +10,9 @@
 #[cfg(test)]
 mod mutations;
 
+#[cfg(test)]
+pub(crate) use mutations::Rng;
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 

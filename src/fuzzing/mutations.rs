@@ -22,7 +22,7 @@ use crate::pipeline::{self, Pipeline, Purpose, Reload};
 const INPUTS: usize = 3000;
 
 /// splitmix64: deterministic, so a failure names an input that can be made again.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -34,7 +34,7 @@ impl Rng {
     }
 
     /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
