@@ -48,6 +48,8 @@ pub(crate) use sink::Sink;
 
 /// Where `build` keeps decoded tutorial files, in `.stepwise-cache/`.
 const DECODED_FILE: &str = "decoded.bin";
+/// Pages a rendering thread takes at a time (see [`Pipeline::render`]).
+const RENDER_PIECE: usize = 16;
 
 /// What a run is for: it decides what may be written and what pages show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,8 +412,12 @@ impl Pipeline {
         let failed = AtomicUsize::new(0);
         let rendering = AtomicU64::new(0);
         let progress = self.progress.phase("Rendering", "pages", pages.len(), 5_000);
+        // In pieces small enough to steal: rayon otherwise renders a range of thousands
+        // of pages in one go, and the other thread, done with the machine files, waited
+        // up to a sixth of a second for its end.
         let results: Vec<Result<(), Failure>> = pages
             .par_iter()
+            .with_max_len(RENDER_PIECE)
             .map(|key| {
                 if failed.load(Ordering::Relaxed) >= MAX_ERRORS {
                     return Ok(());
