@@ -1,10 +1,12 @@
 //! The question list items of a site: a tutorial is listed on up to a hundred pages
 //! (related lists, its tags, categories, indexes), so its item is made once per language,
-//! with links from the site root, and every page that lists it copies it.
+//! with links from the site root, and every page that lists it refers to it
+//! ([`super::views::Listed`]).
 //!
 //! A new version of a site (the preview's, after an edit) carries over the items of the
 //! tutorials the edit did not change: [`ListItems::carry_over`].
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
@@ -58,10 +60,15 @@ impl ListItems {
 
     /// Tutorial `index`'s item in the language at `lang_index`, made by `make` the first
     /// time it is asked for.
-    pub(super) fn get(&self, index: usize, lang_index: usize, make: impl FnOnce() -> QuestionItem) -> QuestionItem {
+    pub(super) fn get(
+        &self,
+        index: usize,
+        lang_index: usize,
+        make: impl FnOnce() -> QuestionItem,
+    ) -> Cow<'_, QuestionItem> {
         match self.cells.get(index).and_then(|c| c.get(lang_index)) {
-            Some(cell) => cell.get_or_init(make).clone(),
-            None => make(),
+            Some(cell) => Cow::Borrowed(cell.get_or_init(make)),
+            None => Cow::Owned(make()),
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Small serializable views the templates read: one per page kind, built from `&Site`
 //! for one language. Texts arrive here already rendered to safe HTML.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use super::routes::PageKind;
 use crate::model::TranslationState;
@@ -63,7 +66,9 @@ pub(crate) struct TextView {
     pub(crate) badge: Option<Badge>,
 }
 
-#[derive(Serialize, Debug, Clone)]
+/// A tutorial as question lists show it, with links from the site root: made once per
+/// tutorial and language ([`super::items::ListItems`]) and listed through [`Listed`].
+#[derive(Debug, Clone)]
 pub(crate) struct QuestionItem {
     pub(crate) id: String,
     pub(crate) plain_title: String,
@@ -75,6 +80,46 @@ pub(crate) struct QuestionItem {
     pub(crate) date_display: String,
     pub(crate) summary: Option<TextView>,
     pub(crate) steps: usize,
+}
+
+/// A question item as one page lists it: the shared item, not a copy, and the prefix
+/// its two links take on that page (`../../`). Templates read it as the item's fields.
+/// A tutorial is listed on a dozen pages per language: a copy per listing, and its
+/// strings, were the most of what tag pages cost.
+#[derive(Debug, Clone)]
+pub(crate) struct Listed<'a> {
+    pub(crate) item: Cow<'a, QuestionItem>,
+    pub(crate) prefix: &'a str,
+}
+
+impl Serialize for Listed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let q = &*self.item;
+        let mut s = serializer.serialize_struct("QuestionItem", 10)?;
+        s.serialize_field("id", &q.id)?;
+        s.serialize_field("plain_title", &q.plain_title)?;
+        s.serialize_field("title", &q.title)?;
+        s.serialize_field("href", &Prefixed(self.prefix, &q.href))?;
+        s.serialize_field("category", &q.category)?;
+        s.serialize_field("category_href", &Prefixed(self.prefix, &q.category_href))?;
+        s.serialize_field("date", &q.date)?;
+        s.serialize_field("date_display", &q.date_display)?;
+        s.serialize_field("summary", &q.summary)?;
+        s.serialize_field("steps", &q.steps)?;
+        s.end()
+    }
+}
+
+/// Two strings serialized as one.
+struct Prefixed<'a>(&'a str, &'a str);
+
+impl Serialize for Prefixed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            "" => serializer.serialize_str(self.1),
+            prefix => serializer.serialize_str(&[prefix, self.1].concat()),
+        }
+    }
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -93,12 +138,12 @@ pub(crate) struct CategoryItem {
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub(crate) struct CategorySection {
+pub(crate) struct CategorySection<'a> {
     pub(crate) title: TextView,
     pub(crate) href: String,
     pub(crate) count: usize,
     pub(crate) description: Option<TextView>,
-    pub(crate) questions: Vec<QuestionItem>,
+    pub(crate) questions: Vec<Listed<'a>>,
     pub(crate) subcategories: Vec<CategoryItem>,
     /// How many questions are not listed here (see the category page).
     pub(crate) more: usize,
@@ -152,7 +197,7 @@ pub(crate) struct AuthorView {
 }
 
 #[derive(Serialize, Debug, Clone)]
-pub(crate) struct TutorialView {
+pub(crate) struct TutorialView<'a> {
     pub(crate) id: String,
     pub(crate) title: TextView,
     pub(crate) summary: Option<TextView>,
@@ -165,7 +210,7 @@ pub(crate) struct TutorialView {
     pub(crate) author: Option<AuthorView>,
     pub(crate) steps: Vec<StepView>,
     pub(crate) notes: Vec<NoteView>,
-    pub(crate) related: Vec<QuestionItem>,
+    pub(crate) related: Vec<Listed<'a>>,
     /// How many texts on the page fall back to the source language.
     pub(crate) untranslated: usize,
     /// The side-by-side view (sites with more than one language).

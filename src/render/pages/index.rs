@@ -8,7 +8,7 @@ use crate::model::{CategoryPath, Site};
 use crate::render::jsonld;
 use crate::render::routes::PageKind;
 use crate::render::urls;
-use crate::render::views::{CategorySection, QuestionItem, TagItem};
+use crate::render::views::{CategorySection, Listed, TagItem};
 use crate::render::{Renderer, text};
 
 /// Questions listed per category.
@@ -25,13 +25,14 @@ pub(super) fn context(page: &Page<'_>) -> Context {
     let description = if lead.is_empty() { made_description(page.r, site, lang) } else { lead.clone() };
     let mut ctx = page.base(page.meta(PageKind::Index, title, description));
     ctx.insert("lead", &lead);
-    let sections: Vec<CategorySection> =
+    let sections: Vec<CategorySection<'_>> =
         site.subcategories.get("").map(|tops| tops.iter().map(|p| section(page, p)).collect()).unwrap_or_default();
     // Tutorials at the top of content/, outside any category.
-    let loose: Vec<QuestionItem> = site.category_tutorials.get("").map(|l| page.questions(l)).unwrap_or_default();
+    let loose: Vec<Listed<'_>> = site.category_tutorials.get("").map(|l| page.questions(l)).unwrap_or_default();
     let listed = sections.iter().flat_map(|s| s.questions.iter()).chain(loose.iter());
-    let listed =
-        listed.map(|q| (site.config.absolute(&urls::encode_path(&urls::tutorial_dir(lang, &q.id))), &*q.plain_title));
+    let listed = listed.map(|q| {
+        (site.config.absolute(&urls::encode_path(&urls::tutorial_dir(lang, &q.item.id))), &*q.item.plain_title)
+    });
     ctx.insert("jsonld", &jsonld::item_list(site.config.title(lang), listed));
     ctx.insert("sections", &sections);
     ctx.insert("loose", &loose);
@@ -78,7 +79,7 @@ fn popular_tags(page: &Page<'_>, n: usize) -> Vec<TagItem> {
 }
 
 /// A top-level category's card: its newest questions (its subcategories' included).
-fn section(page: &Page<'_>, path: &CategoryPath) -> CategorySection {
+fn section<'p>(page: &'p Page<'_>, path: &CategoryPath) -> CategorySection<'p> {
     let site = page.site;
     let c = &site.categories[path];
     let under: Vec<usize> =

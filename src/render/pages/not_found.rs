@@ -8,7 +8,7 @@ use tera::Context;
 use super::page::Page;
 use crate::render::routes::{PageKey, PageKind};
 use crate::render::urls;
-use crate::render::views::QuestionItem;
+use crate::render::views::Listed;
 
 pub(super) fn context(page: &Page<'_>) -> Context {
     let base = page.site.config.base_path();
@@ -22,16 +22,8 @@ pub(super) fn context(page: &Page<'_>) -> Context {
     ctx.insert("root", &base);
     ctx.insert("home", &format!("{base}{}", urls::index_dir(lang)));
     ctx.insert("search_href", &format!("{base}{}", urls::search_dir(lang)));
-    let latest: Vec<QuestionItem> = page
-        .latest_indexes()
-        .iter()
-        .map(|&i| {
-            let mut q = page.question_from_root(i);
-            q.href.insert_str(0, &base);
-            q.category_href.insert_str(0, &base);
-            q
-        })
-        .collect();
+    let latest: Vec<Listed<'_>> =
+        page.latest_indexes().iter().map(|&i| Listed { item: page.question_from_root(i), prefix: &base }).collect();
     ctx.insert("latest", &latest);
     let others: Vec<serde_json::Value> = match page.key {
         PageKey::NotFound { root: true, .. } => {

@@ -11,7 +11,11 @@ use crate::render::items::ListItems;
 use crate::render::routes::{PageKey, PageKind};
 use crate::render::text::{self, Markup};
 use crate::render::urls::{self, link, root_prefix};
-use crate::render::views::{Alternate, CategoryItem, LangChoice, Link, PageMeta, QuestionItem, TagItem, TextView};
+use std::borrow::Cow;
+
+use crate::render::views::{
+    Alternate, CategoryItem, LangChoice, Link, Listed, PageMeta, QuestionItem, TagItem, TextView,
+};
 use crate::render::{Input, Renderer};
 
 /// Questions in "Latest Q&A" lists.
@@ -27,11 +31,15 @@ pub(super) struct Page<'a> {
     pub(super) lang: &'a Lang,
     /// The page's folder: links are relative to it.
     pub(super) dir: String,
+    /// The way up from `dir` to the site root (`../../`).
+    up: String,
 }
 
 impl<'a> Page<'a> {
     pub(super) fn new(r: &'a Renderer, input: &Input<'a>, key: &'a PageKey, lang: &'a Lang) -> Page<'a> {
-        Page { r, site: input.site, images: input.images, items: input.items, key, lang, dir: key.dir() }
+        let dir = key.dir();
+        let up = root_prefix(&dir);
+        Page { r, site: input.site, images: input.images, items: input.items, key, lang, dir, up }
     }
 
     pub(super) fn source(&self) -> &Lang {
@@ -151,18 +159,12 @@ impl<'a> Page<'a> {
     }
 
     /// Tutorial `idx` as an item of a question list on this page.
-    pub(super) fn question(&self, idx: usize) -> QuestionItem {
-        let mut q = self.question_from_root(idx);
-        let up = root_prefix(&self.dir);
-        if !up.is_empty() {
-            q.href.insert_str(0, &up);
-            q.category_href.insert_str(0, &up);
-        }
-        q
+    pub(super) fn question(&self, idx: usize) -> Listed<'_> {
+        Listed { item: self.question_from_root(idx), prefix: &self.up }
     }
 
     /// Tutorial `idx`'s item with links from the site root, as the list items keep it.
-    pub(super) fn question_from_root(&self, idx: usize) -> QuestionItem {
+    pub(super) fn question_from_root(&self, idx: usize) -> Cow<'_, QuestionItem> {
         let lang_index = self.site.config.languages.position(self.lang).unwrap_or(0);
         self.items.get(idx, lang_index, || self.make_question(idx))
     }
@@ -189,12 +191,12 @@ impl<'a> Page<'a> {
     }
 
     /// The tutorials at `indexes`, as a question list.
-    pub(super) fn questions(&self, indexes: &[usize]) -> Vec<QuestionItem> {
+    pub(super) fn questions(&self, indexes: &[usize]) -> Vec<Listed<'_>> {
         indexes.iter().map(|&i| self.question(i)).collect()
     }
 
     /// The newest tutorials, for "Latest Q&A".
-    pub(super) fn latest(&self) -> Vec<QuestionItem> {
+    pub(super) fn latest(&self) -> Vec<Listed<'_>> {
         self.questions(self.latest_indexes())
     }
 
