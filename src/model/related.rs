@@ -187,10 +187,11 @@ fn title_tokens(t: &Tutorial, languages: &Languages) -> Vec<String> {
 }
 
 /// One thread's score accumulator: a score per tutorial and the ones touched so far.
+/// Every weight added is above zero, so a score of zero means "not touched yet" (a
+/// separate flag per tutorial was a second memory access per posting).
 #[derive(Default)]
 struct Scratch {
     score: Vec<f32>,
-    seen: Vec<bool>,
     touched: Vec<usize>,
 }
 
@@ -198,19 +199,18 @@ impl Scratch {
     fn reset(&mut self, n: usize) {
         for &j in &self.touched {
             self.score[j] = 0.0;
-            self.seen[j] = false;
         }
         self.touched.clear();
         self.score.resize(n, 0.0);
-        self.seen.resize(n, false);
     }
 
     fn add(&mut self, j: usize, w: f32) {
-        if !self.seen[j] {
-            self.seen[j] = true;
+        debug_assert!(w > 0.0);
+        let score = &mut self.score[j];
+        if *score == 0.0 {
             self.touched.push(j);
         }
-        self.score[j] += w;
+        *score += w;
     }
 }
 

@@ -56,12 +56,21 @@ pub(crate) fn sitemaps(site: &Site, options: RenderOptions) -> Vec<(String, Stri
 /// Packs chunks of `<url>` entries (their count, their text) into whole urlset files of
 /// at most `max_urls` URLs and `max_bytes` bytes of entries each (at least one file).
 fn pack(chunks: Vec<(usize, String)>, max_urls: usize, max_bytes: usize) -> Vec<String> {
-    let mut files: Vec<(usize, String)> = vec![(0, String::from(URLSET_OPEN))];
+    // Each file sized up front for what is left: growing a 10 MB text by doubling
+    // copied it over and over.
+    let mut left: usize = chunks.iter().map(|(_, text)| text.len()).sum();
+    let file = |left: usize| {
+        let mut body = String::with_capacity(URLSET_OPEN.len() + left.min(max_bytes) + URLSET_CLOSE.len());
+        body.push_str(URLSET_OPEN);
+        body
+    };
+    let mut files: Vec<(usize, String)> = vec![(0, file(left))];
     for (urls, text) in chunks {
         let (count, body) = files.last_mut().map(|(c, b)| (*c, b.len())).unwrap_or((0, 0));
         if count > 0 && (count + urls > max_urls || body - URLSET_OPEN.len() + text.len() > max_bytes) {
-            files.push((0, String::from(URLSET_OPEN)));
+            files.push((0, file(left)));
         }
+        left -= text.len();
         if let Some((count, body)) = files.last_mut() {
             *count += urls;
             body.push_str(&text);
