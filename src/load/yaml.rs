@@ -365,20 +365,22 @@ struct Frame {
     keys: KeySet,
 }
 
-/// The keys of one mapping, to tell a repeated one: scanned while few, hashed past that
-/// (a hostile file of 60,000 keys in one mapping took seconds to scan, key by key).
+/// The names met so far in one list (a mapping's keys, a tutorial's tags), to tell a
+/// repeated one: scanned while few, hashed past that (a hostile file of 60,000 keys in
+/// one mapping took seconds to scan, key by key).
 #[derive(Default)]
 pub(crate) struct KeySet(Option<std::collections::HashSet<String>>);
 
 impl KeySet {
     const SCANNED: usize = 16;
 
-    /// Whether `name` is among the keys of `entries` or those noted before; notes it.
-    pub(crate) fn repeats(&mut self, entries: &[(Key, Node)], name: &str) -> bool {
-        if self.0.is_none() && entries.len() < Self::SCANNED {
-            return entries.iter().any(|(k, _)| k.name == name);
+    /// Whether `name` is among the names of `earlier` (`name_of` each; the same list at
+    /// every call, grown by the caller) or those noted before; notes it.
+    pub(crate) fn repeats<T>(&mut self, earlier: &[T], name_of: impl Fn(&T) -> &str, name: &str) -> bool {
+        if self.0.is_none() && earlier.len() < Self::SCANNED {
+            return earlier.iter().any(|e| name_of(e) == name);
         }
-        let set = self.0.get_or_insert_with(|| entries.iter().map(|(k, _)| k.name.clone()).collect());
+        let set = self.0.get_or_insert_with(|| earlier.iter().map(|e| name_of(e).to_string()).collect());
         !set.insert(name.to_string())
     }
 }
@@ -478,7 +480,7 @@ impl<'t> TreeBuilder<'t> {
                         self.fail(pos, "a key must be a plain word, not a list or mapping", None);
                         return;
                     };
-                    if top.keys.repeats(entries, &name)
+                    if top.keys.repeats(entries, |(k, _)| &k.name, &name)
                         && let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name)
                     {
                         let msg = format!("key `{name}` appears twice (first on line {})", first.pos.line);

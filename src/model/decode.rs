@@ -20,7 +20,7 @@ use super::types::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::lang::{Lang, Languages};
 use crate::load::SourceFile;
-use crate::load::yaml::{self, Hazard, Key, Node, Value};
+use crate::load::yaml::{self, Hazard, Key, KeySet, Node, Value};
 
 /// An image reference as written, before it is checked on disk.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -642,6 +642,7 @@ impl<'a> Decoder<'a> {
 
     fn tags(&mut self, node: &Node) -> Vec<TagRef> {
         let mut tags: Vec<TagRef> = Vec::new();
+        let mut seen = KeySet::default();
         for (i, item) in self.list(node, "tags").unwrap_or(&[]).iter().enumerate() {
             let Some(tag) = self.string(item, &format!("tags[{}]", i + 1)) else {
                 continue;
@@ -657,7 +658,7 @@ impl<'a> Decoder<'a> {
                 );
                 self.error(item.pos, msg).hint =
                     Some("a tag is a word or two (`refund`, `WeChat Pay`); put longer words in the text".into());
-            } else if tags.iter().any(|t| t.slug == slug) {
+            } else if seen.repeats(&tags, |t| &t.slug, &slug) {
                 self.warning(item.pos, format!("tag `{tag}` is listed twice"));
             } else {
                 tags.push(TagRef { pos: item.pos, slug, written: tag });
@@ -1043,6 +1044,21 @@ mod tests {
         let (t, d) = decode(&MINIMAL.replace(", en: Title", ""));
         assert!(t.is_some());
         assert_eq!(d, vec!["warning: t.yaml:1:8: `title` has no en translation; the zh text is shown"]);
+    }
+
+    /// A repeated tag is found and placed among few tags and among thousands (where a
+    /// hash set does the looking), the same way.
+    #[test]
+    fn a_repeated_tag_is_found_among_few_and_many() {
+        for count in [3, 5_000] {
+            let mut tags: Vec<String> = (0..count).map(|i| format!("t{i}")).collect();
+            tags.push("T1".into());
+            let text = format!("{MINIMAL}tags:\n{}", tags.iter().map(|t| format!("  - {t}\n")).collect::<String>());
+            let (t, d) = decode(&text);
+            let line = 6 + count;
+            assert_eq!(d, vec![format!("warning: t.yaml:{line}:5: tag `T1` is listed twice")], "{count} tags");
+            assert_eq!(t.map(|t| t.tags.len()), Some(count));
+        }
     }
 
     #[test]

@@ -149,7 +149,7 @@ impl<'t> Reader<'t> {
                 return None;
             }
             let (name, rest) = split_key(line.text)?;
-            if keys.repeats(&entries, name) {
+            if keys.repeats(&entries, |(k, _)| &k.name, name) {
                 return None;
             }
             self.count()?;
@@ -268,7 +268,7 @@ impl Flow<'_> {
                         if !starts_plain || self.peek() != Some(':') || self.chars.get(self.at + 1) != Some(&' ') {
                             return None;
                         }
-                        if keys.repeats(&entries, &name) {
+                        if keys.repeats(&entries, |(k, _)| &k.name, &name) {
                             return None;
                         }
                         r.count()?;
