@@ -29,8 +29,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher as _;
 use std::ops::Bound;
 
-use std::fmt::Write as _;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -366,16 +364,20 @@ fn encode_postings(list: &[u32], n: usize) -> String {
 }
 
 fn encode_set(docs: impl Iterator<Item = u32> + Clone, n: usize) -> String {
+    let bitmap_len = 1 + n.div_ceil(8).div_ceil(3) * 4;
     let mut gaps = String::new();
     let mut prev = 0;
     for (i, doc) in docs.clone().enumerate() {
         if i > 0 {
             gaps.push(',');
         }
-        let _ = write!(gaps, "{}", base36(doc - prev));
+        push_base36(&mut gaps, doc - prev);
         prev = doc;
+        // Already longer than the bitmap: the rest of the gaps would not be used.
+        if gaps.len() > bitmap_len {
+            break;
+        }
     }
-    let bitmap_len = 1 + n.div_ceil(8).div_ceil(3) * 4;
     if gaps.len() <= bitmap_len {
         return gaps;
     }
@@ -406,18 +408,28 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-fn base36(mut v: u32) -> String {
+#[cfg(test)]
+fn base36(v: u32) -> String {
+    let mut out = String::new();
+    push_base36(&mut out, v);
+    out
+}
+
+/// Appends `v` in base 36 (`0-9a-z`), with no allocation of its own.
+fn push_base36(out: &mut String, mut v: u32) {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut buf = Vec::new();
+    // u32::MAX is 7 digits in base 36.
+    let mut buf = [0u8; 7];
+    let mut at = buf.len();
     loop {
-        buf.push(DIGITS[(v % 36) as usize]);
+        at -= 1;
+        buf[at] = DIGITS[(v % 36) as usize];
         v /= 36;
         if v == 0 {
             break;
         }
     }
-    buf.reverse();
-    String::from_utf8(buf).unwrap_or_default()
+    out.extend(buf[at..].iter().map(|&b| char::from(b)));
 }
 
 /// The terms of a query, sorted (by code point) and without duplicates, each with whether
@@ -559,6 +571,8 @@ mod tests {
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");
         assert_eq!(base36(36 * 36), "100");
+        assert_eq!(base36(0), "0");
+        assert_eq!(base36(u32::MAX), "1z141z3");
     }
 
     #[test]
