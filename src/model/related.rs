@@ -33,7 +33,11 @@ const TITLE_WEIGHT: f32 = 1.0;
 
 /// Every tutorial's related list, in parallel, against `ix`.
 fn score_all(ix: &Indexes, tutorials: &[Arc<Tutorial>], index: &HashMap<TutorialId, usize>) -> Vec<Vec<usize>> {
-    (0..tutorials.len()).into_par_iter().map_init(Scratch::default, |s, i| ix.related(tutorials, index, i, s)).collect()
+    let big = ix.big_tags();
+    (0..tutorials.len())
+        .into_par_iter()
+        .map_init(Scratch::default, |s, i| ix.related(tutorials, index, &big, i, s))
+        .collect()
 }
 
 /// What the last related lists were computed from, kept between loads by the preview
@@ -160,8 +164,9 @@ pub(crate) fn compute_with_memo(
     }
     let todo: Vec<usize> = (0..tutorials.len()).filter(|&i| dirty[i]).collect();
     let ix = &*ix;
+    let big = ix.big_tags();
     let fresh: Vec<(usize, Vec<usize>)> =
-        todo.into_par_iter().map_init(Scratch::default, |s, i| (i, ix.related(tutorials, index, i, s))).collect();
+        todo.into_par_iter().map_init(Scratch::default, |s, i| (i, ix.related(tutorials, index, &big, i, s))).collect();
     for (i, list) in fresh {
         memo.related[i] = list;
     }
@@ -232,21 +237,14 @@ struct Indexes {
     /// (itself first): compared without touching strings in the hot loop.
     category_of: Vec<u32>,
     categories: Categories,
-    /// Each tutorial's tags as numbers (`tag_numbers`): a tag on too many tutorials to
-    /// walk lifts candidates by a look at these.
-    tags_of: Vec<Vec<u32>>,
-    tag_numbers: FastMap<String, u32>,
 }
 
-/// `tag`'s number, a new one for a tag not seen before.
-fn tag_number(numbers: &mut FastMap<String, u32>, tag: &str) -> u32 {
-    if let Some(&n) = numbers.get(tag) {
-        return n;
-    }
-    let n = numbers.len() as u32;
-    numbers.insert(tag.to_string(), n);
-    n
-}
+/// The tags on too many tutorials to walk ([`TAG_WALK_MAX`]), each as a bit per
+/// tutorial: they lift the candidates that share something rarer, and a bit is what
+/// telling whether a candidate has one costs. (Reading each candidate's tag list was
+/// two thirds of the scoring at 100,000 tutorials, a cache miss per candidate.) There
+/// are at most as many such tags as tag uses over [`TAG_WALK_MAX`].
+type BigTags<'a> = FastMap<&'a str, Vec<u64>>;
 
 /// Category paths by number, with their ancestors.
 #[derive(Default)]
@@ -329,9 +327,6 @@ impl Indexes {
         let title_tokens: Vec<Vec<String>> = tutorials.par_iter().map(|t| title_tokens(t, languages)).collect();
         let mut categories = Categories::default();
         let category_of = tutorials.iter().map(|t| categories.number(&t.category)).collect();
-        let mut tag_numbers = FastMap::default();
-        let tags_of =
-            tutorials.iter().map(|t| t.tags.iter().map(|tag| tag_number(&mut tag_numbers, tag)).collect()).collect();
         for (i, t) in tutorials.iter().enumerate() {
             for tag in &t.tags {
                 post(&mut by_tag, tag, i);
@@ -341,7 +336,21 @@ impl Indexes {
                 post(&mut by_token, tok, i);
             }
         }
-        Indexes { n, by_tag, by_category, by_token, title_tokens, category_of, categories, tags_of, tag_numbers }
+        Indexes { n, by_tag, by_category, by_token, title_tokens, category_of, categories }
+    }
+
+    /// The bits of the tags too common to walk, made from the lists as they are now.
+    fn big_tags(&self) -> BigTags<'_> {
+        let words = self.n.div_ceil(64);
+        let big = self.by_tag.iter().filter(|(_, list)| list.len() > TAG_WALK_MAX);
+        big.map(|(tag, list)| {
+            let mut bits = vec![0u64; words];
+            for &j in list {
+                bits[j / 64] |= 1 << (j % 64);
+            }
+            (tag.as_str(), bits)
+        })
+        .collect()
     }
 
     /// Takes tutorial `i`, as `t` was, out of the tag and category lists and out of the
@@ -364,7 +373,6 @@ impl Indexes {
         }
         insert_sorted(&mut self.by_category, &t.category, i);
         self.category_of[i] = self.categories.number(&t.category);
-        self.tags_of[i] = t.tags.iter().map(|tag| tag_number(&mut self.tag_numbers, tag)).collect();
         for tok in &self.title_tokens[i] {
             insert_sorted(&mut self.by_token, tok, i);
         }
@@ -378,11 +386,11 @@ impl Indexes {
         &self,
         tutorials: &[Arc<Tutorial>],
         index: &HashMap<TutorialId, usize>,
+        big: &BigTags<'_>,
         i: usize,
         scratch: &mut Scratch,
     ) -> Vec<usize> {
-        let Indexes { n, by_tag, by_category, by_token, title_tokens, category_of, categories, tags_of, tag_numbers } =
-            self;
+        let Indexes { n, by_tag, by_category, by_token, title_tokens, category_of, categories } = self;
         let n = *n;
         let idf = |df: usize| ((n as f32 + 1.0) / (df as f32 + 0.5)).ln().max(0.05);
         let common = common_cut(n);
@@ -401,14 +409,14 @@ impl Indexes {
             return picked;
         }
         scratch.reset(n);
-        let mut big_tags: Vec<(u32, f32)> = Vec::new();
+        let mut big_tags: Vec<(&[u64], f32)> = Vec::new();
         for tag in &t.tags {
             if let Some(list) = by_tag.get(tag.as_str()) {
                 let w = TAG_WEIGHT * idf(list.len());
                 if list.len() <= TAG_WALK_MAX {
                     list.iter().for_each(|&j| scratch.add(j, w));
-                } else if let Some(&number) = tag_numbers.get(tag.as_str()) {
-                    big_tags.push((number, w));
+                } else if let Some(bits) = big.get(tag.as_str()) {
+                    big_tags.push((bits, w));
                 }
             }
         }
@@ -420,17 +428,15 @@ impl Indexes {
                 list.iter().for_each(|&j| scratch.add(j, w));
             }
         }
-        // Tags compared as numbers: comparing the tag strings of every candidate's
-        // tutorial took most of the 18 s 100,000 tutorials spent scoring.
-        // One pass over the candidates for all the big tags (a pass per tag was half
-        // the scoring at 100,000 tutorials); each candidate's sum still adds the tags in
-        // the same order, so the scores are the same to the last bit.
+        // The big tags as bits ([`BigTags`]), in one pass over the candidates (a pass per
+        // tag was half the scoring at 100,000 tutorials); each candidate's sum adds the
+        // big tags in this tutorial's order, as before, so the scores are the same to the
+        // last bit.
         if !big_tags.is_empty() {
             for k in 0..scratch.touched.len() {
                 let j = scratch.touched[k];
-                let tags = &tags_of[j];
-                for &(number, w) in &big_tags {
-                    if tags.contains(&number) {
+                for &(bits, w) in &big_tags {
+                    if bits[j / 64] >> (j % 64) & 1 == 1 {
                         scratch.score[j] += w;
                     }
                 }
