@@ -363,9 +363,14 @@ pub(crate) fn assemble(
             tb.last_changed().cmp(&ta.last_changed()).then_with(|| ta.id.cmp(&tb.id))
         })
     };
+    let mut latest: Vec<usize> = (0..tutorials.len()).collect();
+    newest_first(&mut latest);
+    // Filled newest first, so every list is in that order without a sort of its own
+    // (sorting each tag's list was a tenth of the load at 100,000 tutorials).
     let mut category_tutorials: BTreeMap<CategoryPath, Vec<usize>> = BTreeMap::new();
     let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, t) in tutorials.iter().enumerate() {
+    for &i in &latest {
+        let t = &tutorials[i];
         // Keys are cloned once per category or tag, not once per tutorial.
         match category_tutorials.get_mut(&t.category) {
             Some(list) => list.push(i),
@@ -382,10 +387,6 @@ pub(crate) fn assemble(
             }
         }
     }
-    category_tutorials.values_mut().for_each(newest_first);
-    tags.values_mut().for_each(newest_first);
-    let mut latest: Vec<usize> = (0..tutorials.len()).collect();
-    newest_first(&mut latest);
     let mut counts_under: HashMap<CategoryPath, usize> = HashMap::new();
     for t in &tutorials {
         *counts_under.entry(CategoryPath::top()).or_default() += 1;
