@@ -184,19 +184,14 @@ fn is_collapsed(text: &str) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b' ' if b.get(i + 1) == Some(&b' ') => return false,
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
-            // The other Unicode spaces: U+0085, U+00A0 (0xC2 lead), U+1680 (0xE1),
-            // U+2000-U+205F (0xE2), U+3000 (0xE3).
-            0xC2 | 0xE1 | 0xE2 | 0xE3 if is_space_at(text, i) => return false,
-            _ => {}
-        }
-        i += 1;
-    }
-    true
+    b.iter().enumerate().all(|(i, &byte)| match byte {
+        b' ' => b.get(i + 1) != Some(&b' '),
+        b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => false,
+        // The other Unicode spaces: U+0085, U+00A0 (0xC2 lead), U+1680 (0xE1),
+        // U+2000-U+205F (0xE2), U+3000 (0xE3).
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => !is_space_at(text, i),
+        _ => true,
+    })
 }
 
 /// Whether the character starting at byte `i` of `text` is whitespace.

@@ -19,42 +19,10 @@ pub(crate) fn is_cjk(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7A3 | 0x20000..=0x2FFFF)
 }
 
-/// Words too common to find anything by. A `match`, not a list: it is asked for every
-/// word of every text.
-fn is_stop_word(word: &str) -> bool {
-    matches!(
-        word,
-        "a" | "an"
-            | "and"
-            | "are"
-            | "as"
-            | "at"
-            | "be"
-            | "by"
-            | "can"
-            | "do"
-            | "for"
-            | "from"
-            | "how"
-            | "if"
-            | "in"
-            | "into"
-            | "is"
-            | "it"
-            | "of"
-            | "on"
-            | "or"
-            | "the"
-            | "then"
-            | "this"
-            | "to"
-            | "what"
-            | "when"
-            | "with"
-            | "you"
-            | "your"
-    )
-}
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "how", "if", "in", "into", "is", "it",
+    "of", "on", "or", "the", "then", "this", "to", "what", "when", "with", "you", "your",
+];
 
 /// `text` in NFKC form: full-width and half-width forms folded to their usual ones.
 pub(crate) fn fold(text: &str) -> Cow<'_, str> {
@@ -144,7 +112,7 @@ pub(crate) fn each_token(text: &str, with_chars: bool, mut f: impl FnMut(&str)) 
             lower.push_str(&word.to_lowercase());
         }
         stem_in_place(&mut lower);
-        if !is_stop_word(&lower) {
+        if !STOP_WORDS.contains(&lower.as_str()) {
             f(&lower);
         }
         word.clear();

@@ -7,10 +7,6 @@
 //! Ties break by id: the same site always gives the same links.
 
 use std::collections::HashMap;
-
-/// The indexes' own maps, keyed by tags, categories and title words: built for every
-/// tutorial on one thread before the scoring, where SipHash was most of their time.
-type FastMap<K, V> = foldhash::HashMap<K, V>;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -19,6 +15,10 @@ use super::ids::{CategoryPath, TutorialId};
 use super::types::Tutorial;
 use crate::lang::Languages;
 use crate::tokenize::tokens;
+
+/// The indexes' own maps, keyed by tags, categories and title words: built for every
+/// tutorial on one thread before the scoring, where SipHash was most of their time.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 pub(crate) const MAX_RELATED: usize = 5;
 

@@ -43,7 +43,12 @@ pub(crate) fn root_prefix(dir: &str) -> String {
 /// A link from the page in `from_dir` to the site path `to` (both output-relative),
 /// percent-encoded for non-ASCII segments such as Chinese tag names.
 pub(crate) fn link(from_dir: &str, to: &str) -> String {
-    let mut out = root_prefix(from_dir);
+    link_up(&root_prefix(from_dir), to)
+}
+
+/// [`link`] from a page whose way up to the site root (`up`, [`root_prefix`]) is made.
+pub(crate) fn link_up(up: &str, to: &str) -> String {
+    let mut out = up.to_string();
     out.push_str(&encode_path(to));
     if out.is_empty() { "./".into() } else { out }
 }

@@ -2,6 +2,8 @@
 //! page's language, links from its folder, the head's metadata, breadcrumbs, question
 //! items.
 
+use std::borrow::Cow;
+
 use tera::Context;
 
 use crate::images::ImagePlan;
@@ -11,8 +13,6 @@ use crate::render::items::ListItems;
 use crate::render::routes::{PageKey, PageKind};
 use crate::render::text::{self, Markup};
 use crate::render::urls::{self, link, root_prefix};
-use std::borrow::Cow;
-
 use crate::render::views::{
     Alternate, CategoryItem, LangChoice, Link, Listed, PageMeta, QuestionItem, TagItem, TextView,
 };
@@ -53,7 +53,7 @@ impl<'a> Page<'a> {
 
     /// A relative link from this page to the site path `to`.
     pub(super) fn link(&self, to: &str) -> String {
-        link(&self.dir, to)
+        urls::link_up(&self.up, to)
     }
 
     /// A text in running prose, written in a file in the folder `from` (its links to
@@ -141,7 +141,7 @@ impl<'a> Page<'a> {
         let mut ctx = self.r.locales.context(lang);
         ctx.insert("lang", lang);
         ctx.insert("html_lang", &lang.html_tag());
-        ctx.insert("root", &root_prefix(&self.dir));
+        ctx.insert("root", &self.up);
         ctx.insert("home", &self.link(&urls::index_dir(lang)));
         ctx.insert("search_href", &self.link(&urls::search_dir(lang)));
         ctx.insert("site_title", self.site.config.title(lang));
